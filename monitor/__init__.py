@@ -1,0 +1,28 @@
+"""policy-monitor: watch privacy policies and terms pages change, clause by clause."""
+
+from __future__ import annotations
+
+from .config import Config, PolicyConfig, WebhookConfig, load_config
+from .errors import ConfigError, FetchError, MonitorError
+from .models import CheckOutcome, CheckResult, Document, FetchResult
+from .pipeline import check_policies, check_policy, run_checks
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CheckOutcome",
+    "CheckResult",
+    "Config",
+    "ConfigError",
+    "Document",
+    "FetchError",
+    "FetchResult",
+    "MonitorError",
+    "PolicyConfig",
+    "WebhookConfig",
+    "__version__",
+    "check_policies",
+    "check_policy",
+    "load_config",
+    "run_checks",
+]

@@ -1,0 +1,335 @@
+"""``config.toml`` → frozen dataclasses.
+
+Everything is validated at load time: unknown keys, wrong types, bad
+durations, bad URLs and duplicate names raise :class:`ConfigError` naming the
+file, the table (``policy 'name'``) and the key.  Relative paths are resolved
+against the folder of the config file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+__all__ = [
+    "SEVERITIES",
+    "Config",
+    "MonitorSettings",
+    "PolicyConfig",
+    "WebhookConfig",
+    "default_config_path",
+    "load_config",
+    "parse_config",
+    "parse_duration",
+    "validate_url",
+]
+
+SEVERITIES = ("none", "cosmetic", "minor", "material")
+WEBHOOK_FORMATS = ("json", "slack", "teams")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def parse_duration(value: str) -> float:
+    """``"90s"`` → 90.0 seconds. Units: ms, s, m, h, d, w. Raises ``ValueError``."""
+    match = _DURATION.match(value)
+    if not match:
+        raise ValueError(f"invalid duration {value!r} (use e.g. \"90s\", \"15m\", \"6h\", \"1d\")")
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"duration {value!r} must be greater than zero")
+    return seconds
+
+
+def validate_url(value: str) -> str:
+    """Accept absolute http(s) URLs with a host; raise ``ValueError`` otherwise."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"URL {value!r} must start with http:// or https://")
+    if not parts.hostname:
+        raise ValueError(f"URL {value!r} has no host")
+    if any(c.isspace() for c in value):
+        raise ValueError(f"URL {value!r} contains white space")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorSettings:
+    """The ``[monitor]`` table. Field defaults are the documented defaults."""
+
+    database: Path = Path("monitor.db")
+    snapshots: Path = Path("snapshots")
+    user_agent: str = "policy-monitor/0.1"
+    interval: float = 6 * 3600.0
+    timeout: float = 30.0
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    max_bytes: int = 10_000_000
+    allow_private_networks: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyConfig:
+    """One ``[[policy]]`` table: a monitored document."""
+
+    name: str
+    url: str
+    language: str | None = None
+    select: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    interval: float | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    """One ``[[webhook]]`` table. ``secret`` is kept as written (``env:NAME`` unresolved)."""
+
+    name: str
+    url: str
+    secret: str | None = field(default=None, repr=False)
+    min_severity: str = "material"
+    format: str = "json"
+    policies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    def resolve_secret(self) -> str | None:
+        """The secret value, reading ``env:NAME`` from the environment."""
+        if self.secret is None or not self.secret.startswith("env:"):
+            return self.secret
+        return os.environ.get(self.secret[4:])
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A whole configuration file."""
+
+    path: Path
+    monitor: MonitorSettings
+    policies: tuple[PolicyConfig, ...] = ()
+    webhooks: tuple[WebhookConfig, ...] = ()
+
+    def policy(self, name: str) -> PolicyConfig | None:
+        return next((p for p in self.policies if p.name == name), None)
+
+    def interval_of(self, policy: PolicyConfig) -> float:
+        return policy.interval if policy.interval is not None else self.monitor.interval
+
+
+def default_config_path() -> Path:
+    """``$MONITOR_CONFIG`` if set, else ``./config.toml``."""
+    return Path(os.environ.get("MONITOR_CONFIG") or "config.toml")
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file; every problem is a one-line :class:`ConfigError`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(str(path), "config file not found (create one with `monitor init`)") from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "config file is not valid UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"invalid TOML: {exc}") from None
+    return parse_config(data, path=path)
+
+
+class _Reader:
+    """Pulls typed values out of one TOML table, naming the table and key on error."""
+
+    def __init__(self, path: Path, where: str, table: Any) -> None:
+        self.path = path
+        self.where = where
+        if not isinstance(table, dict):
+            raise self.error(None, f"must be a table, not {type(table).__name__}")
+        self.table: dict[str, Any] = table
+
+    def error(self, key: str | None, message: str) -> ConfigError:
+        location = self.where + (f": key '{key}'" if key else "")
+        return ConfigError(str(self.path), f"{location}: {message}", key=key)
+
+    def reject_unknown(self, allowed: set[str]) -> None:
+        unknown = sorted(set(self.table) - allowed)
+        if unknown:
+            raise self.error(unknown[0], f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        # bool is an int in Python; never accept it where a number is meant.
+        if isinstance(value, bool) and kind is not bool:
+            raise self.error(key, f"expected {_kind_name(kind)}, got a boolean")
+        if not isinstance(value, kind):
+            raise self.error(key, f"expected {_kind_name(kind)}, got {type(value).__name__}")
+        return value
+
+    def required_str(self, key: str) -> str:
+        value = self.get(key, str)
+        if value is None:
+            raise self.error(key, "is required")
+        if not value.strip():
+            raise self.error(key, "must not be empty")
+        return str(value)
+
+    def duration(self, key: str, default: float | None) -> float | None:
+        value = self.get(key, (str, int, float))
+        if value is None:
+            return default
+        if isinstance(value, (int, float)):
+            if value <= 0:
+                raise self.error(key, "must be greater than zero")
+            return float(value)
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def positive_int(self, key: str, default: int) -> int:
+        value = self.get(key, int, default)
+        if value < 1:
+            raise self.error(key, "must be at least 1")
+        return int(value)
+
+    def str_list(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, (list, str))
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(key, "must be a list of non-empty strings")
+        return tuple(items)
+
+    def url(self, key: str) -> str:
+        value = self.required_str(key)
+        try:
+            return validate_url(value.strip())
+        except ValueError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def name(self) -> str:
+        value = self.required_str("name")
+        if not _NAME.match(value):
+            raise self.error(
+                "name", f"{value!r} must be letters, digits, '.', '_' or '-' (at most 100)"
+            )
+        return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+             list: "a list", dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def parse_config(data: dict[str, Any], *, path: Path) -> Config:
+    """Validate already-parsed TOML data (see :func:`load_config`)."""
+    top = _Reader(path, "config", data)
+    top.reject_unknown({"monitor", "policy", "webhook"})
+    base = path.parent
+
+    m = _Reader(path, "[monitor]", data.get("monitor", {}))
+    allowed = {f.name for f in fields(MonitorSettings)}
+    m.reject_unknown(allowed)
+    defaults = MonitorSettings()
+    database = m.get("database", str, str(defaults.database))
+    snapshots = m.get("snapshots", str, str(defaults.snapshots))
+    max_bytes = m.positive_int("max_bytes", defaults.max_bytes)
+    settings = MonitorSettings(
+        database=(base / database).resolve(),
+        snapshots=(base / snapshots).resolve(),
+        user_agent=m.get("user_agent", str, defaults.user_agent),
+        interval=m.duration("interval", defaults.interval) or defaults.interval,
+        timeout=m.duration("timeout", defaults.timeout) or defaults.timeout,
+        concurrency=m.positive_int("concurrency", defaults.concurrency),
+        per_host_concurrency=m.positive_int("per_host_concurrency", defaults.per_host_concurrency),
+        max_bytes=max_bytes,
+        allow_private_networks=m.get("allow_private_networks", bool, False),
+    )
+
+    policy_tables = top.get("policy", list, [])
+    policies: list[PolicyConfig] = []
+    for index, table in enumerate(policy_tables, start=1):
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"policy {label!r}" if isinstance(label, str) else f"[[policy]] #{index}"
+        r = _Reader(path, where, table)
+        r.reject_unknown({f.name for f in fields(PolicyConfig)})
+        name = r.name()
+        if any(p.name == name for p in policies):
+            raise r.error("name", "duplicate policy name")
+        language = r.get("language", str)
+        if language is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", language):
+            raise r.error("language", f"{language!r} is not a language code such as 'nl' or 'en'")
+        policies.append(
+            PolicyConfig(
+                name=name,
+                url=r.url("url"),
+                language=language,
+                select=r.str_list("select"),
+                remove=r.str_list("remove"),
+                interval=r.duration("interval", None),
+                tags=r.str_list("tags"),
+            )
+        )
+
+    webhook_tables = top.get("webhook", list, [])
+    webhooks: list[WebhookConfig] = []
+    policy_names = {p.name for p in policies}
+    for index, table in enumerate(webhook_tables, start=1):
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"webhook {label!r}" if isinstance(label, str) else f"[[webhook]] #{index}"
+        r = _Reader(path, where, table)
+        r.reject_unknown({f.name for f in fields(WebhookConfig)})
+        name = r.name()
+        if any(w.name == name for w in webhooks):
+            raise r.error("name", "duplicate webhook name")
+        secret = r.get("secret", str)
+        if secret is not None and secret.startswith("env:") and not re.fullmatch(
+            r"env:[A-Za-z_][A-Za-z0-9_]*", secret
+        ):
+            raise r.error("secret", "env: must be followed by an environment variable name")
+        min_severity = r.get("min_severity", str, "material")
+        if min_severity not in SEVERITIES:
+            raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")
+        fmt = r.get("format", str, "json")
+        if fmt not in WEBHOOK_FORMATS:
+            raise r.error("format", f"must be one of {', '.join(WEBHOOK_FORMATS)}")
+        names = r.str_list("policies")
+        missing = [n for n in names if n not in policy_names]
+        if missing:
+            raise r.error("policies", f"names no configured policy: {missing[0]!r}")
+        webhooks.append(
+            WebhookConfig(
+                name=name,
+                url=r.url("url"),
+                secret=secret,
+                min_severity=min_severity,
+                format=fmt,
+                policies=names,
+                tags=r.str_list("tags"),
+            )
+        )
+
+    return Config(
+        path=path.resolve(),
+        monitor=settings,
+        policies=tuple(policies),
+        webhooks=tuple(webhooks),
+    )

@@ -1,0 +1,365 @@
+"""The fetch stage: one async httpx client with limits, retries and a network policy.
+
+Only this module (and, later, webhook delivery through :class:`AddressGuard`)
+touches the network.  Each request — the first and every redirect hop — is
+resolved first and refused when any address it resolves to is private,
+loopback, link-local, CGNAT, multicast or reserved, unless
+``allow_private_networks`` is set; the connection is then pinned to the
+checked address so a second DNS answer cannot slip past the check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import logging
+import random
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import UTC
+
+import httpx
+
+from .charset import charset_from_content_type, detect_encoding, is_textual
+from .config import MonitorSettings
+from .errors import (
+    BlockedAddressError,
+    FetchError,
+    HTTPStatusError,
+    TooLargeError,
+    TooManyRedirectsError,
+)
+from .models import FetchResult
+
+__all__ = ["AddressGuard", "FetchOptions", "Fetcher", "address_allowed", "parse_retry_after"]
+
+logger = logging.getLogger(__name__)
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """How the fetcher behaves. Built from ``[monitor]`` by :meth:`from_settings`."""
+
+    user_agent: str = "policy-monitor/0.1"
+    timeout: float = 30.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 10
+    retries: int = 2
+    backoff: float = 1.0
+    backoff_max: float = 30.0
+    retry_after_max: float = 120.0
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    allow_private_networks: bool = False
+    verify_tls: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: MonitorSettings, **overrides: object) -> FetchOptions:
+        values: dict[str, object] = {
+            "user_agent": settings.user_agent,
+            "timeout": settings.timeout,
+            "max_bytes": settings.max_bytes,
+            "concurrency": settings.concurrency,
+            "per_host_concurrency": settings.per_host_concurrency,
+            "allow_private_networks": settings.allow_private_networks,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def address_allowed(address: str) -> bool:
+    """True when ``address`` is a globally routable unicast address.
+
+    IPv4-mapped, 6to4 and Teredo IPv6 forms are judged by the IPv4 address
+    they carry, so ``::ffff:127.0.0.1`` is loopback.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
+    return ip.is_global and not ip.is_multicast
+
+
+async def _system_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+class AddressGuard(httpx.AsyncBaseTransport):
+    """A transport wrapper that enforces the network policy on every request."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        allow_private_networks: bool,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self._inner = inner
+        self._allow_private = allow_private_networks
+        self._resolve = resolver or _system_resolver
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        if url.scheme not in ("http", "https"):
+            raise FetchError(str(url), f"refusing to fetch a {url.scheme}: URL")
+        if self._allow_private:
+            return await self._inner.handle_async_request(request)
+        host = url.host
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            addresses = await self._resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(str(url), f"cannot resolve host {host!r}: {exc}", transient=True) from None
+        if not addresses:
+            raise FetchError(str(url), f"host {host!r} has no address", transient=True)
+        for address in addresses:
+            if not address_allowed(address):
+                raise BlockedAddressError(
+                    str(url),
+                    f"refusing {host!r}: it resolves to the non-public address {address} "
+                    "(set allow_private_networks = true to permit)",
+                )
+        # Pin the connection to the address just checked; keep Host and TLS SNI.
+        request.url = url.copy_with(host=addresses[0])
+        request.extensions = {**request.extensions, "sni_hostname": host}
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - current)
+
+
+class Fetcher:
+    """Fetches policy URLs. Use as ``async with Fetcher(options) as f: await f.fetch(url)``."""
+
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.options = options
+        inner = transport or httpx.AsyncHTTPTransport(
+            verify=options.verify_tls,
+            retries=0,
+            limits=httpx.Limits(
+                max_connections=options.concurrency,
+                max_keepalive_connections=options.concurrency,
+            ),
+        )
+        timeout = httpx.Timeout(
+            options.timeout, connect=min(10.0, options.timeout), pool=options.timeout
+        )
+        self._client = httpx.AsyncClient(
+            transport=AddressGuard(
+                inner, allow_private_networks=options.allow_private_networks, resolver=resolver
+            ),
+            timeout=timeout,
+            follow_redirects=False,
+            headers={
+                "User-Agent": options.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/*;q=0.8,*/*;q=0.5",
+            },
+        )
+        self._sleep = sleep
+        self._global = asyncio.Semaphore(options.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = httpx.URL(url).host
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.options.per_host_concurrency)
+        return self._hosts[host]
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        delay = min(self.options.backoff * (2**attempt), self.options.backoff_max)
+        delay *= random.uniform(0.5, 1.5)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """Fetch ``url`` with retries; raise :class:`FetchError` when it cannot be had."""
+        opts = self.options
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                async with self._host_limit(url), self._global:
+                    result = await asyncio.wait_for(
+                        self._fetch_once(url, etag, last_modified), timeout=opts.timeout
+                    )
+            except TimeoutError:
+                error: FetchError = FetchError(
+                    url, f"timed out after {opts.timeout:g}s", transient=True
+                )
+            except FetchError as exc:
+                error = exc
+            else:
+                return _with(result, elapsed=time.monotonic() - started, attempts=attempt + 1)
+            if not error.transient or attempt >= opts.retries:
+                raise error
+            if error.retry_after is not None and error.retry_after > opts.retry_after_max:
+                raise FetchError(
+                    url,
+                    f"{error} (server asks to retry after {error.retry_after:.0f}s)",
+                    status=error.status,
+                    transient=True,
+                )
+            delay = self._backoff(attempt, error.retry_after)
+            logger.info("retrying %s in %.1fs after: %s", url, delay, error)
+            await self._sleep(delay)
+            attempt += 1
+
+    async def _fetch_once(
+        self, url: str, etag: str | None, last_modified: str | None
+    ) -> FetchResult:
+        opts = self.options
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = httpx.URL(url)
+        hops: list[str] = []
+        seen = {str(current)}
+        while True:
+            try:
+                request = self._client.build_request("GET", current, headers=headers)
+                response = await self._client.send(request, stream=True)
+            except httpx.TimeoutException:
+                raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
+            except httpx.TransportError as exc:
+                raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
+            except httpx.InvalidURL as exc:
+                raise FetchError(url, f"invalid URL: {exc}") from None
+            try:
+                if status_is_redirect(response):
+                    target = current.join(response.headers["location"])
+                    if target.scheme not in ("http", "https"):
+                        raise FetchError(url, f"redirect to a {target.scheme}: URL refused")
+                    if str(target) in seen:
+                        raise TooManyRedirectsError(url, f"redirect loop at {target}")
+                    if len(hops) >= opts.max_redirects:
+                        raise TooManyRedirectsError(
+                            url, f"more than {opts.max_redirects} redirects"
+                        )
+                    hops.append(str(target))
+                    seen.add(str(target))
+                    current = target
+                    continue
+                return await self._read(url, current, response, hops)
+            finally:
+                await response.aclose()
+
+    async def _read(
+        self, url: str, current: httpx.URL, response: httpx.Response, hops: list[str]
+    ) -> FetchResult:
+        opts = self.options
+        status = response.status_code
+        if status == 429 or status == 408 or status >= 500:
+            raise HTTPStatusError(
+                url,
+                f"HTTP {status}",
+                status=status,
+                transient=True,
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
+        if status >= 400:
+            raise HTTPStatusError(url, f"HTTP {status}", status=status)
+        header_type = response.headers.get("content-type", "")
+        content_type = header_type.split(";")[0].strip().lower()
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        if status == 304:
+            return FetchResult(
+                url=url, final_url=str(current), status=304, headers=dict(response.headers),
+                body=b"", content_type=content_type, encoding=None, etag=etag,
+                last_modified=last_modified, elapsed=0.0, redirects=tuple(hops),
+            )
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > opts.max_bytes:
+            raise TooLargeError(
+                url, f"body of {int(declared)} bytes exceeds max_bytes ({opts.max_bytes})",
+                status=status,
+            )
+        body = bytearray()
+        try:
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > opts.max_bytes:
+                    raise TooLargeError(
+                        url, f"body exceeds max_bytes ({opts.max_bytes}); abandoned",
+                        status=status,
+                    )
+        except httpx.TimeoutException:
+            raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
+        except httpx.DecodingError as exc:
+            raise FetchError(url, f"cannot decode the response body: {exc}") from None
+        except httpx.TransportError as exc:
+            raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
+        raw = bytes(body)
+        encoding = (
+            detect_encoding(raw, content_type, charset_from_content_type(header_type))
+            if is_textual(content_type)
+            else None
+        )
+        return FetchResult(
+            url=url, final_url=str(current), status=status, headers=dict(response.headers),
+            body=raw, content_type=content_type, encoding=encoding, etag=etag,
+            last_modified=last_modified, elapsed=0.0, redirects=tuple(hops),
+        )
+
+
+def status_is_redirect(response: httpx.Response) -> bool:
+    return response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+def _with(result: FetchResult, *, elapsed: float, attempts: int) -> FetchResult:
+    return replace(result, elapsed=elapsed, attempts=attempts)

@@ -1,0 +1,105 @@
+"""Tables and JSON rows for the CLI's listing commands (one place, so both agree)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from .models import CheckOutcome, CheckResult
+from .store import VersionRecord
+
+__all__ = ["check_rows", "check_table", "history_rows", "history_table", "policy_table"]
+
+_OUTCOME_STYLE = {
+    CheckOutcome.NEW_VERSION: "bold green",
+    CheckOutcome.UNCHANGED: "dim",
+    CheckOutcome.NOT_MODIFIED: "dim",
+    CheckOutcome.ANOMALY: "yellow",
+    CheckOutcome.ERROR: "bold red",
+}
+
+
+def _outcome(value: str | None) -> Text:
+    if not value:
+        return Text("never checked", style="dim")
+    return Text(value, style=_OUTCOME_STYLE.get(CheckOutcome(value), ""))
+
+
+def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "policy": r.policy,
+            "outcome": str(r.outcome),
+            "http_status": r.http_status,
+            "version": r.version,
+            "size": r.size,
+            "duration_s": round(r.duration, 3),
+            "started_at": r.started_at,
+            "error": r.error,
+        }
+        for r in results
+    ]
+
+
+def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("policy", "outcome", "HTTP", "version", "size", "time", "detail"):
+        table.add_column(column, justify="right" if column in ("HTTP", "size", "time") else "left")
+    for r in results:
+        table.add_row(
+            r.policy,
+            _outcome(r.outcome),
+            str(r.http_status or "-"),
+            str(r.version) if r.version else "-",
+            f"{r.size:,}" if r.size else "-",
+            f"{r.duration:.2f}s",
+            r.error or "",
+        )
+    return table
+
+
+def policy_table(rows: Sequence[dict[str, Any]]) -> Table:
+    table = Table()
+    for column in ("policy", "url", "last check", "outcome", "versions", "detail"):
+        table.add_column(column, justify="right" if column == "versions" else "left")
+    for row in rows:
+        table.add_row(
+            row["name"],
+            row["url"],
+            row["last_check"] or "-",
+            _outcome(row["last_outcome"]),
+            str(row["versions"]),
+            row["last_error"] or "",
+        )
+    return table
+
+
+def history_rows(versions: Iterable[VersionRecord]) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": v.number,
+            "first_seen": v.first_seen,
+            "last_seen": v.last_seen,
+            "declared_date": v.declared_date,
+            "size": v.size,
+            "language": v.language,
+            "title": v.title,
+            "text_hash": v.text_hash,
+        }
+        for v in versions
+    ]
+
+
+def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
+    table = Table(title=f"history of {policy}", title_justify="left")
+    for column in ("version", "first seen", "last seen", "declared", "size", "title"):
+        table.add_column(column, justify="right" if column in ("version", "size") else "left")
+    for row in rows:
+        table.add_row(
+            str(row["version"]), row["first_seen"], row["last_seen"],
+            row["declared_date"] or "-", f"{row['size']:,}", row["title"] or "",
+        )
+    return table

@@ -1,0 +1,389 @@
+"""The SQLite store (sqlite-utils, WAL). All SQL of the monitor lives here.
+
+Tables: ``policies``, ``checks`` (every attempt), ``snapshots`` (raw bodies,
+by sha256), ``versions`` (normalised texts, stored only when they differ
+from the latest), ``changes`` (one per new version after the first).
+Schema changes are numbered migrations; a check, its snapshot row, its
+version and its change are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .config import PolicyConfig
+from .errors import StoreError
+from .models import CheckOutcome, now_iso
+
+__all__ = ["CheckRecord", "Store", "VersionRecord"]
+
+migrations = Migrations("policy-monitor")
+
+
+@migrations(name="0001_initial")
+def _m0001(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE policies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            language TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            etag TEXT,
+            last_modified TEXT,
+            last_raw_sha256 TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE snapshots (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            content_type TEXT,
+            path TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            policy_id INTEGER NOT NULL REFERENCES policies(id),
+            number INTEGER NOT NULL,
+            text_hash TEXT NOT NULL,
+            text TEXT NOT NULL,
+            title TEXT,
+            language TEXT,
+            declared_date TEXT,
+            snapshot_sha256 TEXT REFERENCES snapshots(sha256),
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            UNIQUE (policy_id, number)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE checks (
+            id INTEGER PRIMARY KEY,
+            policy_id INTEGER NOT NULL REFERENCES policies(id),
+            started_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            http_status INTEGER,
+            outcome TEXT NOT NULL,
+            error TEXT,
+            final_url TEXT,
+            size INTEGER,
+            snapshot_sha256 TEXT REFERENCES snapshots(sha256),
+            version_id INTEGER REFERENCES versions(id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            policy_id INTEGER NOT NULL REFERENCES policies(id),
+            old_version_id INTEGER NOT NULL REFERENCES versions(id),
+            new_version_id INTEGER NOT NULL UNIQUE REFERENCES versions(id),
+            severity TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            comparison TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX checks_policy ON checks(policy_id, id)")
+    db.execute("CREATE INDEX versions_policy ON versions(policy_id, number)")
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    id: int
+    policy: str
+    number: int
+    text_hash: str
+    text: str
+    title: str | None
+    language: str | None
+    declared_date: str | None
+    snapshot_sha256: str | None
+    first_seen: str
+    last_seen: str
+
+    @property
+    def size(self) -> int:
+        return len(self.text.encode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRecord:
+    """What the pipeline hands the store at the end of a check."""
+
+    policy: str
+    started_at: str
+    duration: float
+    outcome: CheckOutcome
+    http_status: int | None = None
+    error: str | None = None
+    final_url: str | None = None
+    size: int | None = None
+    snapshot_sha256: str | None = None
+    snapshot_path: str | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    text: str
+    text_hash: str
+    title: str | None = None
+    language: str | None = None
+    declared_date: str | None = None
+
+
+class Store:
+    """The database. Open with :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+            db = Database(conn)
+            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One write transaction. IMMEDIATE takes the write lock up front, so a
+        second writer waits for the busy timeout instead of failing mid-way."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write to database {self.path}: {exc}") from None
+        try:
+            yield self.db
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.rollback()
+            raise StoreError(f"cannot write to database {self.path}: {exc}") from None
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read database {self.path}: {exc}") from None
+
+    # -- policies -----------------------------------------------------------
+
+    def sync_policies(self, policies: tuple[PolicyConfig, ...] | list[PolicyConfig]) -> None:
+        """Insert configured policies that are new; update the URL, language and tags of known ones."""
+        now = now_iso()
+        with self._write() as db:
+            for p in policies:
+                db.execute(
+                    """INSERT INTO policies (name, url, language, tags, created_at)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT(name) DO UPDATE SET
+                         url = excluded.url, language = excluded.language, tags = excluded.tags,
+                         etag = CASE WHEN policies.url = excluded.url THEN policies.etag END,
+                         last_modified = CASE WHEN policies.url = excluded.url
+                                              THEN policies.last_modified END""",
+                    [p.name, p.url, p.language, json.dumps(list(p.tags)), now],
+                )
+
+    def policy_state(self, name: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM policies WHERE name = ?", [name])
+        return rows[0] if rows else None
+
+    def policy_summaries(self) -> list[dict[str, Any]]:
+        """One row per known policy with its last check and version count."""
+        return self._rows(
+            """SELECT p.name, p.url,
+                      (SELECT COUNT(*) FROM versions v WHERE v.policy_id = p.id) AS versions,
+                      c.started_at AS last_check, c.outcome AS last_outcome,
+                      c.http_status AS last_status, c.error AS last_error
+               FROM policies p
+               LEFT JOIN checks c ON c.id = (
+                   SELECT MAX(id) FROM checks WHERE policy_id = p.id)
+               ORDER BY p.name"""
+        )
+
+    # -- versions -----------------------------------------------------------
+
+    def latest_version(self, policy: str) -> VersionRecord | None:
+        rows = self._rows(
+            """SELECT v.*, p.name AS policy FROM versions v JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? ORDER BY v.number DESC LIMIT 1""",
+            [policy],
+        )
+        return _version(rows[0]) if rows else None
+
+    def version(self, policy: str, number: int) -> VersionRecord | None:
+        rows = self._rows(
+            """SELECT v.*, p.name AS policy FROM versions v JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? AND v.number = ?""",
+            [policy, number],
+        )
+        return _version(rows[0]) if rows else None
+
+    def versions(self, policy: str) -> list[VersionRecord]:
+        rows = self._rows(
+            """SELECT v.*, p.name AS policy FROM versions v JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? ORDER BY v.number""",
+            [policy],
+        )
+        return [_version(r) for r in rows]
+
+    def checks(self, policy: str, *, limit: int = 100) -> list[dict[str, Any]]:
+        return self._rows(
+            """SELECT c.* FROM checks c JOIN policies p ON p.id = c.policy_id
+               WHERE p.name = ? ORDER BY c.id DESC LIMIT ?""",
+            [policy, limit],
+        )
+
+    # -- recording a check --------------------------------------------------
+
+    def record_check(
+        self,
+        check: CheckRecord,
+        *,
+        new_version: NewVersion | None = None,
+        comparison: dict[str, Any] | None = None,
+        severity: str = "minor",
+    ) -> tuple[int, int | None, int | None]:
+        """Write a check, its snapshot row and (maybe) its new version and change, atomically.
+
+        Returns ``(check_id, version_number, change_id)``; ``version_number`` is
+        the new version's number, or the current version's for an unchanged
+        or not-modified check.
+        """
+        now = now_iso()
+        with self._write() as db:
+            row = db.execute("SELECT id FROM policies WHERE name = ?", [check.policy]).fetchone()
+            if row is None:
+                raise StoreError(f"policy {check.policy!r} is not in the database")
+            policy_id = row[0]
+            if check.snapshot_sha256 and check.snapshot_path:
+                db.execute(
+                    """INSERT OR IGNORE INTO snapshots (sha256, size, content_type, path, created_at)
+                       VALUES (?, ?, ?, ?, ?)""",
+                    [check.snapshot_sha256, check.size or 0, check.content_type,
+                     check.snapshot_path, now],
+                )
+            latest = db.execute(
+                "SELECT id, number, text_hash FROM versions WHERE policy_id = ? "
+                "ORDER BY number DESC LIMIT 1",
+                [policy_id],
+            ).fetchone()
+            version_id: int | None = latest[0] if latest else None
+            number: int | None = latest[1] if latest else None
+            change_id: int | None = None
+            outcome = check.outcome
+            if new_version is not None and latest is not None and latest[2] == new_version.text_hash:
+                outcome = CheckOutcome.UNCHANGED  # another writer stored the same text first
+                new_version = None
+            if new_version is not None:
+                number = (number or 0) + 1
+                cursor = db.execute(
+                    """INSERT INTO versions (policy_id, number, text_hash, text, title, language,
+                           declared_date, snapshot_sha256, first_seen, last_seen)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [policy_id, number, new_version.text_hash, new_version.text,
+                     new_version.title, new_version.language, new_version.declared_date,
+                     check.snapshot_sha256, check.started_at, check.started_at],
+                )
+                old_version_id, version_id = version_id, cursor.lastrowid
+                if old_version_id is not None and comparison is not None:
+                    cursor = db.execute(
+                        """INSERT INTO changes (policy_id, old_version_id, new_version_id,
+                               severity, created_at, comparison) VALUES (?, ?, ?, ?, ?, ?)""",
+                        [policy_id, old_version_id, version_id, severity, now,
+                         json.dumps(comparison, ensure_ascii=False)],
+                    )
+                    change_id = cursor.lastrowid
+            elif version_id is not None and outcome in (
+                CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED
+            ):
+                db.execute("UPDATE versions SET last_seen = ? WHERE id = ?",
+                           [check.started_at, version_id])
+            if outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED):
+                db.execute(
+                    "UPDATE policies SET etag = ?, last_modified = ?, last_raw_sha256 = ? "
+                    "WHERE id = ?",
+                    [check.etag, check.last_modified, check.snapshot_sha256, policy_id],
+                )
+            recorded_version = version_id if outcome in (
+                CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED
+            ) else None
+            cursor = db.execute(
+                """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
+                       error, final_url, size, snapshot_sha256, version_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [policy_id, check.started_at, round(check.duration * 1000), check.http_status,
+                 str(outcome), check.error, check.final_url, check.size,
+                 check.snapshot_sha256 if check.snapshot_path else None, recorded_version],
+            )
+            check_id = int(cursor.lastrowid or 0)
+        return check_id, number, change_id
+
+    def integrity_problems(self, snapshot_root: Path) -> list[str]:
+        """Consistency checks used after crashes: returns what is wrong (empty = consistent)."""
+        problems: list[str] = []
+        for row in self._rows("PRAGMA integrity_check"):
+            value = next(iter(row.values()))
+            if value != "ok":
+                problems.append(f"sqlite: {value}")
+        for row in self._rows("SELECT sha256, path FROM snapshots"):
+            if not (snapshot_root / row["path"]).exists():
+                problems.append(f"snapshot {row['sha256']} is recorded but missing")
+        for row in self._rows(
+            """SELECT policy_id, COUNT(*) n, MAX(number) m FROM versions GROUP BY policy_id
+               HAVING n != m"""
+        ):
+            problems.append(f"policy {row['policy_id']} has gaps in its version numbers")
+        for row in self._rows(
+            """SELECT a.id FROM versions a JOIN versions b
+               ON a.policy_id = b.policy_id AND b.number = a.number + 1
+               WHERE a.text_hash = b.text_hash"""
+        ):
+            problems.append(f"version {row['id']} is followed by an identical version")
+        return problems
+
+
+def _version(row: dict[str, Any]) -> VersionRecord:
+    return VersionRecord(
+        id=row["id"], policy=row["policy"], number=row["number"], text_hash=row["text_hash"],
+        text=row["text"], title=row["title"], language=row["language"],
+        declared_date=row["declared_date"], snapshot_sha256=row["snapshot_sha256"],
+        first_seen=row["first_seen"], last_seen=row["last_seen"],
+    )

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Config, load_config
+from monitor.demo import SeedPage, SeedServer, load_seed_pages
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def seed_pages() -> list[SeedPage]:
+    return load_seed_pages()
+
+
+@pytest.fixture
+def seed_server(seed_pages: list[SeedPage]):
+    pages = [SeedPage(**{**p.__dict__}) for p in seed_pages]  # a fresh, mutable copy
+    with SeedServer(pages) as server:
+        yield server
+
+
+WriteConfig = Callable[..., Path]
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> WriteConfig:
+    """Write a config.toml into tmp_path: ``write_config({"name": url, ...}, extra=...)``."""
+
+    def write(
+        policies: dict[str, str],
+        *,
+        monitor: str = 'timeout = "5s"\nallow_private_networks = true',
+        extra: str = "",
+    ) -> Path:
+        lines = ["[monitor]", monitor, ""]
+        for name, url in policies.items():
+            lines += ["[[policy]]", f'name = "{name}"', f'url = "{url}"', ""]
+        path = tmp_path / "config.toml"
+        path.write_text("\n".join(lines) + extra, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def seed_config(seed_server: SeedServer, write_config: WriteConfig) -> Config:
+    path = write_config({name: seed_server.url(name) for name in seed_server.pages})
+    return load_config(path)
+
+
+def run_monitor(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI as a user would, in a subprocess."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env.pop("MONITOR_CONFIG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout,
+    )

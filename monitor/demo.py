@@ -15,6 +15,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,7 @@ class SeedPage:
     rotate_nonce: bool = False  # a fresh script nonce on every response (no validators)
     status: int = 200
     last_modified: str | None = None
+    delay: float = 0.0  # seconds to wait before answering (a slow server)
 
 
 def load_seed_pages() -> list[SeedPage]:
@@ -89,6 +91,8 @@ class SeedServer:
                 if page is None:
                     self._send(404, b"not found", "text/plain", {})
                     return
+                if page.delay:
+                    time.sleep(page.delay)
                 body = page.body
                 headers: dict[str, str] = {}
                 if page.rotate_nonce:

@@ -100,6 +100,7 @@ async def check_policy(
         record = replace(
             template, duration=time.monotonic() - t0, outcome=CheckOutcome.UNCHANGED,
             size=len(fetched.body), snapshot_sha256=raw_hash,
+            snapshot_path=snapshots.relative_path(raw_hash),
         )
         check_id, number, _ = store.record_check(record)
         return _result(record, check_id, number)

@@ -351,7 +351,7 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [policy_id, check.started_at, round(check.duration * 1000), check.http_status,
                  str(outcome), check.error, check.final_url, check.size,
-                 check.snapshot_sha256 if check.snapshot_path else None, recorded_version],
+                 check.snapshot_sha256, recorded_version],
             )
             check_id = int(cursor.lastrowid or 0)
         return check_id, number, change_id

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from monitor.config import PolicyConfig
+from monitor.errors import StoreError
+from monitor.models import CheckOutcome
+from monitor.store import CheckRecord, NewVersion, Store
+
+
+def version(text: str) -> NewVersion:
+    import hashlib
+
+    return NewVersion(text=text, text_hash=hashlib.sha256(text.encode()).hexdigest())
+
+
+def check(outcome: CheckOutcome, at: str = "2026-01-01T00:00:00+00:00") -> CheckRecord:
+    return CheckRecord(policy="p", started_at=at, duration=0.1, outcome=outcome, http_status=200)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "db" / "monitor.db") as s:
+        s.sync_policies([PolicyConfig(name="p", url="https://x.nl/p")])
+        yield s
+
+
+def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.db"
+    Store.open(path).close()
+    with Store.open(path) as store:  # second open applies nothing twice
+        tables = set(store.db.table_names())
+        assert {"policies", "checks", "snapshots", "versions", "changes"} <= tables
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        applied = store.db.execute("SELECT name FROM _sqlite_migrations").fetchall()
+        assert applied == [("0001_initial",)]
+
+
+def test_versions_are_stored_only_when_text_differs(store: Store) -> None:
+    _, n1, _ = store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version("a"))
+    # the pipeline decides "unchanged" itself, but the store refuses a duplicate too
+    _, n2, _ = store.record_check(
+        check(CheckOutcome.NEW_VERSION, "2026-01-02T00:00:00+00:00"), new_version=version("a")
+    )
+    _, n3, _ = store.record_check(
+        check(CheckOutcome.NEW_VERSION, "2026-01-03T00:00:00+00:00"), new_version=version("b")
+    )
+    assert (n1, n2, n3) == (1, 1, 2)
+    versions = store.versions("p")
+    assert [v.text for v in versions] == ["a", "b"]
+    assert versions[0].last_seen == "2026-01-02T00:00:00+00:00"
+    outcomes = [c["outcome"] for c in store.checks("p")]
+    assert outcomes == ["new_version", "unchanged", "new_version"]
+    assert store.integrity_problems(Path("/nonexistent")) == []
+
+
+def test_error_checks_are_recorded_without_versions(store: Store) -> None:
+    record = CheckRecord(policy="p", started_at="t", duration=1.5, outcome=CheckOutcome.ERROR,
+                         error="HTTP 500", http_status=500)
+    store.record_check(record)
+    (row,) = store.checks("p")
+    assert row["outcome"] == "error" and row["error"] == "HTTP 500" and row["duration_ms"] == 1500
+    assert row["version_id"] is None
+    assert store.latest_version("p") is None
+    summary = store.policy_summaries()[0]
+    assert summary["last_outcome"] == "error" and summary["versions"] == 0
+
+
+def test_validators_kept_only_from_processed_checks(store: Store) -> None:
+    from dataclasses import replace
+
+    ok = replace(check(CheckOutcome.NEW_VERSION), etag='"1"')
+    store.record_check(ok, new_version=version("a"))
+    anomaly = replace(check(CheckOutcome.ANOMALY), etag='"2"')
+    store.record_check(anomaly)
+    state = store.policy_state("p")
+    assert state is not None and state["etag"] == '"1"'
+
+
+def test_changing_a_policy_url_forgets_validators(store: Store) -> None:
+    from dataclasses import replace
+
+    store.record_check(replace(check(CheckOutcome.NEW_VERSION), etag='"1"'), new_version=version("a"))
+    store.sync_policies([PolicyConfig(name="p", url="https://x.nl/other")])
+    state = store.policy_state("p")
+    assert state is not None and state["etag"] is None and state["url"] == "https://x.nl/other"
+
+
+def test_a_locked_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.db"
+    with Store.open(path, timeout=0.2) as store:
+        store.sync_policies([PolicyConfig(name="p", url="https://x.nl/p")])
+        other = sqlite3.connect(path)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(StoreError, match="database is locked"):
+                store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version("a"))
+        finally:
+            other.rollback()
+            other.close()
+        # nothing half-written; the next write succeeds
+        assert store.latest_version("p") is None
+        store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version("a"))
+        assert store.latest_version("p") is not None
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store.open(path)

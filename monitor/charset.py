@@ -9,11 +9,13 @@ from charset_normalizer import from_bytes
 
 __all__ = ["charset_from_content_type", "detect_encoding", "is_textual"]
 
-_META = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
-)
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _TEXTUAL = ("text/", "application/xhtml", "application/xml", "application/json", "+xml")
 
 
@@ -65,4 +67,5 @@ def detect_encoding(body: bytes, content_type: str = "", header: str | None = No
     except UnicodeDecodeError:
         pass
     best = from_bytes(body[:65536]).best()
-    return _known(best.encoding) if best is not None and _known(best.encoding) else "cp1252"
+    guessed = _known(best.encoding) if best is not None else None
+    return guessed or "cp1252"

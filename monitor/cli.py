@@ -64,7 +64,9 @@ def _console() -> Console:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Configuration file (default: ./config.toml or $MONITOR_CONFIG).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
@@ -79,8 +81,11 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
         monitor demo                  # a self-contained tour, no network needed
         monitor --config config.toml check
     """
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
-                                         logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
     handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
@@ -220,7 +225,9 @@ def show(state: _State, name: str, number: int | None) -> None:
 
 @cli.command()
 @click.option(
-    "--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Keep the demo's config, database and snapshots here (default: a temporary folder).",
 )
 def demo(workdir: Path | None) -> None:
@@ -231,7 +238,8 @@ def demo(workdir: Path | None) -> None:
     \b
     Example:
         monitor demo
-        monitor demo --dir ./demo-run && monitor --config ./demo-run/config.toml history pcextreme-privacy
+        monitor demo --dir ./demo-run
+        monitor --config ./demo-run/config.toml history pcextreme-privacy
     """
     from .demo import run_demo
 

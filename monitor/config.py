@@ -42,7 +42,7 @@ def parse_duration(value: str) -> float:
     """``"90s"`` → 90.0 seconds. Units: ms, s, m, h, d, w. Raises ``ValueError``."""
     match = _DURATION.match(value)
     if not match:
-        raise ValueError(f"invalid duration {value!r} (use e.g. \"90s\", \"15m\", \"6h\", \"1d\")")
+        raise ValueError(f'invalid duration {value!r} (use e.g. "90s", "15m", "6h", "1d")')
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
     if seconds <= 0:
         raise ValueError(f"duration {value!r} must be greater than zero")
@@ -135,7 +135,9 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(str(path), "config file not found (create one with `monitor init`)") from None
+        raise ConfigError(
+            str(path), "config file not found (create one with `monitor init`)"
+        ) from None
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
     try:
@@ -234,8 +236,14 @@ class _Reader:
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
@@ -301,8 +309,10 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         if any(w.name == name for w in webhooks):
             raise r.error("name", "duplicate webhook name")
         secret = r.get("secret", str)
-        if secret is not None and secret.startswith("env:") and not re.fullmatch(
-            r"env:[A-Za-z_][A-Za-z0-9_]*", secret
+        if (
+            secret is not None
+            and secret.startswith("env:")
+            and not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", secret)
         ):
             raise r.error("secret", "env: must be followed by an environment variable name")
         min_severity = r.get("min_severity", str, "material")

@@ -188,8 +188,13 @@ def _write_config(path: Path, server: SeedServer) -> None:
         "",
     ]
     for name in server.pages:
-        lines += ["[[policy]]", f'name = "{name}"', f'url = "{server.url(name)}"',
-                  'language = "nl"', ""]
+        lines += [
+            "[[policy]]",
+            f'name = "{name}"',
+            f'url = "{server.url(name)}"',
+            'language = "nl"',
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -241,7 +246,9 @@ def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
         raise MonitorError(f"demo: expected one new version of {DEMO_POLICY}, got {caught}")
     with Store.open(config.monitor.database) as store:
         old, new = store.versions(DEMO_POLICY)[-2:]
-    console.print(f"\n[bold]What changed in {DEMO_POLICY}[/] (version {old.number} → {new.number}):")
+    console.print(
+        f"\n[bold]What changed in {DEMO_POLICY}[/] (version {old.number} → {new.number}):"
+    )
     _print_line_diff(console, old.text, new.text)
     if keep:
         console.print(

@@ -38,6 +38,7 @@ __all__ = ["AddressGuard", "FetchOptions", "Fetcher", "address_allowed", "parse_
 
 logger = logging.getLogger(__name__)
 
+_ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/*;q=0.8,*/*;q=0.5"
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -121,7 +122,9 @@ class AddressGuard(httpx.AsyncBaseTransport):
         try:
             addresses = await self._resolve(host, port)
         except (OSError, UnicodeError) as exc:
-            raise FetchError(str(url), f"cannot resolve host {host!r}: {exc}", transient=True) from None
+            raise FetchError(
+                str(url), f"cannot resolve host {host!r}: {exc}", transient=True
+            ) from None
         if not addresses:
             raise FetchError(str(url), f"host {host!r} has no address", transient=True)
         for address in addresses:
@@ -188,7 +191,7 @@ class Fetcher:
             follow_redirects=False,
             headers={
                 "User-Agent": options.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/*;q=0.8,*/*;q=0.5",
+                "Accept": _ACCEPT,
             },
         )
         self._sleep = sleep
@@ -212,10 +215,10 @@ class Fetcher:
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         delay = min(self.options.backoff * (2**attempt), self.options.backoff_max)
-        delay *= random.uniform(0.5, 1.5)
+        delay *= random.uniform(0.5, 1.5)  # jitter spreads retries of many policies
         if retry_after is not None:
             delay = max(delay, retry_after)
-        return delay
+        return float(delay)
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -269,9 +272,13 @@ class Fetcher:
                 request = self._client.build_request("GET", current, headers=headers)
                 response = await self._client.send(request, stream=True)
             except httpx.TimeoutException:
-                raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
+                raise FetchError(
+                    url, f"timed out after {opts.timeout:g}s", transient=True
+                ) from None
             except httpx.TransportError as exc:
-                raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
+                raise FetchError(
+                    url, f"connection failed: {_describe(exc)}", transient=True
+                ) from None
             except httpx.InvalidURL as exc:
                 raise FetchError(url, f"invalid URL: {exc}") from None
             try:
@@ -314,14 +321,23 @@ class Fetcher:
         last_modified = response.headers.get("last-modified")
         if status == 304:
             return FetchResult(
-                url=url, final_url=str(current), status=304, headers=dict(response.headers),
-                body=b"", content_type=content_type, encoding=None, etag=etag,
-                last_modified=last_modified, elapsed=0.0, redirects=tuple(hops),
+                url=url,
+                final_url=str(current),
+                status=304,
+                headers=dict(response.headers),
+                body=b"",
+                content_type=content_type,
+                encoding=None,
+                etag=etag,
+                last_modified=last_modified,
+                elapsed=0.0,
+                redirects=tuple(hops),
             )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > opts.max_bytes:
             raise TooLargeError(
-                url, f"body of {int(declared)} bytes exceeds max_bytes ({opts.max_bytes})",
+                url,
+                f"body of {int(declared)} bytes exceeds max_bytes ({opts.max_bytes})",
                 status=status,
             )
         body = bytearray()
@@ -330,7 +346,8 @@ class Fetcher:
                 body += chunk
                 if len(body) > opts.max_bytes:
                     raise TooLargeError(
-                        url, f"body exceeds max_bytes ({opts.max_bytes}); abandoned",
+                        url,
+                        f"body exceeds max_bytes ({opts.max_bytes}); abandoned",
                         status=status,
                     )
         except httpx.TimeoutException:
@@ -346,9 +363,17 @@ class Fetcher:
             else None
         )
         return FetchResult(
-            url=url, final_url=str(current), status=status, headers=dict(response.headers),
-            body=raw, content_type=content_type, encoding=encoding, etag=etag,
-            last_modified=last_modified, elapsed=0.0, redirects=tuple(hops),
+            url=url,
+            final_url=str(current),
+            status=status,
+            headers=dict(response.headers),
+            body=raw,
+            content_type=content_type,
+            encoding=encoding,
+            etag=etag,
+            last_modified=last_modified,
+            elapsed=0.0,
+            redirects=tuple(hops),
         )
 
 

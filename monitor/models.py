@@ -17,11 +17,11 @@ def now_iso() -> str:
 class CheckOutcome(StrEnum):
     """What one check of one policy came to."""
 
-    NEW_VERSION = "new_version"   # the text differs from the latest version: stored
-    UNCHANGED = "unchanged"       # fetched, but the text equals the latest version
-    NOT_MODIFIED = "not_modified" # the server answered 304 to a conditional GET
-    ANOMALY = "anomaly"           # fetched, but not a plausible version (empty, block page…)
-    ERROR = "error"               # could not be fetched or processed
+    NEW_VERSION = "new_version"  # the text differs from the latest version: stored
+    UNCHANGED = "unchanged"  # fetched, but the text equals the latest version
+    NOT_MODIFIED = "not_modified"  # the server answered 304 to a conditional GET
+    ANOMALY = "anomaly"  # fetched, but not a plausible version (empty, block page…)
+    ERROR = "error"  # could not be fetched or processed
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +71,8 @@ class CheckResult:
     duration: float
     http_status: int | None = None
     error: str | None = None
-    version: int | None = None          # the policy's version number (new or current)
-    snapshot: str | None = None         # sha256 of the raw body
+    version: int | None = None  # the policy's version number (new or current)
+    snapshot: str | None = None  # sha256 of the raw body
     size: int | None = None
     check_id: int | None = None
     change_id: int | None = None

@@ -62,7 +62,7 @@ def normalize(
         roots.extend(soup.select(selector))
     if not select:
         body_tag = soup.find("body")
-        roots = [body_tag] if isinstance(body_tag, Tag) else [soup]  # type: ignore[list-item]
+        roots = [body_tag] if isinstance(body_tag, Tag) else [soup]
     parts = [root.get_text("\n") for root in roots]
     return Document(
         text=_lines("\n".join(parts)),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from .config import Config, PolicyConfig
 from .errors import FetchError, InputError, MonitorError
-from .fetch import FetchOptions, Fetcher
+from .fetch import Fetcher, FetchOptions
 from .models import CheckOutcome, CheckResult, FetchResult, now_iso
 from .normalize import normalize
 from .snapshots import SnapshotStore, sha256
@@ -76,17 +76,26 @@ async def check_policy(
         )
     except FetchError as exc:
         record = CheckRecord(
-            policy=policy.name, started_at=started_at, duration=time.monotonic() - t0,
-            outcome=CheckOutcome.ERROR, http_status=exc.status, error=str(exc),
+            policy=policy.name,
+            started_at=started_at,
+            duration=time.monotonic() - t0,
+            outcome=CheckOutcome.ERROR,
+            http_status=exc.status,
+            error=str(exc),
         )
         check_id, _, _ = store.record_check(record)
         return _result(record, check_id, None)
 
     template = CheckRecord(
-        policy=policy.name, started_at=started_at, duration=0.0,
-        outcome=CheckOutcome.NOT_MODIFIED, http_status=fetched.status,
-        final_url=fetched.final_url, content_type=fetched.content_type,
-        etag=fetched.etag, last_modified=fetched.last_modified,
+        policy=policy.name,
+        started_at=started_at,
+        duration=0.0,
+        outcome=CheckOutcome.NOT_MODIFIED,
+        http_status=fetched.status,
+        final_url=fetched.final_url,
+        content_type=fetched.content_type,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
     )
     if fetched.not_modified:
         record = replace(template, duration=time.monotonic() - t0)
@@ -98,8 +107,11 @@ async def check_policy(
     if stored is not None and raw_hash == state.get("last_raw_sha256"):
         # Same bytes as the last processed body: nothing to parse or store.
         record = replace(
-            template, duration=time.monotonic() - t0, outcome=CheckOutcome.UNCHANGED,
-            size=len(fetched.body), snapshot_sha256=raw_hash,
+            template,
+            duration=time.monotonic() - t0,
+            outcome=CheckOutcome.UNCHANGED,
+            size=len(fetched.body),
+            snapshot_sha256=raw_hash,
             snapshot_path=snapshots.relative_path(raw_hash),
         )
         check_id, number, _ = store.record_check(record)
@@ -112,8 +124,13 @@ async def check_policy(
     if new_version is not None and stored is not None and stored.text_hash == new_version.text_hash:
         outcome, new_version = CheckOutcome.UNCHANGED, None
     record = replace(
-        template, duration=time.monotonic() - t0, outcome=outcome, error=processed.error,
-        size=snapshot.size, snapshot_sha256=snapshot.sha256, snapshot_path=snapshot.path,
+        template,
+        duration=time.monotonic() - t0,
+        outcome=outcome,
+        error=processed.error,
+        size=snapshot.size,
+        snapshot_sha256=snapshot.sha256,
+        snapshot_path=snapshot.path,
     )
     check_id, number, change_id = store.record_check(record, new_version=new_version)
     return _result(record, check_id, number, change_id)
@@ -123,10 +140,17 @@ def _result(
     record: CheckRecord, check_id: int, number: int | None, change_id: int | None = None
 ) -> CheckResult:
     return CheckResult(
-        policy=record.policy, outcome=record.outcome, started_at=record.started_at,
-        duration=record.duration, http_status=record.http_status, error=record.error,
-        version=number, snapshot=record.snapshot_sha256, size=record.size,
-        check_id=check_id, change_id=change_id,
+        policy=record.policy,
+        outcome=record.outcome,
+        started_at=record.started_at,
+        duration=record.duration,
+        http_status=record.http_status,
+        error=record.error,
+        version=number,
+        snapshot=record.snapshot_sha256,
+        size=record.size,
+        check_id=check_id,
+        change_id=change_id,
     )
 
 
@@ -147,19 +171,29 @@ async def check_policies(
         except MonitorError as exc:
             logger.error("check of %s failed: %s", policy.name, exc)
             result = CheckResult(
-                policy=policy.name, outcome=CheckOutcome.ERROR, started_at=now_iso(),
-                duration=time.monotonic() - t0, error=str(exc),
+                policy=policy.name,
+                outcome=CheckOutcome.ERROR,
+                started_at=now_iso(),
+                duration=time.monotonic() - t0,
+                error=str(exc),
             )
         except Exception as exc:  # a bug must not take the other policies down
             logger.exception("unexpected error while checking %s", policy.name)
             result = CheckResult(
-                policy=policy.name, outcome=CheckOutcome.ERROR, started_at=now_iso(),
-                duration=time.monotonic() - t0, error=f"internal error: {exc!r}",
+                policy=policy.name,
+                outcome=CheckOutcome.ERROR,
+                started_at=now_iso(),
+                duration=time.monotonic() - t0,
+                error=f"internal error: {exc!r}",
             )
         logger.info(
             "check policy=%s outcome=%s status=%s duration=%.2fs version=%s%s",
-            result.policy, result.outcome, result.http_status, result.duration,
-            result.version, f" error={result.error}" if result.error else "",
+            result.policy,
+            result.outcome,
+            result.http_status,
+            result.duration,
+            result.version,
+            f" error={result.error}" if result.error else "",
         )
         if on_done is not None:
             on_done(result)

@@ -99,7 +99,11 @@ def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
         table.add_column(column, justify="right" if column in ("version", "size") else "left")
     for row in rows:
         table.add_row(
-            str(row["version"]), row["first_seen"], row["last_seen"],
-            row["declared_date"] or "-", f"{row['size']:,}", row["title"] or "",
+            str(row["version"]),
+            row["first_seen"],
+            row["last_seen"],
+            row["declared_date"] or "-",
+            f"{row['size']:,}",
+            row["title"] or "",
         )
     return table

@@ -54,9 +54,10 @@ class SnapshotStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
             try:
-                with os.fdopen(fd, "wb") as raw, gzip.GzipFile(
-                    fileobj=raw, mode="wb", mtime=0, compresslevel=6
-                ) as gz:
+                with (
+                    os.fdopen(fd, "wb") as raw,
+                    gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
+                ):
                     gz.write(body)
                 with open(tmp, "rb+") as fh:
                     os.fsync(fh.fileno())
@@ -65,7 +66,9 @@ class SnapshotStore:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise SnapshotError(f"cannot write snapshot under {self.root}: {exc.strerror or exc}") from None
+            raise SnapshotError(
+                f"cannot write snapshot under {self.root}: {exc.strerror or exc}"
+            ) from None
         return StoredSnapshot(digest, len(body), rel, created=True)
 
     def get(self, digest: str) -> bytes:

@@ -206,7 +206,7 @@ class Store:
     # -- policies -----------------------------------------------------------
 
     def sync_policies(self, policies: tuple[PolicyConfig, ...] | list[PolicyConfig]) -> None:
-        """Insert configured policies that are new; update the URL, language and tags of known ones."""
+        """Insert new configured policies; update the URL, language and tags of known ones."""
         now = now_iso()
         with self._write() as db:
             for p in policies:
@@ -295,10 +295,16 @@ class Store:
             policy_id = row[0]
             if check.snapshot_sha256 and check.snapshot_path:
                 db.execute(
-                    """INSERT OR IGNORE INTO snapshots (sha256, size, content_type, path, created_at)
+                    """INSERT OR IGNORE INTO snapshots
+                           (sha256, size, content_type, path, created_at)
                        VALUES (?, ?, ?, ?, ?)""",
-                    [check.snapshot_sha256, check.size or 0, check.content_type,
-                     check.snapshot_path, now],
+                    [
+                        check.snapshot_sha256,
+                        check.size or 0,
+                        check.content_type,
+                        check.snapshot_path,
+                        now,
+                    ],
                 )
             latest = db.execute(
                 "SELECT id, number, text_hash FROM versions WHERE policy_id = ? "
@@ -309,7 +315,11 @@ class Store:
             number: int | None = latest[1] if latest else None
             change_id: int | None = None
             outcome = check.outcome
-            if new_version is not None and latest is not None and latest[2] == new_version.text_hash:
+            if (
+                new_version is not None
+                and latest is not None
+                and latest[2] == new_version.text_hash
+            ):
                 outcome = CheckOutcome.UNCHANGED  # another writer stored the same text first
                 new_version = None
             if new_version is not None:
@@ -318,40 +328,69 @@ class Store:
                     """INSERT INTO versions (policy_id, number, text_hash, text, title, language,
                            declared_date, snapshot_sha256, first_seen, last_seen)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [policy_id, number, new_version.text_hash, new_version.text,
-                     new_version.title, new_version.language, new_version.declared_date,
-                     check.snapshot_sha256, check.started_at, check.started_at],
+                    [
+                        policy_id,
+                        number,
+                        new_version.text_hash,
+                        new_version.text,
+                        new_version.title,
+                        new_version.language,
+                        new_version.declared_date,
+                        check.snapshot_sha256,
+                        check.started_at,
+                        check.started_at,
+                    ],
                 )
                 old_version_id, version_id = version_id, cursor.lastrowid
                 if old_version_id is not None and comparison is not None:
                     cursor = db.execute(
                         """INSERT INTO changes (policy_id, old_version_id, new_version_id,
                                severity, created_at, comparison) VALUES (?, ?, ?, ?, ?, ?)""",
-                        [policy_id, old_version_id, version_id, severity, now,
-                         json.dumps(comparison, ensure_ascii=False)],
+                        [
+                            policy_id,
+                            old_version_id,
+                            version_id,
+                            severity,
+                            now,
+                            json.dumps(comparison, ensure_ascii=False),
+                        ],
                     )
                     change_id = cursor.lastrowid
             elif version_id is not None and outcome in (
-                CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED
+                CheckOutcome.UNCHANGED,
+                CheckOutcome.NOT_MODIFIED,
             ):
-                db.execute("UPDATE versions SET last_seen = ? WHERE id = ?",
-                           [check.started_at, version_id])
+                db.execute(
+                    "UPDATE versions SET last_seen = ? WHERE id = ?", [check.started_at, version_id]
+                )
             if outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED):
                 db.execute(
                     "UPDATE policies SET etag = ?, last_modified = ?, last_raw_sha256 = ? "
                     "WHERE id = ?",
                     [check.etag, check.last_modified, check.snapshot_sha256, policy_id],
                 )
-            recorded_version = version_id if outcome in (
-                CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED
-            ) else None
+            recorded_version = (
+                version_id
+                if outcome
+                in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED)
+                else None
+            )
             cursor = db.execute(
                 """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
                        error, final_url, size, snapshot_sha256, version_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [policy_id, check.started_at, round(check.duration * 1000), check.http_status,
-                 str(outcome), check.error, check.final_url, check.size,
-                 check.snapshot_sha256, recorded_version],
+                [
+                    policy_id,
+                    check.started_at,
+                    round(check.duration * 1000),
+                    check.http_status,
+                    str(outcome),
+                    check.error,
+                    check.final_url,
+                    check.size,
+                    check.snapshot_sha256,
+                    recorded_version,
+                ],
             )
             check_id = int(cursor.lastrowid or 0)
         return check_id, number, change_id
@@ -382,8 +421,15 @@ class Store:
 
 def _version(row: dict[str, Any]) -> VersionRecord:
     return VersionRecord(
-        id=row["id"], policy=row["policy"], number=row["number"], text_hash=row["text_hash"],
-        text=row["text"], title=row["title"], language=row["language"],
-        declared_date=row["declared_date"], snapshot_sha256=row["snapshot_sha256"],
-        first_seen=row["first_seen"], last_seen=row["last_seen"],
+        id=row["id"],
+        policy=row["policy"],
+        number=row["number"],
+        text_hash=row["text_hash"],
+        text=row["text"],
+        title=row["title"],
+        language=row["language"],
+        declared_date=row["declared_date"],
+        snapshot_sha256=row["snapshot_sha256"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
     )

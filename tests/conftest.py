@@ -55,11 +55,17 @@ def seed_config(seed_server: SeedServer, write_config: WriteConfig) -> Config:
     return load_config(path)
 
 
-def run_monitor(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_monitor(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the installed CLI as a user would, in a subprocess."""
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("MONITOR_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
     )

@@ -85,7 +85,9 @@ def test_same_bytes_skip_processing_and_noise_stores_nothing(
     assert len(versions(seed_config, name)) == 1
 
 
-def test_500_then_200_is_retried_and_stored(httpserver: HTTPServer, write_config: WriteConfig) -> None:
+def test_500_then_200_is_retried_and_stored(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
     httpserver.expect_ordered_request("/p").respond_with_data("oops", status=500)
     httpserver.expect_ordered_request("/p").respond_with_data(
         "<html><body><main><p>Wij bewaren je gegevens 12 maanden.</p></main></body></html>",
@@ -97,8 +99,12 @@ def test_500_then_200_is_retried_and_stored(httpserver: HTTPServer, write_config
     assert versions(config, "p") == ["Wij bewaren je gegevens 12 maanden."]
 
 
-def test_errors_and_anomalies_store_no_version(httpserver: HTTPServer, write_config: WriteConfig) -> None:
-    httpserver.expect_request("/big").respond_with_data(b"<p>" + b"x" * 5000, content_type="text/html")
+def test_errors_and_anomalies_store_no_version(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
+    httpserver.expect_request("/big").respond_with_data(
+        b"<p>" + b"x" * 5000, content_type="text/html"
+    )
     httpserver.expect_request("/gone").respond_with_data("weg", status=410)
     httpserver.expect_request("/empty").respond_with_data(b"", content_type="text/html")
     httpserver.expect_request("/blank").respond_with_data(
@@ -109,17 +115,27 @@ def test_errors_and_anomalies_store_no_version(httpserver: HTTPServer, write_con
     names = ["big", "gone", "empty", "blank", "png", "ok"]
     path = write_config(
         {n: httpserver.url_for(f"/{n}") for n in names},
-        monitor='max_bytes = 1000\nallow_private_networks = true',
+        monitor="max_bytes = 1000\nallow_private_networks = true",
     )
     config = load_config(path)
-    results = {r.policy: r for r in run_checks(config, options=FetchOptions.from_settings(
-        config.monitor, backoff=0.01))}
+    results = {
+        r.policy: r
+        for r in run_checks(
+            config, options=FetchOptions.from_settings(config.monitor, backoff=0.01)
+        )
+    }
     assert results["ok"].outcome is CheckOutcome.NEW_VERSION
-    assert results["big"].outcome is CheckOutcome.ERROR and "max_bytes" in (results["big"].error or "")
+    assert results["big"].outcome is CheckOutcome.ERROR and "max_bytes" in (
+        results["big"].error or ""
+    )
     assert results["gone"].outcome is CheckOutcome.ERROR and results["gone"].http_status == 410
-    assert results["empty"].outcome is CheckOutcome.ANOMALY and results["empty"].error == "empty body"
+    assert (
+        results["empty"].outcome is CheckOutcome.ANOMALY and results["empty"].error == "empty body"
+    )
     assert results["blank"].outcome is CheckOutcome.ANOMALY
-    assert results["png"].outcome is CheckOutcome.ANOMALY and "image/png" in (results["png"].error or "")
+    assert results["png"].outcome is CheckOutcome.ANOMALY and "image/png" in (
+        results["png"].error or ""
+    )
     with Store.open(config.monitor.database) as store:
         for name in names[:-1]:
             assert store.versions(name) == []
@@ -128,7 +144,9 @@ def test_errors_and_anomalies_store_no_version(httpserver: HTTPServer, write_con
         assert store.integrity_problems(config.monitor.snapshots) == []
 
 
-def test_private_address_refused_when_not_allowed(httpserver: HTTPServer, write_config: WriteConfig) -> None:
+def test_private_address_refused_when_not_allowed(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
     httpserver.expect_request("/p").respond_with_data("<p>intern</p>", content_type="text/html")
     config = load_config(write_config({"p": httpserver.url_for("/p")}, monitor=""))
     (result,) = run_checks(config)

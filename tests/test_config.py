@@ -62,29 +62,55 @@ def test_bad_durations(value: str) -> None:
     ("text", "expected"),
     [
         ('[monitor]\ninterval = "soon"\n', "[monitor]: key 'interval': invalid duration"),
-        ("[monitor]\nconcurrency = \"16\"\n", "[monitor]: key 'concurrency': expected an integer"),
+        ('[monitor]\nconcurrency = "16"\n', "[monitor]: key 'concurrency': expected an integer"),
         ("[monitor]\nconcurrency = 0\n", "key 'concurrency': must be at least 1"),
         ("[monitor]\nallow_private_networks = 1\n", "key 'allow_private_networks': expected true"),
         ("[monitor]\nspeed = 3\n", "[monitor]: key 'speed': unknown key"),
         ("[monitr]\n", "config: key 'monitr': unknown key"),
-        ('[[policy]]\nname = "a"\nurl = "https://x.nl"\nurll = "y"\n', "policy 'a': key 'urll': unknown key"),
+        (
+            '[[policy]]\nname = "a"\nurl = "https://x.nl"\nurll = "y"\n',
+            "policy 'a': key 'urll': unknown key",
+        ),
         ('[[policy]]\nname = "a"\n', "policy 'a': key 'url': is required"),
-        ('[[policy]]\nname = "a"\nurl = "ftp://x.nl/p"\n', "policy 'a': key 'url': URL 'ftp://x.nl/p' must start"),
-        ('[[policy]]\nname = "a"\nurl = "https://"\n', "policy 'a': key 'url': URL 'https://' has no host"),
+        (
+            '[[policy]]\nname = "a"\nurl = "ftp://x.nl/p"\n',
+            "policy 'a': key 'url': URL 'ftp://x.nl/p' must start",
+        ),
+        (
+            '[[policy]]\nname = "a"\nurl = "https://"\n',
+            "policy 'a': key 'url': URL 'https://' has no host",
+        ),
         ('[[policy]]\nurl = "https://x.nl"\n', "[[policy]] #1: key 'name': is required"),
         ('[[policy]]\nname = "a b"\nurl = "https://x.nl"\n', "key 'name': 'a b' must be letters"),
-        ('[[policy]]\nname = "a"\nurl = "https://x.nl"\n[[policy]]\nname = "a"\nurl = "https://y.nl"\n',
-         "policy 'a': key 'name': duplicate policy name"),
-        ('[[policy]]\nname = "a"\nurl = "https://x.nl"\ninterval = 5\ntags = [1]\n',
-         "policy 'a': key 'tags': must be a list of non-empty strings"),
+        (
+            '[[policy]]\nname = "a"\nurl = "https://x.nl"\n[[policy]]\nname = "a"\nurl = "https://y.nl"\n',
+            "policy 'a': key 'name': duplicate policy name",
+        ),
+        (
+            '[[policy]]\nname = "a"\nurl = "https://x.nl"\ninterval = 5\ntags = [1]\n',
+            "policy 'a': key 'tags': must be a list of non-empty strings",
+        ),
         ('[[policy]]\nname = "a"\nurl = "https://x.nl"\nlanguage = "Dutch"\n', "key 'language'"),
-        ('[[webhook]]\nname = "w"\nurl = "https://h.nl"\nmin_severity = "big"\n',
-         "webhook 'w': key 'min_severity': must be one of none, cosmetic, minor, material"),
-        ('[[webhook]]\nname = "w"\nurl = "https://h.nl"\nformat = "xml"\n', "webhook 'w': key 'format'"),
-        ('[[webhook]]\nname = "w"\nurl = "https://h.nl"\nsecret = "env:1X"\n', "webhook 'w': key 'secret'"),
-        ('[[webhook]]\nname = "w"\nurl = "https://h.nl"\npolicies = ["nope"]\n',
-         "webhook 'w': key 'policies': names no configured policy: 'nope'"),
-        ('[[webhook]]\nname = "w"\nurl = "https://h.nl"\nheaders = {}\n', "webhook 'w': key 'headers': unknown key"),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nmin_severity = "big"\n',
+            "webhook 'w': key 'min_severity': must be one of none, cosmetic, minor, material",
+        ),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nformat = "xml"\n',
+            "webhook 'w': key 'format'",
+        ),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nsecret = "env:1X"\n',
+            "webhook 'w': key 'secret'",
+        ),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\npolicies = ["nope"]\n',
+            "webhook 'w': key 'policies': names no configured policy: 'nope'",
+        ),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nheaders = {}\n',
+            "webhook 'w': key 'headers': unknown key",
+        ),
         ("[monitor\n", "invalid TOML"),
         ("[policy]\nname = 'a'\n", "config: key 'policy': expected a list"),
     ],
@@ -105,7 +131,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_webhook_secret_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(tmp_path, VALID + '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nsecret = "env:HOOK_SECRET"\n')
+    path = write(
+        tmp_path,
+        VALID + '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nsecret = "env:HOOK_SECRET"\n',
+    )
     monkeypatch.setenv("HOOK_SECRET", "s3cr3t")
     webhook = load_config(path).webhooks[0]
     assert webhook.resolve_secret() == "s3cr3t"
@@ -114,7 +143,9 @@ def test_webhook_secret_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize("command", [["list"], ["check"], ["history", "a"], ["show", "a"]])
 def test_cli_bad_config_is_one_line_exit_2(tmp_path: Path, command: list[str]) -> None:
-    path = write(tmp_path, VALID.replace('url = "https://example.nl/privacy"', 'url = "example.nl"'))
+    path = write(
+        tmp_path, VALID.replace('url = "https://example.nl/privacy"', 'url = "example.nl"')
+    )
     result = run_monitor("--config", str(path), *command)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -131,7 +162,12 @@ def test_cli_config_from_environment(tmp_path: Path) -> None:
 
     path = write(tmp_path, VALID)
     env = {**os.environ, "MONITOR_CONFIG": str(path)}
-    result = subprocess.run([sys.executable, "-m", "monitor", "list", "--json"],
-                            capture_output=True, text=True, env=env, cwd=tmp_path / "..")
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path / "..",
+    )
     assert result.returncode == 0, result.stderr
     assert '"name": "a"' in result.stdout

@@ -18,7 +18,7 @@ from monitor.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
-from monitor.fetch import FetchOptions, Fetcher, address_allowed, parse_retry_after
+from monitor.fetch import Fetcher, FetchOptions, address_allowed, parse_retry_after
 from monitor.models import FetchResult
 
 FAST = dict(allow_private_networks=True, backoff=0.01, timeout=5.0)
@@ -62,7 +62,9 @@ def test_conditional_get_304(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/p", headers={"If-None-Match": '"v1"'}).respond_with_data(
         "", status=304, headers={"ETag": '"v1"'}
     )
-    result = fetch(httpserver.url_for("/p"), etag='"v1"', last_modified="Tue, 14 Nov 2023 22:13:20 GMT")
+    result = fetch(
+        httpserver.url_for("/p"), etag='"v1"', last_modified="Tue, 14 Nov 2023 22:13:20 GMT"
+    )
     assert result.not_modified and result.body == b""
     request, _ = httpserver.log[0]
     assert request.headers["If-Modified-Since"] == "Tue, 14 Nov 2023 22:13:20 GMT"
@@ -104,7 +106,9 @@ def test_429_retry_after_is_honoured(httpserver: HTTPServer) -> None:
 
 
 def test_retry_after_too_long_gives_up(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/p").respond_with_data("later", status=503, headers={"Retry-After": "3600"})
+    httpserver.expect_request("/p").respond_with_data(
+        "later", status=503, headers={"Retry-After": "3600"}
+    )
     with pytest.raises(FetchError, match="retry after 3600s"):
         fetch(httpserver.url_for("/p"))
     assert len(httpserver.log) == 1
@@ -128,6 +132,7 @@ def test_streamed_body_over_limit_is_abandoned(httpserver: HTTPServer) -> None:
         def chunks():  # no Content-Length: chunked and far larger than the cap
             for _ in range(10_000):
                 yield b"y" * 10_000
+
         return Response(chunks(), content_type="text/html")
 
     httpserver.expect_request("/stream").respond_with_handler(endless)
@@ -160,7 +165,9 @@ def test_slow_response_times_out(httpserver: HTTPServer) -> None:
 
 
 def test_redirects_are_followed_and_recorded(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    httpserver.expect_request("/old").respond_with_data(
+        "", status=301, headers={"Location": "/new"}
+    )
     httpserver.expect_request("/new").respond_with_data("<p>hier</p>", content_type="text/html")
     result = fetch(httpserver.url_for("/old"))
     assert result.final_url == httpserver.url_for("/new")
@@ -181,7 +188,9 @@ def test_redirect_loop_and_chain_limits(httpserver: HTTPServer) -> None:
 
 
 def test_redirect_to_file_scheme_refused(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/p").respond_with_data("", status=302, headers={"Location": "file:///etc/passwd"})
+    httpserver.expect_request("/p").respond_with_data(
+        "", status=302, headers={"Location": "file:///etc/passwd"}
+    )
     with pytest.raises(FetchError, match="redirect to a file: URL refused"):
         fetch(httpserver.url_for("/p"))
 

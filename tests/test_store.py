@@ -58,8 +58,14 @@ def test_versions_are_stored_only_when_text_differs(store: Store) -> None:
 
 
 def test_error_checks_are_recorded_without_versions(store: Store) -> None:
-    record = CheckRecord(policy="p", started_at="t", duration=1.5, outcome=CheckOutcome.ERROR,
-                         error="HTTP 500", http_status=500)
+    record = CheckRecord(
+        policy="p",
+        started_at="t",
+        duration=1.5,
+        outcome=CheckOutcome.ERROR,
+        error="HTTP 500",
+        http_status=500,
+    )
     store.record_check(record)
     (row,) = store.checks("p")
     assert row["outcome"] == "error" and row["error"] == "HTTP 500" and row["duration_ms"] == 1500
@@ -83,7 +89,9 @@ def test_validators_kept_only_from_processed_checks(store: Store) -> None:
 def test_changing_a_policy_url_forgets_validators(store: Store) -> None:
     from dataclasses import replace
 
-    store.record_check(replace(check(CheckOutcome.NEW_VERSION), etag='"1"'), new_version=version("a"))
+    store.record_check(
+        replace(check(CheckOutcome.NEW_VERSION), etag='"1"'), new_version=version("a")
+    )
     store.sync_policies([PolicyConfig(name="p", url="https://x.nl/other")])
     state = store.policy_state("p")
     assert state is not None and state["etag"] is None and state["url"] == "https://x.nl/other"

@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-__all__ = ["CheckOutcome", "CheckResult", "Document", "FetchResult", "now_iso"]
+__all__ = [
+    "Block",
+    "CheckOutcome",
+    "CheckResult",
+    "Clause",
+    "ClauseChange",
+    "Document",
+    "FetchResult",
+    "now_iso",
+]
 
 
 def now_iso() -> str:
@@ -52,13 +61,74 @@ class FetchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Block:
+    """One structural block of canonical text.
+
+    ``kind`` is ``"heading"`` (with ``level`` 1-6), ``"paragraph"``,
+    ``"item"`` (a list item) or ``"row"`` (a table row, cells joined by
+    ``" | "``).  ``text`` is canonical: NFC, white space collapsed, no
+    Markdown markers of its own kind (no leading ``#`` or ``-``).
+    """
+
+    kind: str
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A policy text as the normalise stage reads it."""
+    """A policy text as the normalise stage reads it.
+
+    ``text`` is the canonical Markdown (what a version stores); ``blocks``
+    the same content as structure.  ``problem`` says why there is no text
+    when there is none (a selector matched nothing, a PDF without text...).
+    """
 
     text: str
+    blocks: tuple[Block, ...] = ()
     title: str | None = None
     language: str | None = None
     source: str = ""
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A paragraph, list item, table row or heading of a version, in order.
+
+    ``key`` is a stable hash of ``text``; ``section`` the trail of headings
+    above it (for a heading: the headings above it, not itself).
+    """
+
+    key: str
+    position: int
+    kind: str
+    text: str
+    section: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseChange:
+    """One difference between two versions, clause by clause.
+
+    ``kind`` is ``added``, ``removed``, ``modified`` or ``moved``.  ``inline``
+    is the word-level diff of a modified clause as ``(op, text)`` pairs with
+    op in ``equal``, ``delete``, ``insert``.
+    """
+
+    kind: str
+    old: Clause | None
+    new: Clause | None
+    similarity: float = 0.0
+    inline: tuple[tuple[str, str], ...] = ()
+    severity: str = "minor"
+    categories: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        clause = self.new or self.old
+        return clause.section if clause is not None else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml.cssselect import CSSSelector
+
 from .errors import ConfigError
 
 __all__ = [
@@ -208,6 +210,15 @@ class _Reader:
             raise self.error(key, "must be at least 1")
         return int(value)
 
+    def selectors(self, key: str) -> tuple[str, ...]:
+        values = self.str_list(key)
+        for value in values:
+            try:
+                CSSSelector(value)
+            except Exception as exc:  # cssselect's SelectorError tree
+                raise self.error(key, f"invalid CSS selector {value!r}: {exc}") from None
+        return values
+
     def str_list(self, key: str) -> tuple[str, ...]:
         value = self.get(key, (list, str))
         if value is None:
@@ -290,8 +301,8 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 name=name,
                 url=r.url("url"),
                 language=language,
-                select=r.str_list("select"),
-                remove=r.str_list("remove"),
+                select=r.selectors("select"),
+                remove=r.selectors("remove"),
                 interval=r.duration("interval", None),
                 tags=r.str_list("tags"),
             )

@@ -118,7 +118,10 @@ class SeedServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if body:
-                    self.wfile.write(body)
+                    try:
+                        self.wfile.write(body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client went away (a killed or timed-out check)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

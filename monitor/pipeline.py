@@ -25,7 +25,7 @@ __all__ = ["check_policies", "check_policy", "run_checks"]
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml")
+SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class _Processed:
 
 
 def _process(policy: PolicyConfig, fetched: FetchResult) -> _Processed:
-    """The CPU part of a check (runs in a worker thread): body → text → outcome."""
+    """The CPU part of a check (runs in a worker thread): body → canonical text → outcome."""
     content_type = fetched.content_type
     if content_type and not content_type.startswith(SUPPORTED_TYPES):
         return _Processed(CheckOutcome.ANOMALY, error=f"unsupported content type {content_type}")
@@ -44,21 +44,22 @@ def _process(policy: PolicyConfig, fetched: FetchResult) -> _Processed:
         return _Processed(CheckOutcome.ANOMALY, error="empty body")
     document = normalize(
         fetched.body,
-        content_type=content_type or "text/html",
+        content_type=content_type,
         encoding=fetched.encoding,
         select=policy.select,
         remove=policy.remove,
         source=fetched.final_url,
+        language=policy.language,
     )
-    if not document.text.strip():
-        return _Processed(CheckOutcome.ANOMALY, error="the page yields no text")
+    if not document.blocks:
+        return _Processed(CheckOutcome.ANOMALY, error=document.problem or "no policy text found")
     return _Processed(
         CheckOutcome.NEW_VERSION,
         version=NewVersion(
             text=document.text,
             text_hash=sha256(document.text.encode("utf-8")),
             title=document.title,
-            language=policy.language or document.language,
+            language=document.language,
         ),
     )
 

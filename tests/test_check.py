@@ -96,7 +96,7 @@ def test_500_then_200_is_retried_and_stored(
     config = load_config(write_config({"p": httpserver.url_for("/p")}))
     (result,) = run_checks(config, options=FAST)
     assert result.outcome is CheckOutcome.NEW_VERSION and result.http_status == 200
-    assert versions(config, "p") == ["Wij bewaren je gegevens 12 maanden."]
+    assert versions(config, "p") == ["Wij bewaren je gegevens 12 maanden.\n"]
 
 
 def test_errors_and_anomalies_store_no_version(

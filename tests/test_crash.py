@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -13,10 +14,23 @@ from pathlib import Path
 
 from monitor.config import load_config
 from monitor.demo import SeedServer
+from monitor.resources import seeds_dir
 from monitor.snapshots import sha256
 from monitor.store import Store
 
 from .conftest import WriteConfig, run_monitor
+
+
+def edit_policy(page: bytes, prefix: str) -> bytes:
+    """Put ``prefix`` in front of the first seed sentence found in the page's markup."""
+    charset = "cp1252" if b"windows-1252" in page[:2000] else "utf-8"
+    html = page.decode(charset)
+    for text in (seeds_dir() / "text").glob("*.txt"):
+        for line in text.read_text("utf-8").splitlines():
+            start = line.strip().lstrip("•").strip()[:40]
+            if len(line) > 80 and re.search(r">\s*" + re.escape(start), html):
+                return html.replace(start, prefix + start, 1).encode(charset)
+    raise AssertionError("no seed sentence to edit")
 
 
 def assert_consistent(config_path: Path) -> None:
@@ -31,6 +45,7 @@ def test_sigkill_during_checks_leaves_a_consistent_store(
     seed_server: SeedServer, write_config: WriteConfig
 ) -> None:
     names = sorted(seed_server.pages)
+    originals = {name: seed_server.pages[name].body for name in names}
     for index, name in enumerate(names):
         page = seed_server.pages[name]
         page.delay = 0.1 * index  # spread the checks over time
@@ -40,9 +55,8 @@ def test_sigkill_during_checks_leaves_a_consistent_store(
     env = {**os.environ, "NO_COLOR": "1"}
     kills = 0
     for round_ in range(8):
-        for name in names:  # a real change on every page, so every check writes
-            page = seed_server.pages[name]
-            page.body = page.body.replace(b"</body>", f"<p>ronde {round_}</p></body>".encode(), 1)
+        for name in names:  # a real change to every policy text, so every check writes
+            seed_server.pages[name].body = edit_policy(originals[name], f"ronde {round_}: ")
         process = subprocess.Popen(
             [sys.executable, "-m", "monitor", "--config", str(path), "check"],
             stdout=subprocess.DEVNULL,

@@ -1,0 +1,132 @@
+"""Canonical text: the small folds that make two renderings of the same words equal.
+
+Used by the normaliser on every block of text, and on every kept link.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = [
+    "clean_url",
+    "decode_cfemail",
+    "detect_language",
+    "fold",
+    "is_noise_text",
+    "visible_text",
+]
+
+_SPACES = dict.fromkeys(
+    [0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x0009, 0x000B, 0x000C],
+    " ",
+)
+_INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E], None)
+_QUOTES = {
+    **dict.fromkeys([0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2039, 0x203A], "'"),
+    **dict.fromkeys([0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB], '"'),
+}
+_TABLE = str.maketrans({**_SPACES, **_INVISIBLE, **_QUOTES})
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """NFC; non-breaking, thin and zero-width spaces, soft hyphens and typographic
+    quotes folded; white space collapsed and trimmed."""
+    text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    return _WS.sub(" ", text).strip()
+
+
+# Query parameters that identify a visit, a campaign or a signature, never a document.
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|ttclid|igshid|"
+    r"mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|__hstc|__hssc|__hsfp|hsctatracking|mkt_tok|trk|spm|"
+    r"ref|ref_src|referrer|sid|ssid|session|sessionid|session_id|phpsessid|jsessionid|"
+    r"aspsessionid\w*|cfid|cftoken|s_cid|icid|ncid|cmpid|campaign|oly_anon_id|oly_enc_id|"
+    r"rb_clickid|vero_id|wickedid|x-amz-[\w-]+|expires|signature|key-pair-id|token|"
+    r"v|ver|cb|cachebuster|_|nonce|timestamp|ts)$",
+    re.IGNORECASE,
+)
+
+
+def clean_url(url: str) -> str:
+    """``url`` without tracking, session and signing parameters or a fragment."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def decode_cfemail(encoded: str) -> str | None:
+    """Undo Cloudflare e-mail protection (``data-cfemail`` / ``#hex``): XOR with the first byte."""
+    try:
+        data = bytes.fromhex(encoded.strip())
+    except ValueError:
+        return None
+    if len(data) < 2:
+        return None
+    key = data[0]
+    try:
+        address = bytes(b ^ key for b in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return address if "@" in address and address.isprintable() else None
+
+
+_NOISE = re.compile(
+    r"^(loading|laden|bezig met laden|wird geladen|chargement|even geduld|please wait|"
+    r"scroll naar boven|naar boven|terug naar boven|back to top|to top|nach oben|"
+    r"retour en haut|haut de page|lees meer|read more|weiterlesen|lire la suite|"
+    r"print|afdrukken|drucken|imprimer|delen|share|tweet|teilen|partager|"
+    r"\[email(?:\s|\u00a0)*protected\])[\s.…!]*$",
+    re.IGNORECASE,
+)
+
+
+def is_noise_text(text: str) -> bool:
+    """True for a block that is only page furniture: a spinner, "back to top", "share"..."""
+    return len(text) < 40 and bool(_NOISE.match(text))
+
+
+_STOPWORDS = {
+    "nl": "de het een en van ik je jij u uw wij we ons onze zijn is niet wordt worden "
+    "met voor op aan bij door als dat die deze dit ook of naar om te tot kunnen "
+    "gegevens persoonsgegevens wanneer welke hebben heeft",
+    "en": "the and of to a in is you your we our us for on with that this are be by "
+    "as or not may will information personal data which when have has from",
+    "de": "der die das und ist nicht wir sie ihre ihr unsere den dem des ein eine zu "
+    "mit von auf für werden wird oder als auch bei daten personenbezogenen",
+    "fr": "le la les et des du un une est vous votre vos nous notre nos pour dans sur "
+    "avec que qui ne pas sont être ou par au aux données personnelles",
+}
+_WORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_TOKEN = re.compile(r"[a-zà-ÿß]+")
+
+
+def detect_language(text: str) -> str | None:
+    """nl, en, de or fr by stop-word counts over the first 20,000 characters; None if unsure."""
+    tokens = _TOKEN.findall(text[:20_000].lower())
+    if len(tokens) < 8:
+        return None
+    scores = sorted(
+        ((sum(1 for t in tokens if t in words), lang) for lang, words in _WORDS.items()),
+        reverse=True,
+    )
+    (best, lang), (second, _) = scores[0], scores[1]
+    if best >= 4 and best >= 1.5 * second:
+        return lang
+    return None
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\((?:https?|mailto):[^)\s]*\)")
+
+
+def visible_text(text: str) -> str:
+    """Canonical text as a reader sees it: ``[label](url)`` links reduced to their label."""
+    return _LINK.sub(r"\1", text)

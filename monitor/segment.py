@@ -1,0 +1,181 @@
+"""The segment stage: blocks → ordered clauses with section paths and stable keys.
+
+Every paragraph, list item, table row and heading is a clause; its section
+is the trail of headings above it.  A paragraph longer than
+``LONG_PARAGRAPH`` characters is split into sentences, with a splitter that
+knows Dutch, English, German and French abbreviations ("o.a.", "bijv.",
+"art.", "e.g.", "z.B.", ...), so one changed sentence is one changed clause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .models import Block, Clause, Document
+
+__all__ = ["LONG_PARAGRAPH", "clause_key", "segment", "split_sentences"]
+
+LONG_PARAGRAPH = 600
+
+_ABBREVIATIONS = frozenset(
+    [
+        "o.a",
+        "a.d",
+        "b.v",
+        "bv",
+        "bijv",
+        "bijvoorbeeld",
+        "enz",
+        "etc",
+        "art",
+        "artt",
+        "nr",
+        "nrs",
+        "m.b.t",
+        "t.a.v",
+        "i.v.m",
+        "d.w.z",
+        "z.g",
+        "zgn",
+        "e.d",
+        "e.a",
+        "incl",
+        "excl",
+        "ca",
+        "resp",
+        "jl",
+        "dhr",
+        "mevr",
+        "mw",
+        "mr",
+        "dr",
+        "drs",
+        "ing",
+        "ir",
+        "prof",
+        "p",
+        "blz",
+        "pag",
+        "vs",
+        "o.b.v",
+        "t.b.v",
+        "m.u.v",
+        "i.p.v",
+        "n.a.v",
+        "m.i.v",
+        "vgl",
+        "zie.o.a",
+        "a.s",
+        "st",
+        "tel",
+        "fax",
+        "jr",
+        "mnd",
+        "min",
+        "sec",
+        "max",
+        "e.v",
+        "t/m",
+        "ggf",
+        "bzw",
+        "z.b",
+        "u.a",
+        "usw",
+        "d.h",
+        "s",
+        "abs",
+        "gem",
+        "lit",
+        "ziff",
+        "vgl",
+        "evtl",
+        "inkl",
+        "zzgl",
+        "e.g",
+        "i.e",
+        "inc",
+        "ltd",
+        "co",
+        "no",
+        "corp",
+        "dept",
+        "approx",
+        "est",
+        "fig",
+        "para",
+        "sect",
+        "u.s",
+        "u.k",
+        "mrs",
+        "ms",
+        "jr",
+        "sr",
+        "st",
+        "p.ex",
+        "cf",
+        "mme",
+        "mlle",
+        "n°",
+        "ex",
+        "env",
+    ]
+)
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+
+
+def clause_key(text: str) -> str:
+    """A stable key for a clause: the first 16 hex digits of the sha256 of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at sentence ends, not after abbreviations, initials or list numbers."""
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        candidate = text[start : match.start()]
+        word = _LAST_WORD.search(candidate)
+        token = word.group(1).lower().rstrip(".!?\"')]").lstrip("(\"'[") if word else ""
+        if candidate.endswith("."):
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue  # "art. 6", "o.a. namen", "J. Jansen"
+            if re.fullmatch(r"[a-z](\.[a-z])+", token) or re.fullmatch(r"\d{1,2}", token):
+                continue  # "N.A.W." style initialisms, a list number "1."
+        sentences.append(candidate.strip())
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return [s for s in sentences if s]
+
+
+def segment(document: Document | tuple[Block, ...] | list[Block]) -> tuple[Clause, ...]:
+    """The clauses of a document, in order."""
+    blocks = document.blocks if isinstance(document, Document) else document
+    clauses: list[Clause] = []
+    trail: list[tuple[int, str]] = []
+    for block in blocks:
+        section = tuple(text for _, text in trail)
+        if block.kind == "heading":
+            while trail and trail[-1][0] >= block.level:
+                trail.pop()
+            section = tuple(text for _, text in trail)
+            trail.append((block.level, block.text))
+            pieces = [block.text]
+        elif block.kind == "paragraph" and len(block.text) > LONG_PARAGRAPH:
+            pieces = split_sentences(block.text)
+        else:
+            pieces = [block.text]
+        for piece in pieces:
+            clauses.append(
+                Clause(
+                    key=clause_key(piece),
+                    position=len(clauses),
+                    kind=block.kind,
+                    text=piece,
+                    section=section,
+                )
+            )
+    return tuple(clauses)

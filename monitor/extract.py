@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
 
 from lxml import etree
 from lxml import html as lhtml
@@ -97,6 +99,10 @@ def html_blocks(
         return HtmlResult((), None, None, "the page is empty")
     try:
         doc = lhtml.document_fromstring(text, parser=_PARSER)
+        if _lost_text(doc, text):
+            # libxml2 stops nesting at a fixed depth and drops what lies deeper;
+            # flatten the excess nesting and parse again.
+            doc = lhtml.document_fromstring(_flatten(text), parser=_PARSER)
     except (ParserError, ValueError, etree.LxmlError) as exc:
         return HtmlResult((), None, None, f"cannot parse the page as HTML: {exc}")
     title_el = doc.find(".//title")
@@ -117,7 +123,8 @@ def html_blocks(
     if body is None:
         body = doc
     if select:
-        roots = _outermost(roots)
+        order = {el: i for i, el in enumerate(doc.iter(etree.Element))}
+        roots = sorted(_outermost(roots), key=lambda el: order.get(el, 0))
         if not roots:
             return HtmlResult((), title, lang, f"select {', '.join(select)!r} matched nothing")
     else:
@@ -132,6 +139,54 @@ def html_blocks(
             )
         blocks.extend(_walk(root))
     return HtmlResult(tuple(blocks), title or None, lang)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _lost_text(doc: lhtml.HtmlElement, source: str) -> bool:
+    """True when the parsed tree holds far less text than the markup does."""
+    raw = len(_TAG.sub("", source).split())
+    return raw > 0 and len(doc.text_content().split()) < 0.5 * raw
+
+
+class _Flattener(HTMLParser):
+    """Re-serialises markup, dropping the tags of elements nested deeper than ``limit``."""
+
+    limit = 200
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            self.out.append(f"<{tag}>" if tag == "br" else "")
+            return
+        self.depth += 1
+        if self.depth <= self.limit or tag in _HEADINGS or tag in ("p", "li", "tr", "td"):
+            self.out.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if self.depth <= self.limit or tag in _HEADINGS or tag in ("p", "li", "tr", "td"):
+            self.out.append(f"</{tag}>")
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(escape(data, quote=False))
+
+
+_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "base", "col"}
+
+
+def _flatten(text: str) -> str:
+    flattener = _Flattener()
+    flattener.feed(text)
+    flattener.close()
+    return "".join(flattener.out)
 
 
 def _drop_all(elements: object) -> None:

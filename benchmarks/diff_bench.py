@@ -1,0 +1,150 @@
+"""How clause alignment (with inline diffs) scales with the size of a policy.
+
+Run: ``python -m benchmarks.diff_bench``.  Builds synthetic policies of 500,
+2,000 and 8,000 clauses from the sentences of the seed policies (numbered, so
+every clause is distinct, with a heading every dozen clauses), changes 5% of
+the clauses (a quarter each modified, removed, added and moved), and times
+``monitor.align.align`` -- which also computes the inline diff of every
+modified clause -- taking the median of several runs.  It prints the time per
+comparison, the growth between sizes against linear and quadratic growth, and,
+as its last line, the numbers as one JSON object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import platform
+import random
+import re
+import statistics
+import time
+from typing import Any
+
+from monitor.align import align
+from monitor.models import Clause
+from monitor.resources import seeds_dir
+
+SIZES = (500, 2_000, 8_000)
+RUNS = {500: 31, 2_000: 15, 8_000: 9}
+CHANGED = 0.05
+
+
+def sentences() -> list[str]:
+    """Every sentence of the seed policies long enough to be a clause of its own."""
+    found: list[str] = []
+    for path in sorted((seeds_dir() / "text").glob("*.txt")):
+        for part in re.split(r"(?<=[.!?])\s+", path.read_text(encoding="utf-8")):
+            part = " ".join(part.split())
+            if len(part) >= 40 and part not in found:
+                found.append(part)
+    return found
+
+
+def clause(position: int, text: str, section: tuple[str, ...], kind: str = "paragraph") -> Clause:
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return Clause(key, position, kind, text, section)
+
+
+def policy(size: int, pool: list[str]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """``(kind, text, section)`` for ``size`` distinct clauses from the sentences in ``pool``."""
+    rng = random.Random(size)
+    rows: list[tuple[str, str, tuple[str, ...]]] = []
+    section: tuple[str, ...] = ()
+    for k in range(size):
+        if k % 12 == 0:
+            title = f"Artikel {k // 12 + 1}. {rng.choice(pool)[:40].rstrip()}"
+            rows.append(("heading", title, ()))
+            section = (title,)
+            continue
+        body = " ".join(rng.sample(pool, rng.randint(1, 3)))
+        rows.append(("paragraph", f"{k // 12 + 1}.{k % 12} {body}", section))
+    return rows
+
+
+def change(rows: list[tuple[str, str, tuple[str, ...]]], pool: list[str]) -> list[Any]:
+    """A copy of ``rows`` with 5% of the clauses modified, removed, added or moved.
+
+    Added clauses come from ``pool``, sentences the policy itself does not use,
+    so that an added clause does not happen to resemble a removed one.
+    """
+    rng = random.Random(len(rows) * 7)
+    rows = list(rows)
+    each = max(1, round(len(rows) * CHANGED / 4))
+    paragraphs = [k for k, row in enumerate(rows) if row[0] == "paragraph"]
+    picked = rng.sample(paragraphs, 3 * each)
+    modify, remove, move = picked[:each], picked[each : 2 * each], picked[2 * each :]
+    for k in modify:
+        kind, text, section = rows[k]
+        words = text.split(" ")
+        spot = rng.randrange(1, len(words))
+        words[spot : spot + 1] = [rng.choice(["niet", "24 maanden", "derden", "altijd"])]
+        rows[k] = (kind, " ".join(words), section)
+    moved = [rows[k] for k in move]
+    for k in sorted([*remove, *move], reverse=True):
+        del rows[k]
+    for row in moved:
+        rows.insert(rng.randrange(len(rows)), row)
+    for n in range(each):
+        at = rng.randrange(1, len(rows))
+        text = f"Nieuw {n}: {' '.join(rng.sample(pool, 2))} Bewaard: {n + 2} maanden."
+        rows.insert(at, ("paragraph", text, rows[at - 1][2]))
+    return rows
+
+
+def as_clauses(rows: list[tuple[str, str, tuple[str, ...]]]) -> list[Clause]:
+    return [clause(k, text, section, kind) for k, (kind, text, section) in enumerate(rows)]
+
+
+def measure(size: int, pool: list[str]) -> dict[str, Any]:
+    held_out = len(pool) // 5
+    old_rows = policy(size, pool[held_out:])
+    old, new = as_clauses(old_rows), as_clauses(change(old_rows, pool[:held_out]))
+    alignment = align(old, new)  # warm up, and the counts to report
+    times = []
+    for _ in range(RUNS[size]):
+        started = time.perf_counter()
+        align(old, new)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "clauses": size,
+        "runs": len(times),
+        "median_ms": round(statistics.median(times), 2),
+        "min_ms": round(min(times), 2),
+        "counts": alignment.counts,
+    }
+
+
+def main() -> None:
+    pool = sentences()
+    results = [measure(size, pool) for size in SIZES]
+    print(f"align + inline, {CHANGED:.0%} of clauses changed, {len(pool)} seed sentences")
+    print(f"python {platform.python_version()} on {platform.machine()}")
+    for r in results:
+        counts = ", ".join(f"{v} {k}" for k, v in r["counts"].items())
+        print(
+            f"{r['clauses']:>6} clauses: {r['median_ms']:8.2f} ms median of {r['runs']}"
+            f" (min {r['min_ms']:.2f})  [{counts}]"
+        )
+    growth = []
+    for small, large in itertools.pairwise(results):
+        size_ratio = large["clauses"] / small["clauses"]
+        time_ratio = large["median_ms"] / small["median_ms"]
+        growth.append(
+            {
+                "from": small["clauses"],
+                "to": large["clauses"],
+                "clauses_x": round(size_ratio, 2),
+                "time_x": round(time_ratio, 2),
+            }
+        )
+        print(
+            f"{large['clauses']} vs {small['clauses']}: {size_ratio:.1f}x clauses,"
+            f" {time_ratio:.1f}x time (linear {size_ratio:.0f}x, quadratic {size_ratio**2:.0f}x)"
+        )
+    print(json.dumps({"changed": CHANGED, "sizes": results, "growth": growth}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,329 @@
+"""Render a comparison (the ``monitor diff`` JSON object) as Markdown, HTML or terminal text.
+
+Each renderer takes the dict built by ``monitor.diff.comparison_dict`` and
+returns a string.  Policy text is untrusted: Markdown escapes every character
+that could start markup, HTML escapes everything with ``html.escape`` under a
+Content-Security-Policy that forbids scripts, and terminal text replaces control
+characters so a policy can never send escape sequences to a terminal.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["render_html", "render_markdown", "render_text"]
+
+_KINDS = ("added", "removed", "modified", "moved")
+_SEVERITIES = ("none", "cosmetic", "minor", "material")
+_DATE_FACTS = (
+    ("date_only", "only the declared date changed"),
+    ("silent", "silent change"),
+    ("backdated", "backdated"),
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^:\"'$])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _counts_line(comparison: Mapping[str, Any]) -> str:
+    counts = comparison.get("counts", {})
+    return ", ".join(f"{counts.get(k, 0)} {k}" for k in (*_KINDS, "unchanged"))
+
+
+def _side(meta: Mapping[str, Any] | None) -> tuple[str, str]:
+    """``(source, "declared ..., N clauses")`` for one side of the comparison."""
+    meta = meta or {}
+    declared = meta.get("declared_date") or "no declared date"
+    if meta.get("declared_date"):
+        declared = f"declared {declared}"
+    clauses = meta.get("clauses")
+    detail = declared if clauses is None else f"{declared}, {clauses} clauses"
+    return str(meta.get("source") or "?"), detail
+
+
+def _facts(comparison: Mapping[str, Any]) -> str:
+    return ", ".join(
+        f"{label}: {'yes' if comparison.get(key) else 'no'}" for key, label in _DATE_FACTS
+    )
+
+
+def _trail(change: Mapping[str, Any]) -> str:
+    return " › ".join(str(s) for s in change.get("section") or []) or "(no section)"
+
+
+def _extra(change: Mapping[str, Any]) -> str:
+    """Similarity (modified only) and categories of a change, or ``""``."""
+    parts = []
+    if change.get("kind") == "modified":
+        # Floored, so that a changed clause never shows as "1.00".
+        similarity = math.floor(float(change.get("similarity") or 0) * 100 + 1e-9) / 100
+        parts.append(f"similarity {similarity:.2f}")
+    categories = change.get("categories") or []
+    if categories:
+        parts.append(", ".join(str(c) for c in categories))
+    return " · ".join(parts)
+
+
+def _meta_line(change: Mapping[str, Any]) -> str:
+    extra = _extra(change)
+    return f"{change.get('kind')} · {change.get('severity')}" + (f" · {extra}" if extra else "")
+
+
+def _ops(change: Mapping[str, Any]) -> Sequence[Sequence[str]]:
+    return change.get("inline") or [
+        ["delete", change.get("old_text") or ""],
+        ["insert", change.get("new_text") or ""],
+    ]
+
+
+# -- Markdown -------------------------------------------------------------------------------------
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown renders literally: no links, emphasis, HTML or entities."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_wrap(text: str, marker: str) -> str:
+    """``text`` escaped and wrapped in ``marker`` line by line, white space kept outside."""
+    pieces = []
+    for line in text.split("\n"):
+        core = line.strip()
+        if not core:
+            pieces.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        tail = line[len(line.rstrip()) :]
+        pieces.append(f"{lead}{marker}{md_escape(core)}{marker}{tail}")
+    return "\n".join(pieces)
+
+
+def _md_quote(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
+
+
+def render_markdown(comparison: Mapping[str, Any]) -> str:
+    """A Markdown report for a ticket or pull request."""
+    old_source, old_detail = _side(comparison.get("old"))
+    new_source, new_detail = _side(comparison.get("new"))
+    lines = [
+        f"**Severity: {md_escape(str(comparison.get('severity')))}** · "
+        f"{md_escape(_counts_line(comparison))}",
+        "",
+        f"- Old: {md_escape(old_source)} ({md_escape(old_detail)})",
+        f"- New: {md_escape(new_source)} ({md_escape(new_detail)})",
+        f"- Dates: {md_escape(_facts(comparison))}",
+    ]
+    if comparison.get("categories"):
+        lines.append(f"- Categories: {md_escape(', '.join(comparison['categories']))}")
+    if comparison.get("anomaly"):
+        lines.append(f"- Anomaly: {md_escape(str(comparison['anomaly']))}")
+    for change in comparison.get("changes") or []:
+        lines += [
+            "",
+            f"### {md_escape(_trail(change))}",
+            "",
+            f"**{md_escape(_meta_line(change))}**",
+        ]
+        reasons = change.get("reasons") or []
+        if reasons:
+            lines += [""] + [f"- {md_escape(str(reason))}" for reason in reasons]
+        if change.get("kind") == "modified":
+            body = "".join(
+                md_escape(text)
+                if op == "equal"
+                else _md_wrap(text, "~~" if op == "delete" else "**")
+                for op, text in _ops(change)
+                if op == "equal" or text.strip() or op == "insert"
+            )
+        elif change.get("kind") == "removed":
+            body = _md_wrap(change.get("old_text") or "", "~~")
+        else:
+            body = md_escape(change.get("new_text") or "")
+        lines += ["", _md_quote(body)]
+    return "\n".join(lines) + "\n"
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+_CSS = """
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+header{border-bottom:1px solid #ccc;margin-bottom:1rem}
+.sev{display:inline-block;padding:0 .5em;border-radius:.3em;background:#eee;font-weight:600}
+.sev-material{background:#fdd;color:#900}.sev-minor{background:#ffd}.sev-cosmetic{background:#eef}
+.change{border:1px solid #ddd;border-radius:.4em;margin:1rem 0;padding:.5rem 1rem}
+.trail{color:#555;font-size:.9em;margin:0}.meta{margin:.2rem 0}
+.text{white-space:pre-wrap;margin:.3rem 0}
+.sbs{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.added .text,ins{background:#e6ffec;text-decoration:none}
+.removed .text,del{background:#ffebe9}
+.moved .text{background:#f4f4ff}
+table{border-collapse:collapse}td,th{padding:.1rem .6rem;text-align:left}
+"""
+
+
+def _h(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _pick(value: object, allowed: Sequence[str]) -> str:
+    return str(value) if value in allowed else "other"
+
+
+def _html_change(change: Mapping[str, Any]) -> str:
+    kind = _pick(change.get("kind"), _KINDS)
+    severity = _pick(change.get("severity"), _SEVERITIES)
+    parts = [
+        f'<section class="change {kind}">',
+        f'<p class="trail">{_h(_trail(change))}</p>',
+        f'<p class="meta"><strong>{_h(change.get("kind"))}</strong> '
+        f'<span class="sev sev-{severity}">{_h(change.get("severity"))}</span> '
+        f"{_h(_extra(change))}</p>",
+    ]
+    reasons = change.get("reasons") or []
+    if reasons:
+        parts.append("<ul>" + "".join(f"<li>{_h(r)}</li>" for r in reasons) + "</ul>")
+    if kind == "modified":
+        old = "".join(
+            _h(t) if op == "equal" else f"<del>{_h(t)}</del>"
+            for op, t in _ops(change)
+            if op != "insert"
+        )
+        new = "".join(
+            _h(t) if op == "equal" else f"<ins>{_h(t)}</ins>"
+            for op, t in _ops(change)
+            if op != "delete"
+        )
+        parts.append(
+            f'<div class="sbs"><div><h4>Old</h4><p class="text">{old}</p></div>'
+            f'<div><h4>New</h4><p class="text">{new}</p></div></div>'
+        )
+    else:
+        text = change.get("old_text") if kind == "removed" else change.get("new_text")
+        parts.append(f'<p class="text">{_h(text or "")}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_html(comparison: Mapping[str, Any]) -> str:
+    """A self-contained HTML page: inline CSS, no JavaScript, a strict CSP."""
+    old, new = comparison.get("old") or {}, comparison.get("new") or {}
+    severity = _pick(comparison.get("severity"), _SEVERITIES)
+    rows = "".join(
+        f"<tr><th>{label}</th><td>{_h(meta.get('source') or '?')}</td>"
+        f"<td>{_h(meta.get('declared_date') or '-')}</td>"
+        f"<td>{_h(meta.get('clauses', '-'))}</td></tr>"
+        for label, meta in (("Old", old), ("New", new))
+    )
+    header = [
+        "<header>",
+        f'<h1>Policy changes <span class="sev sev-{severity}">'
+        f"{_h(comparison.get('severity'))}</span></h1>",
+        f"<p>{_h(_counts_line(comparison))}</p>",
+        "<table><tr><th></th><th>source</th><th>declared date</th><th>clauses</th></tr>"
+        f"{rows}</table>",
+        f"<p>{_h(_facts(comparison))}</p>",
+    ]
+    if comparison.get("categories"):
+        header.append(f"<p>Categories: {_h(', '.join(comparison['categories']))}</p>")
+    if comparison.get("anomaly"):
+        header.append(f"<p><strong>Anomaly:</strong> {_h(comparison['anomaly'])}</p>")
+    header.append("</header>")
+    body = [_html_change(change) for change in comparison.get("changes") or []]
+    language = str(new.get("language") or old.get("language") or "")
+    return (
+        "\n".join(
+            [
+                "<!DOCTYPE html>",
+                f'<html lang="{_h(language)}">' if language else "<html>",
+                "<head>",
+                '<meta charset="utf-8">',
+                '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+                "style-src 'unsafe-inline'\">",
+                '<meta name="referrer" content="no-referrer">',
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                f"<title>Policy changes: {_h(old.get('source') or '?')} → "
+                f"{_h(new.get('source') or '?')}</title>",
+                f"<style>{_CSS}</style>",
+                "</head>",
+                "<body>",
+                *header,
+                "<main>",
+                *(body or ["<p>No changes.</p>"]),
+                "</main>",
+                "</body>",
+                "</html>",
+            ]
+        )
+        + "\n"
+    )
+
+
+# -- terminal -------------------------------------------------------------------------------------
+
+_RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
+_DEL, _INS = "\x1b[31;9m", "\x1b[32;4m"
+_KIND_COLOR = {
+    "added": "\x1b[32m",
+    "removed": "\x1b[31m",
+    "modified": "\x1b[33m",
+    "moved": "\x1b[36m",
+}
+
+
+def _safe(text: str) -> str:
+    """Control characters (escape sequences, bells...) shown as ``\\xNN``, never sent."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def render_text(comparison: Mapping[str, Any], *, color: bool) -> str:
+    """Terminal text; ``color`` uses ANSI colours, else ``[-deleted-]`` and ``{+inserted+}``."""
+
+    def paint(text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if color and text else text
+
+    def mark(op: str, text: str) -> str:
+        text = _safe(text)
+        if op == "equal":
+            return text
+        if color:
+            return paint(text, _DEL if op == "delete" else _INS)
+        return f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+
+    old_source, old_detail = _side(comparison.get("old"))
+    new_source, new_detail = _side(comparison.get("new"))
+    lines = [
+        paint(f"{_safe(old_source)} → {_safe(new_source)}", _BOLD),
+        f"  old: {_safe(old_detail)}",
+        f"  new: {_safe(new_detail)}",
+        f"severity: {paint(_safe(str(comparison.get('severity'))), _BOLD)}"
+        f"  ({_counts_line(comparison)})",
+        f"dates: {_facts(comparison)}",
+    ]
+    if comparison.get("categories"):
+        lines.append(f"categories: {_safe(', '.join(comparison['categories']))}")
+    if comparison.get("anomaly"):
+        lines.append(f"anomaly: {_safe(str(comparison['anomaly']))}")
+    for change in comparison.get("changes") or []:
+        kind = str(change.get("kind"))
+        lines += ["", paint(_safe(_trail(change)), _DIM)]
+        lines.append(paint(_safe(_meta_line(change)), _KIND_COLOR.get(kind, "")))
+        lines += [f"  reason: {_safe(str(reason))}" for reason in change.get("reasons") or []]
+        if kind == "modified":
+            ops = _ops(change)
+            lines.append("  - " + "".join(mark(op, t) for op, t in ops if op != "insert"))
+            lines.append("  + " + "".join(mark(op, t) for op, t in ops if op != "delete"))
+        elif kind == "removed":
+            lines.append(
+                "  - " + paint(_safe(change.get("old_text") or ""), _KIND_COLOR["removed"])
+            )
+        elif kind == "added":
+            lines.append("  + " + paint(_safe(change.get("new_text") or ""), _KIND_COLOR["added"]))
+        else:
+            lines.append("    " + _safe(change.get("new_text") or ""))
+    return "\n".join(line.replace("\n", "\n    ") for line in lines) + "\n"

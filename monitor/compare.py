@@ -1,0 +1,126 @@
+"""One comparison of two versions: segment, align, classify, read dates, spot anomalies.
+
+This is what ``monitor diff`` prints and what the pipeline stores as a
+change: a dict following the ``monitor diff`` JSON contract (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from .align import Alignment, align
+from .classify import SEVERITY_ORDER, classify_change, evidence, max_severity
+from .dates import find_declared_date
+from .diff import comparison_dict
+from .models import Document
+from .segment import segment
+
+__all__ = ["compare", "declared_date", "detect_anomaly"]
+
+_BLOCK_PAGE = re.compile(
+    r"just a moment|checking your browser|attention required|verify you are (a )?human|"
+    r"are you a robot|captcha|access denied|toegang geweigerd|zugriff verweigert|accès refusé|"
+    r"\b403\b|forbidden|\b404\b|not found|niet gevonden|bestaat niet|nicht gefunden|introuvable|"
+    r"page (could not|cannot) be found|looks like you beat us there|enable javascript|"
+    r"javascript (is )?(required|uitgeschakeld|disabled)|schakel javascript in|"
+    r"service (temporarily )?unavailable|tijdelijk niet beschikbaar|onderhoud|maintenance|"
+    r"too many requests|rate limit|internal server error|something went wrong|er ging iets mis|"
+    r"^\W*(loading|laden|bezig met laden)\W*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def declared_date(document: Document) -> str | None:
+    """The ISO date the document says it was last changed or took effect, if any."""
+    found = find_declared_date(document.text, document.language)
+    return found.date.isoformat() if found else None
+
+
+def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | None:
+    """One sentence saying why NEW does not look like a version of OLD, or None."""
+    if not new.blocks:
+        return f"NEW has no policy text ({new.problem or 'empty'})"
+    old_chars = sum(len(b.text) for b in old.blocks)
+    new_chars = sum(len(b.text) for b in new.blocks)
+    if old_chars == 0:
+        return None
+    shrunk = new_chars < 0.3 * old_chars
+    if (
+        _BLOCK_PAGE.search(new.text)
+        and (shrunk or new_chars < 1500)
+        and not _BLOCK_PAGE.search(old.text)
+    ):
+        hit = _BLOCK_PAGE.search(new.text)
+        return f'NEW looks like a block or error page ("{hit.group(0).strip() if hit else ""}")'
+    if shrunk and len(old.blocks) >= 5:
+        return (
+            f"NEW keeps only {new_chars * 100 // old_chars}% of OLD's text "
+            f"({new_chars} of {old_chars} characters): truncated or not the policy"
+        )
+    counts = alignment.counts
+    shared = counts["unchanged"] + counts["moved"] + counts["modified"]
+    old_total = shared + counts["removed"]
+    if old_total >= 5 and shared < 0.2 * old_total:
+        topics = set().union(*(evidence(b.text).categories for b in new.blocks))
+        if len(topics) < 3:
+            return (
+                f"NEW shares {shared} of {old_total} clauses with OLD and reads like no "
+                "privacy policy: a different page?"
+            )
+    return None
+
+
+def compare(
+    old: Document,
+    new: Document,
+    *,
+    old_source: str | None = None,
+    new_source: str | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """The comparison of two documents, as the ``monitor diff`` JSON object."""
+    if language:
+        old, new = replace(old, language=language), replace(new, language=language)
+    alignment = align(segment(old), segment(new))
+    alignment = replace(alignment, changes=tuple(classify_change(c) for c in alignment.changes))
+    anomaly = detect_anomaly(old, new, alignment)
+    severity = max_severity(c.severity for c in alignment.changes)
+    if anomaly is not None:
+        severity = "none"
+    old_date, new_date = declared_date(old), declared_date(new)
+    categories = sorted(
+        {cat for c in alignment.changes if c.severity == "material" for cat in c.categories}
+    )
+    dates_differ = old_date != new_date and (old_date or new_date) is not None
+    date_facts = {
+        "date_only": anomaly is None
+        and dates_differ
+        and SEVERITY_ORDER.index(severity) <= SEVERITY_ORDER.index("cosmetic"),
+        "silent": anomaly is None
+        and severity == "material"
+        and old_date is not None
+        and old_date == new_date,
+        "backdated": anomaly is None
+        and old_date is not None
+        and new_date is not None
+        and new_date < old_date,
+    }
+    return comparison_dict(
+        alignment,
+        old_meta={
+            "source": old_source or old.source,
+            "declared_date": old_date,
+            "language": old.language,
+        },
+        new_meta={
+            "source": new_source or new.source,
+            "declared_date": new_date,
+            "language": new.language,
+        },
+        severity=severity,
+        categories=categories if anomaly is None else [],
+        date_facts=date_facts,
+        anomaly=anomaly,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -221,6 +222,84 @@ def show(state: _State, name: str, number: int | None) -> None:
         what = "no versions stored yet" if number is None else f"has no version {number}"
         raise InputError(f"{name}: {what}")
     click.echo(version.text)
+
+
+@cli.command()
+@click.argument("first", metavar="OLD|POLICY")
+@click.argument("second", metavar="[NEW]", required=False)
+@click.option("--from", "start", metavar="VERSION|DATE", help="Older stored version (POLICY form).")
+@click.option("--to", "end", metavar="VERSION|DATE", help="Newer stored version (POLICY form).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--lang", help="Language of both sides (nl, en, de, fr); detected when absent.")
+@click.option(
+    "--allow-private-networks",
+    is_flag=True,
+    help="Let URL arguments reach loopback and private addresses.",
+)
+@click.pass_obj
+def diff(
+    state: _State,
+    first: str,
+    second: str | None,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    lang: str | None,
+    allow_private_networks: bool,
+) -> int:
+    """Compare two versions clause by clause; exit 1 when the change is material.
+
+    OLD and NEW are files (.html, .pdf, .md, .txt; sniffed when unsure) or
+    http(s) URLs, and need no configuration. With one argument, POLICY is a
+    configured policy and its stored versions are compared (the latest two,
+    or --from/--to: a version number or a date, YYYY-MM-DD).
+
+    Exit status: 0 no material change, 1 material change, 2 error.
+
+    \b
+    Example:
+        monitor diff old.html new.html
+        monitor diff old.pdf https://example.nl/privacy --format json
+        monitor diff pcextreme-privacy --from 1 --to 2 --format markdown
+    """
+    from .compare import compare
+    from .diff import render_html, render_json, render_markdown, render_text
+    from .fetch import FetchOptions
+    from .pipeline import stored_document
+    from .sources import load_document, pick_versions
+
+    if second is not None:
+        if start or end:
+            raise InputError("--from/--to go with the POLICY form: monitor diff POLICY --from 1")
+        options = FetchOptions(allow_private_networks=allow_private_networks, retries=1)
+        old = load_document(first, language=lang, options=options)
+        new = load_document(second, language=lang, options=options)
+    else:
+        _known_policy(state, first)
+        with state.store() as store:
+            old_version, new_version = pick_versions(store, first, start, end)
+        old, new = stored_document(old_version), stored_document(new_version)
+    if not old.blocks:
+        raise InputError(f"{old.source}: {old.problem or 'no text found'}")
+    comparison = compare(old, new, language=lang)
+    if fmt == "json":
+        output = render_json(comparison)
+    elif fmt == "markdown":
+        output = render_markdown(comparison)
+    elif fmt == "html":
+        output = render_html(comparison)
+    else:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        output = render_text(comparison, color=color)
+    click.echo(output.rstrip("\n"))
+    return 1 if comparison["material"] else 0
 
 
 @cli.command()

@@ -9,6 +9,7 @@ while it runs.  The tests and benchmarks use it too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -27,6 +28,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from .config import load_config
+from .diff import render_text
 from .errors import MonitorError
 from .models import CheckOutcome
 from .pipeline import run_checks
@@ -118,10 +120,9 @@ class SeedServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if body:
-                    try:
+                    # the client may have gone away (a killed or timed-out check)
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         self.wfile.write(body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass  # the client went away (a killed or timed-out check)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -248,22 +249,16 @@ def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
     if [r.policy for r in caught] != [DEMO_POLICY]:
         raise MonitorError(f"demo: expected one new version of {DEMO_POLICY}, got {caught}")
     with Store.open(config.monitor.database) as store:
-        old, new = store.versions(DEMO_POLICY)[-2:]
+        change = store.latest_change(DEMO_POLICY)
+    if change is None:
+        raise MonitorError(f"demo: no change stored for {DEMO_POLICY}")
+    comparison = change["comparison"]
     console.print(
-        f"\n[bold]What changed in {DEMO_POLICY}[/] (version {old.number} → {new.number}):"
+        f"\n[bold]What changed in {DEMO_POLICY}[/] "
+        f"(version {change['old_version']} → {change['new_version']}, as stored):\n"
     )
-    _print_line_diff(console, old.text, new.text)
+    console.print(Text.from_ansi(render_text(comparison, color=console.is_terminal)))
     if keep:
         console.print(
-            f"\nKept in {workdir}. Try: monitor --config {config_path} history {DEMO_POLICY}"
+            f"\nKept in {workdir}. Try: monitor --config {config_path} diff {DEMO_POLICY}"
         )
-
-
-def _print_line_diff(console: Console, old: str, new: str) -> None:
-    import difflib
-
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0):
-        if line.startswith(("---", "+++", "@@")):
-            continue
-        style = "green" if line.startswith("+") else "red"
-        console.print(Text(line, style=style))

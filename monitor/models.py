@@ -146,4 +146,5 @@ class CheckResult:
     size: int | None = None
     check_id: int | None = None
     change_id: int | None = None
+    severity: str | None = None  # of the change a new version made, when there was one
     details: dict[str, object] = field(default_factory=dict)

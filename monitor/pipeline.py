@@ -12,14 +12,16 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
+from .compare import compare, declared_date
 from .config import Config, PolicyConfig
 from .errors import FetchError, InputError, MonitorError
 from .fetch import Fetcher, FetchOptions
-from .models import CheckOutcome, CheckResult, FetchResult, now_iso
-from .normalize import normalize
+from .models import CheckOutcome, CheckResult, Document, FetchResult, now_iso
+from .normalize import normalize, parse_markdown
 from .snapshots import SnapshotStore, sha256
-from .store import CheckRecord, NewVersion, Store
+from .store import CheckRecord, NewVersion, Store, VersionRecord
 
 __all__ = ["check_policies", "check_policy", "run_checks"]
 
@@ -33,10 +35,13 @@ class _Processed:
     outcome: CheckOutcome
     version: NewVersion | None = None
     error: str | None = None
+    comparison: dict[str, Any] | None = None
 
 
-def _process(policy: PolicyConfig, fetched: FetchResult) -> _Processed:
-    """The CPU part of a check (runs in a worker thread): body → canonical text → outcome."""
+def _process(
+    policy: PolicyConfig, fetched: FetchResult, previous: VersionRecord | None
+) -> _Processed:
+    """The CPU part of a check (runs in a worker thread): body → text → comparison → outcome."""
     content_type = fetched.content_type
     if content_type and not content_type.startswith(SUPPORTED_TYPES):
         return _Processed(CheckOutcome.ANOMALY, error=f"unsupported content type {content_type}")
@@ -53,14 +58,44 @@ def _process(policy: PolicyConfig, fetched: FetchResult) -> _Processed:
     )
     if not document.blocks:
         return _Processed(CheckOutcome.ANOMALY, error=document.problem or "no policy text found")
+    text_hash = sha256(document.text.encode("utf-8"))
+    if previous is not None and previous.text_hash == text_hash:
+        return _Processed(CheckOutcome.UNCHANGED)
+    comparison = None
+    if previous is None:
+        new_date = declared_date(document)
+    else:
+        old = stored_document(previous)
+        comparison = compare(
+            old,
+            document,
+            old_source=f"{policy.name} version {previous.number}",
+            new_source=f"{policy.name} version {previous.number + 1}",
+        )
+        if comparison["anomaly"]:
+            return _Processed(CheckOutcome.ANOMALY, error=comparison["anomaly"])
+        new_date = comparison["new"]["declared_date"]
     return _Processed(
         CheckOutcome.NEW_VERSION,
         version=NewVersion(
             text=document.text,
-            text_hash=sha256(document.text.encode("utf-8")),
+            text_hash=text_hash,
             title=document.title,
             language=document.language,
+            declared_date=new_date,
         ),
+        comparison=comparison,
+    )
+
+
+def stored_document(version: VersionRecord) -> Document:
+    """A stored version read back as a document (its text is canonical Markdown)."""
+    return Document(
+        text=version.text,
+        blocks=parse_markdown(version.text),
+        title=version.title,
+        language=version.language,
+        source=f"{version.policy} version {version.number}",
     )
 
 
@@ -119,11 +154,9 @@ async def check_policy(
         return _result(record, check_id, number)
 
     snapshot = snapshots.put(fetched.body)  # on disk before the row that names it
-    processed = await asyncio.to_thread(_process, policy, fetched)
+    processed = await asyncio.to_thread(_process, policy, fetched, stored)
     outcome = processed.outcome
     new_version = processed.version
-    if new_version is not None and stored is not None and stored.text_hash == new_version.text_hash:
-        outcome, new_version = CheckOutcome.UNCHANGED, None
     record = replace(
         template,
         duration=time.monotonic() - t0,
@@ -133,8 +166,17 @@ async def check_policy(
         snapshot_sha256=snapshot.sha256,
         snapshot_path=snapshot.path,
     )
-    check_id, number, change_id = store.record_check(record, new_version=new_version)
-    return _result(record, check_id, number, change_id)
+    comparison = processed.comparison
+    check_id, number, change_id = store.record_check(
+        record,
+        new_version=new_version,
+        comparison=comparison,
+        severity=comparison["severity"] if comparison else "none",
+    )
+    result = _result(record, check_id, number, change_id)
+    if comparison is not None and change_id is not None:
+        result = replace(result, severity=comparison["severity"])
+    return result
 
 
 def _result(

@@ -28,6 +28,13 @@ def _outcome(value: str | None) -> Text:
     return Text(value, style=_OUTCOME_STYLE.get(CheckOutcome(value), ""))
 
 
+_SEVERITY_STYLE = {"material": "bold red", "minor": "yellow", "cosmetic": "dim", "none": "dim"}
+
+
+def _severity(value: str | None) -> Text:
+    return Text(value or "-", style=_SEVERITY_STYLE.get(value or "", "dim"))
+
+
 def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
     return [
         {
@@ -35,6 +42,7 @@ def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
             "outcome": str(r.outcome),
             "http_status": r.http_status,
             "version": r.version,
+            "severity": r.severity,
             "size": r.size,
             "duration_s": round(r.duration, 3),
             "started_at": r.started_at,
@@ -46,7 +54,7 @@ def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
 
 def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in ("policy", "outcome", "HTTP", "version", "size", "time", "detail"):
+    for column in ("policy", "outcome", "HTTP", "version", "change", "size", "time", "detail"):
         table.add_column(column, justify="right" if column in ("HTTP", "size", "time") else "left")
     for r in results:
         table.add_row(
@@ -54,6 +62,7 @@ def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> 
             _outcome(r.outcome),
             str(r.http_status or "-"),
             str(r.version) if r.version else "-",
+            _severity(r.severity),
             f"{r.size:,}" if r.size else "-",
             f"{r.duration:.2f}s",
             r.error or "",

@@ -264,6 +264,23 @@ class Store:
         )
         return [_version(r) for r in rows]
 
+    def latest_change(self, policy: str) -> dict[str, Any] | None:
+        """The newest change of a policy, with version numbers and the parsed comparison."""
+        rows = self._rows(
+            """SELECT c.id, c.severity, c.created_at, c.comparison,
+                      o.number AS old_version, n.number AS new_version
+               FROM changes c JOIN policies p ON p.id = c.policy_id
+               JOIN versions o ON o.id = c.old_version_id
+               JOIN versions n ON n.id = c.new_version_id
+               WHERE p.name = ? ORDER BY c.id DESC LIMIT 1""",
+            [policy],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        row["comparison"] = json.loads(row["comparison"])
+        return row
+
     def checks(self, policy: str, *, limit: int = 100) -> list[dict[str, Any]]:
         return self._rows(
             """SELECT c.* FROM checks c JOIN policies p ON p.id = c.policy_id

@@ -113,7 +113,8 @@ def test_demo_catches_the_change_and_leaves_nothing(tmp_path: Path) -> None:
     out = result.stdout
     assert out.count("new_version") == 5 + 1  # five first versions, then the one change
     assert "not_modified" in out and "unchanged" in out
-    assert "+- Locatiegegevens" in out and "advertentiepartners zoals Criteo" in out
+    assert "+ Locatiegegevens" in out and "advertentiepartners zoals Criteo" in out
+    assert "severity: material" in out and 'new recipient: "criteo"' in out
     assert list(tmp_path.iterdir()) == []
     assert set(Path(tempfile.gettempdir()).glob("policy-monitor-demo-*")) == before
 

@@ -36,8 +36,13 @@ def build_pages(count: int, size: int) -> list[bytes]:
         copy = 1
         while sum(len(p) for p in parts) * 1.3 < size:
             copy += 1
-            parts.append("\n\n".join(f"{copy}.{n} {para}" for n, para in
-                                     enumerate(text.split("\n\n")) if para.strip()))
+            parts.append(
+                "\n\n".join(
+                    f"{copy}.{n} {para}"
+                    for n, para in enumerate(text.split("\n\n"))
+                    if para.strip()
+                )
+            )
         fragment = chrome.policy_fragment("\n\n".join(parts))
         template = chrome.TEMPLATES[i % len(chrome.TEMPLATES)]
         pages.append(chrome.wrap(fragment, template, seed=i).encode("utf-8"))
@@ -89,6 +94,7 @@ def main() -> None:
     except ImportError:
         print("BeautifulSoup not installed (pip install -e '.[bench]'): peer skipped")
     else:
+
         def peer() -> None:
             for page in pages:
                 BeautifulSoup(page, "lxml")
@@ -99,11 +105,15 @@ def main() -> None:
     print(f"{len(pages)} pages of {mean_kb:.0f} KB, {result['clauses_per_page']} clauses each")
     print(f"lxml parse alone (floor)   {result['lxml_floor_ms_per_page']:8.2f} ms/page")
     if "bs4_lxml_ms_per_page" in result:
-        print(f"BeautifulSoup(lxml) parse  {result['bs4_lxml_ms_per_page']:8.2f} ms/page"
-              f"   {result['bs4_ratio_to_floor']:.1f}x floor")
-    print(f"normalise + segment        {result['normalize_segment_ms_per_page']:8.2f} ms/page"
-          f"   {result['ratio_to_floor']:.1f}x floor (target <= 5x)"
-          f"   {result['pages_per_second']} pages/s")
+        print(
+            f"BeautifulSoup(lxml) parse  {result['bs4_lxml_ms_per_page']:8.2f} ms/page"
+            f"   {result['bs4_ratio_to_floor']:.1f}x floor"
+        )
+    print(
+        f"normalise + segment        {result['normalize_segment_ms_per_page']:8.2f} ms/page"
+        f"   {result['ratio_to_floor']:.1f}x floor (target <= 5x)"
+        f"   {result['pages_per_second']} pages/s"
+    )
     print(json.dumps(result))
 
 

@@ -34,6 +34,7 @@ from .lexicon import (
     DEFINITE,
     EVIDENCE,
     MONTHS,
+    NEGATION_IDIOMS,
     NEGATIONS,
     NUMBER_WORDS,
     ORGANISATIONS,
@@ -42,6 +43,7 @@ from .lexicon import (
     TOPIC,
 )
 from .models import ClauseChange
+from .segment import split_sentences
 
 __all__ = ["SEVERITY_ORDER", "Evidence", "classify_change", "evidence", "max_severity"]
 
@@ -81,10 +83,16 @@ _ARTICLE = re.compile(
 )
 _LEGAL_FORM = re.compile(
     r"\b([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3})\s+(B\.?V\.?|N\.?V\.?|Inc\.?|Ltd\.?|LLC|GmbH|AG|"
-    r"S\.A\.?|SAS|SARL|plc|Corp\.?|Limited|Co\.)(?!\w)"
+    r"S\.A\.?|SAS|SARL|SE|plc|Corp\.?|Limited|Co\.)(?!\w)"
 )
 _CAPITALISED = re.compile(r"(?<=[a-zà-ÿ,;:] )([A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*)")
 _WORD = re.compile(r"[\w'-]+")
+_ADDRESS = re.compile(
+    r"\b[\w.'-]*(?:straat|straße|strasse|laan|weg|plein|gracht|kade|singel|dijk|street|road|"
+    r"avenue|lane|boulevard|rue|allee|platz|gasse)\s+\d+[a-z]?\b|\b\d{4}\s?[A-Z]{2}\b",
+    re.IGNORECASE,
+)
+_IDIOMS = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, NEGATION_IDIOMS)) + r")(?!\w)")
 _ORGS = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ORGANISATIONS)) + r")(?!\w)")
 _NOT_NAMES = (
     frozenset(
@@ -104,19 +112,21 @@ def _compile(terms: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
 _EVIDENCE_RE = {cat: _compile(terms) for cat, terms in EVIDENCE.items()}
 _EVIDENCE_RE["first_party_collection"] += _compile(PURPOSES)
 _TOPIC_RE = {cat: re.compile(r"(?<!\w)" + fragment) for cat, fragment in TOPIC.items()}
+_PRACTICE_WORDS = [*_TOPIC_RE.values(), *(p for ps in _EVIDENCE_RE.values() for _, p in ps)]
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What one clause text says, in comparable pieces."""
 
-    terms: frozenset[tuple[str, str]]  # (category, label)
+    terms: Counter[tuple[str, str]]  # (category, label) -> occurrences
     topics: frozenset[str]
     quantities: tuple[str, ...]
     organisations: frozenset[str]
     contacts: frozenset[str]
     articles: frozenset[str]
-    negations: Counter[str]
+    negations: Counter[str]  # "niet verkopen": a negation with the word after it
+    negation_words: Counter[str]
     permissive: Counter[str]
     definite: Counter[str]
 
@@ -129,12 +139,12 @@ class Evidence:
 def evidence(text: str) -> Evidence:
     """Read the evidence in one clause text (cached: the same clause is read once)."""
     lower = text.lower()
-    terms = frozenset(
-        (cat, label)
-        for cat, patterns in _EVIDENCE_RE.items()
-        for label, pattern in patterns
-        if pattern.search(lower)
-    )
+    terms: Counter[tuple[str, str]] = Counter()
+    for cat, patterns in _EVIDENCE_RE.items():
+        for label, pattern in patterns:
+            count = sum(1 for _ in pattern.finditer(lower))
+            if count:
+                terms[(cat, label)] = count
     topics = frozenset(cat for cat, pattern in _TOPIC_RE.items() if pattern.search(lower))
     quantities = [_quantity(m) for m in _QUANTITY.finditer(lower)]
     quantities += [f"age {_number(m.group(1))}" for m in _AGE.finditer(lower)]
@@ -142,7 +152,7 @@ def evidence(text: str) -> Evidence:
     quantities += [re.sub(r"\s+", "", m.group(0)) for m in _PERCENT.finditer(lower)]
     organisations = {m.group(1) for m in _ORGS.finditer(lower)}
     organisations |= {m.group(0).lower() for m in _LEGAL_FORM.finditer(text)}
-    if topics & _SENSITIVE_FOR_NAMES or {c for c, _ in terms} & _SENSITIVE_FOR_NAMES:
+    if {c for c, _ in terms} & _SENSITIVE_FOR_NAMES:
         for m in _CAPITALISED.finditer(text):
             name = m.group(1).rstrip(".,")
             if name.lower() not in _NOT_NAMES and len(name) > 2:
@@ -154,8 +164,9 @@ def evidence(text: str) -> Evidence:
         for m in _PHONE.finditer(text)
         if not _looks_like_date(m.group(0))
     }
+    contacts |= {re.sub(r"\s+", " ", m.group(0).lower()) for m in _ADDRESS.finditer(text)}
     articles = {re.sub(r"\s+", " ", m.group(0).lower()) for m in _ARTICLE.finditer(text)}
-    words = _WORD.findall(lower)
+    words = _WORD.findall(_IDIOMS.sub(" ", lower))
     return Evidence(
         terms=terms,
         topics=topics,
@@ -168,6 +179,7 @@ def evidence(text: str) -> Evidence:
             for i, w in enumerate(words)
             if w in NEGATIONS or w.endswith("n't")
         ),
+        negation_words=Counter(w for w in words if w in NEGATIONS or w.endswith("n't")),
         permissive=Counter(w for w in words if w in PERMISSIVE),
         definite=Counter(w for w in words if w in DEFINITE),
     )
@@ -215,21 +227,26 @@ def _categories(text: str) -> set[str]:
     return found.categories | (set(found.topics) if found.categories else set())
 
 
+# Topics that make a clause about a practice even without a listed term:
+# "Daarna worden de gegevens verwijderd." is about retention.
+_PRACTICE_TOPICS = {"data_retention", "third_party_sharing", "data_security", "user_choice_control"}
+
+
+def _whole_categories(found: Evidence) -> set[str]:
+    """The sensitive categories an added or removed clause (or sentence) is about."""
+    categories = set(found.categories)
+    if found.quantities and "data_retention" in found.topics | categories:
+        categories.add("data_retention")
+    if found.organisations:
+        categories.add("third_party_sharing")
+    if found.contacts:
+        categories.add("contact")
+    return categories | (found.topics & _PRACTICE_TOPICS)
+
+
 def _classify_whole(change: ClauseChange, text: str, kind: str) -> ClauseChange:
     found = evidence(text)
-    categories = found.categories
-    if found.quantities and (found.topics & {"data_retention"} or "data_retention" in categories):
-        categories = categories | {"data_retention"}
-    if found.organisations:
-        categories = categories | {"third_party_sharing"}
-    if found.contacts:
-        categories = categories | {"contact"}
-    if found.topics & {"data_retention", "third_party_sharing", "data_security"} and (
-        found.quantities or found.negations or categories
-    ):
-        categories = categories | (
-            found.topics & {"data_retention", "third_party_sharing", "data_security"}
-        )
+    categories = _whole_categories(found)
     clause = change.new or change.old
     if clause is not None and clause.kind == "heading":
         return replace(
@@ -261,13 +278,14 @@ def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange
 
     removed_q, added_q = _multiset_diff(a.quantities, b.quantities)
     if removed_q or added_q:
-        label, category = _quantity_label(context, removed_q + added_q)
+        label, category = _quantity_label(context, removed_q + added_q, f"{old} {new}")
         reasons.append(f"{label}: {_pair(removed_q, added_q)}")
         categories.add(category)
-    for org in sorted(b.organisations - a.organisations):
+    gained, lost = _unpaired(b.organisations - a.organisations, a.organisations - b.organisations)
+    for org in gained:
         reasons.append(f'new recipient: "{org}"')
         categories.add("third_party_sharing")
-    for org in sorted(a.organisations - b.organisations):
+    for org in lost:
         reasons.append(f'recipient removed: "{org}"')
         categories.add("third_party_sharing")
     for cat, label in sorted(b.terms - a.terms):
@@ -285,13 +303,24 @@ def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange
         old_refs, new_refs = sorted(a.articles - b.articles), sorted(b.articles - a.articles)
         reasons.append(f"legal reference: {_pair(old_refs, new_refs)}")
         categories.add("legal_basis")
-    # A negation is compared with the word it governs: "niet aan" -> "niet noodzakelijk" moved it.
-    for pair in sorted((a.negations - b.negations).elements()):
-        reasons.append(f'negation removed: "{_around(old, pair)}"')
-        categories |= _focus(a, b)
-    for pair in sorted((b.negations - a.negations).elements()):
-        reasons.append(f'negation added: "{_around(new, pair)}"')
-        categories |= _focus(a, b)
+    # Negations are counted by word; one that moved to another word counts when that word
+    # carries a practice ("niet verkopen" -> "niet nodig" is a flip, "niet goed" is not).
+    lost_neg, gained_neg = a.negations - b.negations, b.negations - a.negations
+    for pair in sorted(lost_neg.elements()):
+        if _counts_as_flip(pair, a, b):
+            reasons.append(f'negation removed: "{_around(old, pair)}"')
+            categories |= _focus(a, b)
+    for pair in sorted(gained_neg.elements()):
+        if _counts_as_flip(pair, b, a):
+            reasons.append(f'negation added: "{_around(new, pair)}"')
+            categories |= _focus(a, b)
+    for kind, sentence, sentence_categories in _whole_sentences(old, new):
+        if sentence_categories:
+            short = sentence if len(sentence) <= 90 else sentence[:87] + "..."
+            reasons.append(
+                f'sentence {kind} on {", ".join(sorted(sentence_categories))}: "{short}"'
+            )
+            categories |= sentence_categories
     perm = sum(b.permissive.values()) - sum(a.permissive.values())
     definite = sum(b.definite.values()) - sum(a.definite.values())
     if (perm < 0 < definite) or (definite < 0 < perm):
@@ -335,36 +364,97 @@ _CATEGORY_WORD = {
 }
 
 
-_FOCUS_ORDER = (
-    "third_party_sharing", "international_transfer", "data_retention",
-    "user_access_edit_deletion", "user_choice_control", "specific_audiences", "legal_basis",
-    "cookies_tracking", "data_security", "policy_change", "do_not_track", "contact",
-    "first_party_collection",
-)  # fmt: skip
+def _unpaired(
+    gained: set[str] | frozenset[str], lost: set[str] | frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """Names gained and lost, less the pairs that are one name spelled two ways."""
+    gained_left, lost_left = sorted(gained), sorted(lost)
+    for name in list(gained_left):
+        match = next((o for o in lost_left if Indel.normalized_similarity(name, o) >= 0.85), None)
+        if match is not None:
+            gained_left.remove(name)
+            lost_left.remove(match)
+    return gained_left, lost_left
+
+
+def _counts_as_flip(pair: str, here: Evidence, there: Evidence) -> bool:
+    """Whether a negation present ``here`` and not ``there`` changes what is said."""
+    word = pair.split()[0]
+    if here.negation_words[word] != there.negation_words[word]:
+        return True  # one more or one fewer "niet": a flip
+    governed = pair.split()[1] if " " in pair else ""
+    return bool(governed) and any(p.search(governed) for p in _PRACTICE_WORDS)
+
+
+def _whole_sentences(old: str, new: str) -> list[tuple[str, str, set[str]]]:
+    """Sentences one side has and the other has nothing like: a clause within the clause.
+
+    Each comes with the sensitive categories it brings that the other side's
+    changed sentences do not speak of (an opt-out sentence reworded into another
+    opt-out sentence brings none). A sentence whose words the other side holds
+    almost all of was only split or joined, not added or removed.
+    """
+    if old == new:
+        return []
+    a, b = split_sentences(old), split_sentences(new)
+    if len(a) + len(b) <= 2:
+        return []
+    found = []
+    for kind, mine, theirs, other_text in (("removed", a, b, new), ("added", b, a, old)):
+        other_words = set(_WORD.findall(other_text.lower()))
+        # what the other side's changed sentences speak of is not news
+        covered: set[str] = set().union(
+            *(_whole_categories(evidence(t)) for t in theirs if t not in mine)
+        )
+        for sentence in mine:
+            if sentence in theirs:
+                continue
+            best = max((Indel.normalized_similarity(sentence, t) for t in theirs), default=0.0)
+            words = [w for w in _WORD.findall(sentence.lower()) if len(w) > 3]
+            contained = sum(w in other_words for w in words) / max(1, len(words))
+            if best < 0.6 and contained < 0.7:
+                news = _whole_categories(evidence(sentence)) - covered
+                if news:
+                    found.append((kind, sentence, news))
+    return found
 
 
 def _focus(a: Evidence, b: Evidence) -> set[str]:
-    """The one category a negation or modal flip in this clause is about."""
-    for pool in (a.categories | b.categories, a.topics | b.topics):
-        for category in _FOCUS_ORDER:
-            if category in pool:
-                return {category}
-    return {"other"}
+    """The categories a negation or modal flip is about: everything the clause speaks of."""
+    found: set[str] = a.categories | b.categories
+    if not found:
+        found = set((a.topics | b.topics) & (_PRACTICE_TOPICS | {"first_party_collection"}))
+    return found or {"other"}
 
 
-def _quantity_label(context: set[str], values: list[str]) -> tuple[str, str]:
-    if any(
-        v.startswith("age ") or ("jaar" in v and "specific_audiences" in context) for v in values
+_REQUEST = re.compile(
+    r"\b(verzoek|aanvraag|request|anfrage|antrag|demande|reageren|beantwoord|respond|antwoord|"
+    r"réponse|antworten)"
+)
+_BREACH = re.compile(r"datalek|data breach|security breach|inbreuk|datenpanne|violation de données")
+
+
+def _quantity_label(context: set[str], values: list[str], text: str) -> tuple[str, str]:
+    """What a changed number with a unit is about, read from the clause around it."""
+    lower = text.lower()
+    if any(v.startswith("age ") for v in values) or (
+        "specific_audiences" in context and any("jaar" in v or "year" in v for v in values)
     ):
         return "age", "specific_audiences"
+    if _BREACH.search(lower):
+        return "breach deadline", "data_security"
+    if "other" in context:
+        return "period", "other"
+    if _REQUEST.search(lower) and "user_access_edit_deletion" in context:
+        return "deadline", "user_access_edit_deletion"
     if any(re.search(r"[€$£]|eur|usd|dollar|%", v) for v in values):
+        if "user_access_edit_deletion" in context:
+            return "fee", "user_access_edit_deletion"
         return "amount", _first(context, ("third_party_sharing", "first_party_collection"), "other")
     if "data_retention" in context:
         return "retention", "data_retention"
     if "user_access_edit_deletion" in context:
         return "deadline", "user_access_edit_deletion"
-    if "specific_audiences" in context:
-        return "age", "specific_audiences"
     return "period", "data_retention"
 
 
@@ -411,6 +501,12 @@ def _without_dates(text: str) -> str:
     return " ".join(w for w in _WORD.findall(text) if w not in MONTHS)
 
 
+def _word_ops(old: str, new: str) -> list[tuple[str, str]]:
+    """Words that one text has and the other lacks, with the side they are on."""
+    a, b = Counter(_WORD.findall(old)), Counter(_WORD.findall(new))
+    return [("delete", w) for w in (a - b)] + [("insert", w) for w in (b - a)]
+
+
 def _cosmetic_reason(old: str, new: str) -> str | None:
     if _squash(old) == _squash(new):
         return "only case, punctuation or white space changed"
@@ -424,6 +520,11 @@ def _cosmetic_reason(old: str, new: str) -> str | None:
             for x, y in changed
         ):
             return "spelling: " + ", ".join(f'"{x}" -> "{y}"' for x, y in changed[:3])
-    if Indel.normalized_similarity(_squash(old), _squash(new)) >= 0.97 and len(old) > 40:
+    differing = {w for _, w in _word_ops(old, new)}
+    if (
+        Indel.normalized_similarity(_squash(old), _squash(new)) >= 0.97
+        and len(old) > 40
+        and not any(any(c.isdigit() or c.isupper() for c in w) for w in differing)
+    ):
         return "spelling or hyphenation variant"
     return None

@@ -15,12 +15,12 @@ block by non-link text); walk it into heading, paragraph, item and row blocks.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
 from lxml import etree
-from lxml import html as lhtml
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 
@@ -29,9 +29,24 @@ from .models import Block
 
 __all__ = ["HtmlResult", "html_blocks"]
 
-_PARSER = lhtml.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True
-)
+_LOCAL = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """A parser per thread (its error log tells when libxml2 gave up on deep nesting).
+
+    lxml.etree's parser, not lxml.html's: the latter looks up a Python element
+    class for every element touched, which cost a third of the stage's time.
+    """
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True
+        )
+        _LOCAL.parser = parser
+    return parser
+
+
 _NEVER_TEXT = (
     "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "object",
     "embed", "canvas", "video", "audio", "picture", "img", "source", "track", "map", "link",
@@ -50,7 +65,8 @@ _CHROME_CLASS = re.compile(
     r"share-?(?:buttons?|bar|links|box|tools)|breadcrumbs?|kruimelpad|spinner|loader|"
     r"skip-?link|skip-?to-?content|sr-only|visually-?hidden|screen-?reader-?text|ad-?slot|"
     r"advert|advertentie|adsbygoogle|chat-?widget|back-?to-?top|to-?top|edit-?this|prev-?next|"
-    r"pagination|on-?this-?page)(?:$|[\s_-])",
+    r"pagination|on-?this-?page|entry-?meta|post-?meta|byline|edit-?link|comments-?area|"
+    r"no-?comments|comment-?respond|author-?box|announcement-?bar)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # Names that usually mean furniture, but also name policy sections ("sharing",
@@ -79,7 +95,8 @@ _BLOCKS = {
 }  # fmt: skip
 _TABLE_PARTS = {"tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col"}
 _BULLET = re.compile(r"^(?:[•·▪◦●○■□➤►▸‣⁃–—*-])\s+")
-_CELL = "\x01"
+_CELL = "\x01"  # between table cells
+_BREAK = "\x02"  # a <br>; line breaks in the source are only white space
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +115,18 @@ def html_blocks(
     if not text.strip():
         return HtmlResult((), None, None, "the page is empty")
     try:
-        doc = lhtml.document_fromstring(text, parser=_PARSER)
-        if _lost_text(doc, text):
+        parser = _parser()
+        doc = etree.fromstring(text, parser=parser)
+        if doc is None:
+            return HtmlResult((), None, None, "the page has no HTML content")
+        if any("depth" in entry.message for entry in parser.error_log):
             # libxml2 stops nesting at a fixed depth and drops what lies deeper;
             # flatten the excess nesting and parse again.
-            doc = lhtml.document_fromstring(_flatten(text), parser=_PARSER)
+            doc = etree.fromstring(_flatten(text), parser=parser)
     except (ParserError, ValueError, etree.LxmlError) as exc:
         return HtmlResult((), None, None, f"cannot parse the page as HTML: {exc}")
     title_el = doc.find(".//title")
-    title = fold(title_el.text_content()) if title_el is not None else None
+    title = fold(_text(title_el)) if title_el is not None else None
     language = doc.get("lang") or doc.get("xml:lang")
     lang = language.split("-")[0].strip().lower() or None if language else None
 
@@ -118,7 +138,7 @@ def html_blocks(
         roots = [el for sel in select for el in CSSSelector(sel)(doc)]
     except Exception as exc:  # cssselect raises its own SelectorError tree
         return HtmlResult((), title, lang, f"invalid CSS selector: {exc}")
-    _drop_all(el for el in doc.iter(etree.Element) if _hidden_or_chrome(el))
+    _drop_chrome(doc)
     body = doc.find("body")
     if body is None:
         body = doc
@@ -132,22 +152,14 @@ def html_blocks(
     blocks: list[Block] = []
     for root in roots:
         if root.tag in ("body", "html"):
+            weights = _weights(root)
             _drop_all(
                 el
                 for el in root.iter("header", "footer")
-                if el is not root and _weight_share(el, root) < 0.5
+                if el is not root and weights.get(el, 0) < 0.5 * weights.get(root, 0)
             )
         blocks.extend(_walk(root))
     return HtmlResult(tuple(blocks), title or None, lang)
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _lost_text(doc: lhtml.HtmlElement, source: str) -> bool:
-    """True when the parsed tree holds far less text than the markup does."""
-    raw = len(_TAG.sub("", source).split())
-    return raw > 0 and len(doc.text_content().split()) < 0.5 * raw
 
 
 class _Flattener(HTMLParser):
@@ -192,10 +204,26 @@ def _flatten(text: str) -> str:
 def _drop_all(elements: object) -> None:
     for el in list(elements):  # type: ignore[call-overload]
         if el.getparent() is not None:
-            el.drop_tree()
+            _drop_tree(el)
 
 
-def _outermost(elements: list[lhtml.HtmlElement]) -> list[lhtml.HtmlElement]:
+def _text(el: etree._Element) -> str:
+    return str(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
+
+
+def _drop_tree(el: etree._Element) -> None:
+    """Remove ``el`` and its subtree, keeping the text that follows it."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
     chosen = set(elements)
     result = []
     for el in elements:
@@ -205,7 +233,7 @@ def _outermost(elements: list[lhtml.HtmlElement]) -> list[lhtml.HtmlElement]:
     return result
 
 
-def _decode_cf_emails(doc: lhtml.HtmlElement) -> None:
+def _decode_cf_emails(doc: etree._Element) -> None:
     for el in doc.iter("a", "span"):
         encoded = el.get("data-cfemail")
         href = el.get("href") or ""
@@ -223,35 +251,70 @@ def _decode_cf_emails(doc: lhtml.HtmlElement) -> None:
         el.attrib.pop("data-cfemail", None)
 
 
-def _hidden_or_chrome(el: lhtml.HtmlElement) -> bool:
-    attrib = el.attrib
-    if not attrib:
-        return False
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return True
-    style = attrib.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    if attrib.get("role", "").lower() in _CHROME_ROLES:
-        return True
-    names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    if not names.strip():
-        return False
-    if _HIDDEN_CLASS.search(attrib.get("class", "")) or _CHROME_CLASS.search(names):
-        return True
-    return bool(_WEAK_CHROME_CLASS.search(names)) and (
-        len(el.text_content().strip()) < _WEAK_CHROME_MAX_CHARS
+_TEXT_BLOCKS = {"p", "li", "td", "th", "dt", "dd", *_HEADINGS}
+
+
+def _has_prose(el: etree._Element) -> bool:
+    """True when an element holds a sentence of twelve words or more (policy text)."""
+    return any(len(chunk.split()) >= 12 for chunk in el.itertext())
+
+
+def _drop_chrome(doc: etree._Element) -> None:
+    """Drop hidden elements and page furniture named by role, class or id.
+
+    A class or id rule never drops an element holding half of the page's text
+    (a wrapper called "skipToContent_fallback" can hold the whole policy),
+    and the weak names ("share", "consent", ...) only drop small containers
+    that hold a form or no prose: a policy section with id "sharing" stays.
+    """
+    hidden: list[etree._Element] = []
+    named: list[tuple[etree._Element, bool]] = []
+    for el in doc.iter(etree.Element):
+        attrib = el.attrib
+        if not attrib:
+            continue
+        style = attrib.get("style")
+        if (
+            "hidden" in attrib
+            or attrib.get("aria-hidden") == "true"
+            or (style and _HIDDEN_STYLE.search(style))
+            or attrib.get("role", "").lower() in _CHROME_ROLES
+            or _HIDDEN_CLASS.search(attrib.get("class", ""))
+        ):
+            hidden.append(el)
+            continue
+        names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+        if not names.strip():
+            continue
+        if _CHROME_CLASS.search(names):
+            named.append((el, True))
+        elif (
+            el.tag not in _TEXT_BLOCKS
+            and _WEAK_CHROME_CLASS.search(names)
+            and (el.find(".//form") is not None or not _has_prose(el))
+        ):
+            named.append((el, False))
+    _drop_all(hidden)
+    if not named:
+        return
+    page_chars = len(_text(doc))
+    _drop_all(
+        el
+        for el, strong in named
+        if el.getparent() is not None
+        and (size := len(_text(el).strip())) < 0.5 * page_chars
+        and (strong or size < _WEAK_CHROME_MAX_CHARS)
     )
 
 
-def _weights(root: lhtml.HtmlElement) -> dict[lhtml.HtmlElement, int]:
+def _weights(root: etree._Element) -> dict[etree._Element, int]:
     """Characters of non-link text in each element's subtree (one pass, no recursion)."""
     elements = list(root.iter(etree.Element))
-    in_link: dict[lhtml.HtmlElement, bool] = {}
+    in_link: dict[etree._Element, bool] = {}
     for el in elements:
         parent = el.getparent()
         in_link[el] = el.tag == "a" or (parent is not None and in_link.get(parent, False))
-    weight: dict[lhtml.HtmlElement, int] = {}
+    weight: dict[etree._Element, int] = {}
     for el in reversed(elements):
         own = 0 if in_link[el] else len((el.text or "").strip())
         total = own
@@ -265,12 +328,7 @@ def _weights(root: lhtml.HtmlElement) -> dict[lhtml.HtmlElement, int]:
     return weight
 
 
-def _weight_share(el: lhtml.HtmlElement, root: lhtml.HtmlElement) -> float:
-    weights = _weights(root)
-    return weights.get(el, 0) / max(1, weights.get(root, 0))
-
-
-def _main_content(body: lhtml.HtmlElement) -> lhtml.HtmlElement:
+def _main_content(body: etree._Element) -> etree._Element:
     """The element holding the policy: a semantic container, else the densest block."""
     weights = _weights(body)
     total = max(1, weights.get(body, 0))
@@ -300,7 +358,9 @@ def _main_content(body: lhtml.HtmlElement) -> lhtml.HtmlElement:
         best = max(children, key=lambda c: weights.get(c, 0))
         if weights.get(best, 0) < 0.9 * max(1, weights.get(current, 0)):
             return current
-        if any(c is not best and next(c.iter("h1"), None) is not None for c in children):
+        if next(best.iter("h1"), None) is None and any(
+            c is not best and next(c.iter("h1"), None) is not None for c in children
+        ):
             return current  # the policy's title sits beside the text: this is the container
         current = best
 
@@ -308,8 +368,8 @@ def _main_content(body: lhtml.HtmlElement) -> lhtml.HtmlElement:
 class _Walker:
     """Turns one subtree into blocks, iteratively (deeply nested pages cannot recurse)."""
 
-    def __init__(self, root: lhtml.HtmlElement) -> None:
-        self.owners: list[lhtml.HtmlElement] = [root]
+    def __init__(self, root: etree._Element) -> None:
+        self.owners: list[etree._Element] = [root]
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.bold_chars = 0
@@ -317,7 +377,7 @@ class _Walker:
         self.kinds: list[tuple[str, int]] = [("paragraph", 0)]
         self.last_heading = 1
         self.links: list[tuple[int, str | None]] = []
-        self.data_tables: dict[lhtml.HtmlElement, bool] = {}
+        self.data_tables: dict[etree._Element, bool] = {}
 
     def add(self, text: str | None) -> None:
         if text:
@@ -331,20 +391,24 @@ class _Walker:
         bold, self.bold_chars = self.bold_chars, 0
         kind, level = self.kinds[-1]
         if kind == "row":
-            cells = [fold(cell) for cell in raw.split(_CELL)]
+            # a "|" inside a cell is escaped, so the row reads back cell by cell
+            cells = [fold(cell).replace("|", "\\|") for cell in raw.split(_CELL)]
             text = " | ".join(c for c in cells if c)
             if text:
                 self.blocks.append(Block("row", text))
             return
-        lines = [fold(line) for line in raw.replace(_CELL, " ").split("\n")]
-        lines = [line for line in lines if line]
-        if not lines:
+        raw = raw.replace(_CELL, " ")
+        if _BREAK in raw:
+            lines = [line for line in map(fold, raw.split(_BREAK)) if line]
+            if kind == "paragraph" and len(lines) > 1 and all(_BULLET.match(x) for x in lines):
+                for line in lines:
+                    self._emit("item", _BULLET.sub("", line), 0)
+                return
+            text = " ".join(lines)
+        else:
+            text = fold(raw)
+        if not text:
             return
-        if kind == "paragraph" and len(lines) > 1 and all(_BULLET.match(x) for x in lines):
-            for line in lines:
-                self._emit("item", _BULLET.sub("", line), 0)
-            return
-        text = fold(" ".join(lines))
         if kind == "item":
             text = _BULLET.sub("", text)
         elif kind == "paragraph" and _pseudo_heading(text, bold):
@@ -356,7 +420,7 @@ class _Walker:
             return
         self.blocks.append(Block(kind, text, level))
 
-    def is_data_table(self, table: lhtml.HtmlElement) -> bool:
+    def is_data_table(self, table: etree._Element) -> bool:
         if table not in self.data_tables:
             self.data_tables[table] = not any(
                 isinstance(el.tag, str) and el.tag in _BLOCKS and el.tag not in _TABLE_PARTS
@@ -364,22 +428,22 @@ class _Walker:
             )
         return self.data_tables[table]
 
-    def in_row_table(self, el: lhtml.HtmlElement) -> bool:
+    def in_row_table(self, el: etree._Element) -> bool:
         for ancestor in el.iterancestors("table"):
             return self.is_data_table(ancestor)
         return False
 
-    def push(self, el: lhtml.HtmlElement, kind: str, level: int = 0) -> None:
+    def push(self, el: etree._Element, kind: str, level: int = 0) -> None:
         self.flush()
         self.kinds.append((kind, level))
         self.owners.append(el)
 
-    def start(self, el: lhtml.HtmlElement) -> None:
+    def start(self, el: etree._Element) -> None:
         tag = el.tag
         if tag in ("b", "strong"):
             self.bold_depth += 1
         elif tag == "br":
-            self.add("\n")
+            self.add(_BREAK)
         elif tag == "a":
             self.links.append((len(self.buf), _kept_link(el.get("href") or "")))
         elif tag in _BLOCKS:
@@ -399,7 +463,7 @@ class _Walker:
                 self.push(el, "paragraph")
         self.add(el.text)
 
-    def end(self, el: lhtml.HtmlElement, *, keep_tail: bool = True) -> None:
+    def end(self, el: etree._Element, *, keep_tail: bool = True) -> None:
         tag = el.tag
         if tag in ("b", "strong"):
             self.bold_depth = max(0, self.bold_depth - 1)
@@ -420,7 +484,7 @@ class _Walker:
             self.add(el.tail)
 
 
-def _walk(root: lhtml.HtmlElement) -> list[Block]:
+def _walk(root: etree._Element) -> list[Block]:
     walker = _Walker(root)
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if not isinstance(el.tag, str):

@@ -28,17 +28,17 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "biometrische gegevens/biometric data": r"(biometri|vingerafdruk|gezichtsherkenning|face recognition|facial|gesichtserkennung|fingerabdruck|reconnaissance faciale|empreinte)",
         "gezondheidsgegevens/health data": r"(gezondheid|medisch|medische|health data|health information|medical|gesundheitsdaten|données de santé)",
         "bijzondere gegevens/special categories": r"(godsdienst|religie|religio|etnisch|ethnic|politieke (voorkeur|opvatting)|political (opinion|view)|seksuele|sexual orientation|strafrechtelijk|criminal (record|conviction)|gewerkschaft|syndical)",
-        "opnames/recordings": r"(gespreksopname|opname|opgenomen|call recording|voice recording|recorded|aufzeichnung|enregistrement)",
+        "opnames/recordings": r"(gespreksopname|opname|opnemen|opgenomen|call recording|voice recording|record(ed|ing)?\b|aufzeichn|aufgezeichnet|enregistr)",
         "apparaatgegevens/device data": r"(apparaat|device identifier|device id|device information|advertentie-id|advertising id|browsergegevens|browser type|geräte|identifiant publicitaire)",
         "gebruiksgegevens/usage data": r"(surfgedrag|klikgedrag|browsegeschiedenis|browsing history|zoekgeschiedenis|search history|aankoopgeschiedenis|bestelgeschiedenis|purchase history|nutzungsdaten|historique de navigation)",
         "contacten/contacts": r"(adresboek|contactenlijst|address book|contact list|adressbuch|carnet d'adresses)",
         "berichten/messages": r"(inhoud van (je|uw) berichten|content of (your )?messages|chatberichten|nachrichteninhalte|contenu des messages)",
-        "financiële gegevens/financial data": r"(inkomen|kredietwaardigheid|income\b|creditworthiness|credit score|bonität|solvabilité)",
+        "financiële gegevens/financial data": r"(inkomen|kredietwaardigheid|income\b|creditworthiness|credit score|bonität|solvabilité|saldo|account balance|transactiegeschiedenis|transaction history|kontostand|umsätze|solde)",
         "foto's/photos": r"(foto\b|foto's|pasfoto|photo|photograph|lichtbild|photographie)",
     },
     "third_party_sharing": {
         "derden/third parties": r"(derden\b|derde partij|derde partijen|third part(y|ies)|dritte\b|dritten\b|drittanbieter|tiers\b|parties tierces)",
-        "partners": r"(partners?\b|partnerbedrijven|zakenpartners|business partners|partenaires)",
+        "partners": r"(\w*partners?\b|partnerbedrijven|business partners|partenaires|externe partij)",
         "adverteerders/advertisers": r"(adverteerder|advertiser|advertentiepartner|advertising partner|werbepartner|annonceurs?)",
         "verwerkers/processors": r"((sub-?)?verwerker|(sub-?)?processor|auftragsverarbeiter|sous-traitant)",
         "dienstverleners/service providers": r"(dienstverlener|leverancier|service provider|vendor|dienstleister|prestataire)",
@@ -47,15 +47,16 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "overheid/authorities": r"(overheid|bevoegde autoriteit|politie|justitie|law enforcement|government author|public author|behörde|autorités)",
     },
     "user_choice_control": {
-        "afmelden/opt out": r"(afmelden|uitschrijven|opt-?out|opt-?in|unsubscribe|abmelden|désinscri|désabonn)",
-        "toestemming intrekken/withdraw consent": r"(toestemming (in ?te ?trekken|intrekken|weer intrekken)|withdraw (your )?consent|einwilligung widerrufen|retirer (votre )?consentement)",
+        "afmelden/opt out": r"(afmeld|uitschrijv|opt-?out|opt-?in|unsubscrib|abmeld|abbestell|désinscri|désabonn|lien de désinscription)",
+        "intrekken/withdraw": r"(intrekken|intrekking|in te trekken|withdraw|widerruf|retirer|révoquer)",
+        "verwerking stoppen/stop processing": r"(verwerking (te )?(stoppen|beëindigen)|stop (the )?processing|verarbeitung (zu )?beenden|arrêter le traitement)",
         "voorkeuren/preferences": r"(voorkeursinstellingen|privacy-?instellingen|cookie-?instellingen|privacy settings|preference cent|preferences\b|einstellungen\b|paramètres de confidentialité)",
     },
     "user_access_edit_deletion": {
-        "inzage/access": r"(inzage|inzien|recht op toegang|right (of|to) access|access (to )?your (personal )?data|auskunft|droit d'accès)",
-        "rectificatie/rectification": r"(rectificatie|correctie|corrigeren|rectif|berichtigung|rectification)",
-        "verwijdering/erasure": r"(verwijdering|verwijderen|vergetelheid|erasure|deletion|delete\b|to be forgotten|löschung|effacement|droit à l'oubli)",
-        "overdraagbaarheid/portability": r"(dataportabiliteit|overdraagbaarheid|overdragen van (je|uw) gegevens|portability|datenübertragbarkeit|portabilité)",
+        "inzage/access": r"(inzage|inzien|recht op toegang|kopie (op)?vragen|kopie van (je|jouw|uw|de) (persoons)?gegevens|right (of|to) access|access (to )?your (personal )?data|(request|obtain) a copy|copy of (your|the) (personal )?data|auskunft|kopie (ihrer|der) daten|droit d'accès|copie de vos données)",
+        "rectificatie/rectification": r"(rectificatie|correctie|corrigeren|rectif|berichtigung|rectification|wijzigingen aanbrengen in (je|jouw|uw|hun) (gegevens|informatie)|(change|update|correct) (your|their) (personal )?(data|information))",
+        "verwijdering/erasure": r"(verwijdering|verwijderen|verwijderd\b|vergetelheid|erasure|deletion|delete\b|to be forgotten|löschung|effacement|droit à l'oubli)",
+        "overdraagbaarheid/portability": r"(dataportabiliteit|overdraagbaarheid|overdr(agen|acht) van (je|jouw|uw|de )?(persoons)?gegevens|portability|datenübertragbarkeit|portabilité)",
         "bezwaar/objection": r"(bezwaar|object\b|objection|right to object|widerspruch|opposition|vous opposer)",
         "beperking/restriction": r"(beperking van (de )?verwerking|restrict(ion)? (of )?processing|einschränkung|limitation du traitement)",
         "klacht/complaint": r"(klacht|autoriteit persoonsgegevens|toezichthouder|complaint|supervisory authority|beschwerde|aufsichtsbehörde|réclamation|cnil\b)",
@@ -71,6 +72,8 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "pseudonimisering/pseudonymisation": r"(pseudonimi|anonimi|pseudonymi|anonymi)",
         "datalek/data breach": r"(datalek|data breach|security breach|datenpanne|violation de données)",
         "toegangsbeperking/access control": r"(toegangscontrole|alleen toegankelijk|access control|need-to-know|zugriffskontrolle|contrôle d'accès)",
+        "tweestapsverificatie/two-factor": r"(tweestapsverificatie|twee-?factor|two-?factor|2fa\b|multi-?factor|mfa\b|zwei-?faktor|double authentification|authentification à deux)",
+        "standaarden/standards": r"(best[- ]practices|beveiligingsstandaard|security standard|iso ?27001|soc ?2\b|sicherheitsstandard|normes de sécurité|penetratietest|pentest|penetration test|audit)",
     },
     "policy_change": {
         "kennisgeving/notice": r"(kennisgeving|kennis geven|op de hoogte (brengen|stellen)|informeren (we|wij)|notify|notification|notice\b|benachrichtig|informieren|avertir|notifier|informerons)",
@@ -102,6 +105,13 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "verwerkingsverantwoordelijke/controller": r"(verwerkingsverantwoordelijke|verantwoordelijke voor de verwerking|data controller|controller\b|verantwortliche|verantwortlicher|responsable (du|de) traitement)",
         "functionaris gegevensbescherming/DPO": r"(functionaris (voor de )?gegevensbescherming|data protection officer|dpo\b|datenschutzbeauftragte|délégué à la protection)",
     },
+    "other": {
+        "geautomatiseerde besluitvorming/automated decisions": r"(geautomatiseerde (besluit|beslis|verwerking)|automated (decision|processing)|automatisierte (entscheidung|verarbeitung)|(décision|traitement) automatisé)",
+        "geschillen/disputes": r"(arbitrage|arbitration|schiedsverfahren|schiedsgericht|class action|collectieve actie|groepsvordering|sammelklage|action collective|geschillencommissie|dispute resolution)",
+        "aansprakelijkheid/liability": r"(aansprakelijkheid|liability|haftung|responsabilité)",
+        "herroeping/cancellation": r"(herroep|opzeg|annuler|annuleren|cancel(l)?ation|right to cancel|widerrufsrecht|kündig|rétractation|résili)",
+        "rechtsgebied/jurisdiction": r"(bevoegde rechter|toepasselijk recht|jurisdiction|governing law|gerichtsstand|anwendbares recht|juridiction compétente|droit applicable)",
+    },
     "cookies_tracking": {
         "cookies": r"(cookie|témoin)",
         "tracking": r"(tracking|tracker|volgsoftware|traceur|pixel|web ?beacon|fingerprinting|tag manager|local ?storage|sdk\b)",
@@ -121,13 +131,13 @@ PURPOSES: dict[str, str] = {
     "AI-training": r"(trainen van (ai|modellen|algoritmes)|train(ing)? (our |of )?(ai|models|algorithms|machine learning)|künstliche intelligenz|intelligence artificielle|machine learning)",
     "fraudepreventie/fraud prevention": r"(fraude|fraud|betrug)",
     "kredietbeoordeling/credit scoring": r"(kredietwaardigheid|credit (check|scor)|bonitätsprüfung)",
-    "geautomatiseerde besluitvorming/automated decisions": r"(geautomatiseerde besluit|automated decision|automatisierte entscheidung|décision automatisée)",
 }
 
 TOPIC: dict[str, str] = {
     "first_party_collection": r"(verzamel|verwerk|registr|collect|gather|erheb|verarbeit|collect|recueill)",
-    "third_party_sharing": r"(delen\b|deelt\b|gedeeld|verstrek|doorgeven|doorgegeven|ontvanger|share|disclos|recipient|weitergeb|weitergegeben|empfänger|partag|communiqu|destinataire)",
-    "data_retention": r"(bewaar|bewaren|bewaard|opslaan|opgeslagen|wissen|gewist|vernietig|retain|retention|store\b|stored|kept\b|keep\b|speicher|aufbewahr|gelöscht|conserv)",
+    "third_party_sharing": r"(delen\b|deelt\b|gedeeld|verstrek|verspreid|doorgeven|doorgegeven|ontvanger|bekend (te )?maken|bekendmaken|openbaar maken|share|disclos|recipient|weitergeb|weitergegeben|empfänger|partag|communiqu|destinataire)",
+    "data_retention": r"(bewaar|bewaren|bewaard|opslaan|opgeslagen|wissen|gewist|vernietig|verwijderd\b|retain|retention|store\b|stored|kept\b|keep\b|deleted\b|speicher|aufbewahr|gelöscht|conserv|supprimé)",
+    "user_choice_control": r"(afmeld|uitschrijv|intrekk|opt-?out|unsubscrib|withdraw|abmeld|abbestell|widerruf|désinscri|retirer)",
     "data_security": r"(beveilig|security|secure|sicherheit|sécurit|protég)",
     "policy_change": r"(wijziging(en)? (in|van|aan) (dit|deze|ons)|dit (privacy)?beleid (te )?wijzig|changes to (this|our)|update this (privacy )?(policy|notice)|änderungen (dieser|unserer)|modifications (de|à) (la|cette))",
     "contact": r"(contact|neem contact|e-?mail (naar|ons)|bel ons|kontakt|nous contacter|contactez)",
@@ -150,6 +160,12 @@ ORGANISATIONS = (
     "onetrust", "shopify", "wix", "squarespace", "wordpress", "jetpack", "clarity",
 )  # fmt: skip
 
+# Idioms that contain a negation word but negate nothing ("whether or not").
+NEGATION_IDIOMS = (
+    "al dan niet", "wel of niet", "of niet", "niet alleen", "niet enkel", "whether or not",
+    "or not", "not only", "not just", "ob oder nicht", "oder nicht", "nicht nur", "ou non",
+    "ou pas", "non seulement", "pas seulement",
+)  # fmt: skip
 NEGATIONS = frozenset(
     "niet geen nooit nimmer noch zonder not no never nor without cannot nicht kein keine "
     "keinen keiner keinem nie niemals ohne ne pas jamais aucun aucune sans ni".split()

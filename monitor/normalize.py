@@ -20,9 +20,10 @@ from .models import Block, Document
 
 __all__ = ["detect_format", "normalize", "parse_markdown", "parse_text", "render_markdown"]
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _MD_ITEM = re.compile(r"^\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _MD_ROW = re.compile(r"^\|(.*)\|\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1:?$")
 _NEEDS_ESCAPE = re.compile(r"^(#|[-*+>|•]|\d{1,3}[.)]\s|\\)")
@@ -174,7 +175,7 @@ def parse_markdown(text: str) -> tuple[Block, ...]:
             row = _MD_ROW.match(stripped)
             if row:
                 flush()
-                cells = [fold(c) for c in row.group(1).split(" | ")]
+                cells = [fold(c) for c in _CELL_SPLIT.split(row.group(1))]
                 _add(blocks, "row", " | ".join(c for c in cells if c))
                 continue
             item = _MD_ITEM.match(line)

@@ -1,7 +1,7 @@
 """The segment stage: blocks → ordered clauses with section paths and stable keys.
 
 Every paragraph, list item, table row and heading is a clause; its section
-is the trail of headings above it.  A paragraph longer than
+is the trail of headings above it.  A paragraph (or list item) longer than
 ``LONG_PARAGRAPH`` characters is split into sentences, with a splitter that
 knows Dutch, English, German and French abbreviations ("o.a.", "bijv.",
 "art.", "e.g.", "z.B.", ...), so one changed sentence is one changed clause.
@@ -156,15 +156,17 @@ def segment(document: Document | tuple[Block, ...] | list[Block]) -> tuple[Claus
     blocks = document.blocks if isinstance(document, Document) else document
     clauses: list[Clause] = []
     trail: list[tuple[int, str]] = []
+    below: tuple[str, ...] = ()  # the section of clauses under the current heading
     for block in blocks:
-        section = tuple(text for _, text in trail)
+        section = below
         if block.kind == "heading":
             while trail and trail[-1][0] >= block.level:
                 trail.pop()
             section = tuple(text for _, text in trail)
             trail.append((block.level, block.text))
+            below = (*section, block.text)
             pieces = [block.text]
-        elif block.kind == "paragraph" and len(block.text) > LONG_PARAGRAPH:
+        elif block.kind in ("paragraph", "item") and len(block.text) > LONG_PARAGRAPH:
             pieces = split_sentences(block.text)
         else:
             pieces = [block.text]

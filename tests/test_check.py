@@ -175,3 +175,44 @@ def test_database_and_snapshots_follow_the_config(tmp_path: Path, seed_server: S
     run_checks(load_config(path), options=FAST)
     assert (tmp_path / "conf" / "data" / "m.db").exists()
     assert list((tmp_path / "raw").rglob("*.gz"))
+
+
+def test_a_new_version_stores_its_change(seed_config: Config, seed_server: SeedServer) -> None:
+    run_checks(seed_config, options=FAST)
+    page = seed_server.pages[DEMO_POLICY]
+    seed_server.set_body(DEMO_POLICY, material_edit(page.body))
+    results = {r.policy: r for r in run_checks(seed_config, options=FAST)}
+    assert results[DEMO_POLICY].severity == "material" and results[DEMO_POLICY].change_id
+    with Store.open(seed_config.monitor.database) as store:
+        change = store.latest_change(DEMO_POLICY)
+        assert change is not None and change["severity"] == "material"
+        assert (change["old_version"], change["new_version"]) == (1, 2)
+        comparison = change["comparison"]
+        assert comparison["material"] and "third_party_sharing" in comparison["categories"]
+        assert comparison["new"]["declared_date"] == "2015-03-04"
+        (version_2,) = [v for v in store.versions(DEMO_POLICY) if v.number == 2]
+        assert version_2.declared_date == "2015-03-04" and version_2.language == "nl"
+        # a policy's first version has no change
+        other = next(n for n in seed_server.pages if n != DEMO_POLICY)
+        assert store.latest_change(other) is None
+
+
+def test_block_pages_and_truncation_are_anomalies(
+    seed_config: Config, seed_server: SeedServer
+) -> None:
+    run_checks(seed_config, options=FAST)
+    block = (
+        b"<html><head><title>Just a moment...</title></head><body><main><h1>Just a moment...</h1>"
+        b"<p>Checking your browser before accessing the site.</p></main></body></html>"
+    )
+    seed_server.pages[DEMO_POLICY].rotate_nonce = True
+    seed_server.set_body(DEMO_POLICY, block)
+    for _ in range(2):
+        (result,) = run_checks(seed_config, [DEMO_POLICY], options=FAST)
+        assert result.outcome is CheckOutcome.ANOMALY
+        assert "block or error page" in (result.error or "")
+    with Store.open(seed_config.monitor.database) as store:
+        assert len(store.versions(DEMO_POLICY)) == 1
+        assert store.latest_change(DEMO_POLICY) is None
+        outcomes = [c["outcome"] for c in store.checks(DEMO_POLICY)]
+        assert outcomes == ["anomaly", "anomaly", "new_version"]

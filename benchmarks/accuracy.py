@@ -99,7 +99,8 @@ def score(results: list[Result]) -> dict[str, Any]:
                 (r.comparison["old"]["declared_date"] or "") == r.label["old_date"]
                 and (r.comparison["new"]["declared_date"] or "") == r.label["new_date"]
                 for r in with_dates
-            ) / max(1, len(with_dates)),
+            )
+            / max(1, len(with_dates)),
             4,
         ),
         "anomaly_recall": round(
@@ -132,24 +133,34 @@ def main() -> None:
         )
         if wrong or args.verbose:
             reasons = [x for c in r.comparison["changes"] for x in c["reasons"]][:3]
-            print(f"{'MISS' if wrong else 'ok  '} {r.name}: label {r.label['severity']}"
-                  f" {r.label['categories']} dates {r.label['old_date']}/{r.label['new_date']}"
-                  f" | got {r.comparison['severity']} {r.comparison['categories']}"
-                  f" dates {r.comparison['old']['declared_date']}/"
-                  f"{r.comparison['new']['declared_date']} anomaly={bool(r.comparison['anomaly'])}")
+            print(
+                f"{'MISS' if wrong else 'ok  '} {r.name}: label {r.label['severity']}"
+                f" {r.label['categories']} dates {r.label['old_date']}/{r.label['new_date']}"
+                f" | got {r.comparison['severity']} {r.comparison['categories']}"
+                f" dates {r.comparison['old']['declared_date']}/"
+                f"{r.comparison['new']['declared_date']} anomaly={bool(r.comparison['anomaly'])}"
+            )
             print(f"       label reason: {r.label['reason']}")
             if reasons:
                 print(f"       our reasons:  {reasons}")
     print()
     print(f"pairs: {figures['pairs']} ({figures['material_pairs']} material)")
-    print(f"material precision {figures['material_precision']:.3f}  recall "
-          f"{figures['material_recall']:.3f}  false-alarm rate {figures['false_alarm_rate']:.3f}")
-    print("category recall: " + ", ".join(
-        f"{c} {v:.2f}" for c, v in figures["category_recall"].items()))
-    print(f"declared dates exact: {figures['date_accuracy']:.3f} of all pairs, "
-          f"{figures['date_accuracy_where_stated']:.3f} where a date is stated")
-    print(f"anomalies found: {figures['anomaly_recall']:.3f}; anomalies raised on real versions: "
-          f"{figures['anomaly_false_alarms']}")
+    print(
+        f"material precision {figures['material_precision']:.3f}  recall "
+        f"{figures['material_recall']:.3f}  false-alarm rate {figures['false_alarm_rate']:.3f}"
+    )
+    print(
+        "category recall: "
+        + ", ".join(f"{c} {v:.2f}" for c, v in figures["category_recall"].items())
+    )
+    print(
+        f"declared dates exact: {figures['date_accuracy']:.3f} of all pairs, "
+        f"{figures['date_accuracy_where_stated']:.3f} where a date is stated"
+    )
+    print(
+        f"anomalies found: {figures['anomaly_recall']:.3f}; anomalies raised on real versions: "
+        f"{figures['anomaly_false_alarms']}"
+    )
     print(f"severity exact: {figures['severity_exact']:.3f}  confusion: {figures['confusion']}")
     print(json.dumps(figures))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -66,7 +67,8 @@ _CHROME_CLASS = re.compile(
     r"skip-?link|skip-?to-?content|sr-only|visually-?hidden|screen-?reader-?text|ad-?slot|"
     r"advert|advertentie|adsbygoogle|chat-?widget|back-?to-?top|to-?top|edit-?this|prev-?next|"
     r"pagination|on-?this-?page|entry-?meta|post-?meta|byline|edit-?link|comments-?area|"
-    r"no-?comments|comment-?respond|author-?box|announcement-?bar)(?:$|[\s_-])",
+    r"no-?comments|comment-?respond|author-?box|announcement-?bar|badge|doc-?footer|"
+    r"theme-last-updated|entry-?footer|post-?footer|table-?of-?contents)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # Names that usually mean furniture, but also name policy sections ("sharing",
@@ -254,9 +256,27 @@ def _decode_cf_emails(doc: etree._Element) -> None:
 _TEXT_BLOCKS = {"p", "li", "td", "th", "dt", "dd", *_HEADINGS}
 
 
+_STRONG, _WEAK, _NEITHER = 2, 1, 0
+
+
+@lru_cache(maxsize=8192)
+def _names_verdict(names: str) -> int:
+    """Whether class and id names mean furniture (pages repeat their class names a lot)."""
+    if not names.strip():
+        return _NEITHER
+    if _CHROME_CLASS.search(names):
+        return _STRONG
+    return _WEAK if _WEAK_CHROME_CLASS.search(names) else _NEITHER
+
+
+@lru_cache(maxsize=8192)
+def _page_chrome_names(names: str) -> bool:
+    return bool(_PAGE_CHROME_CLASS.search(names))
+
+
 def _has_prose(el: etree._Element) -> bool:
-    """True when an element holds a sentence of twelve words or more (policy text)."""
-    return any(len(chunk.split()) >= 12 for chunk in el.itertext())
+    """True when an element holds a sentence of twelve words or more outside links."""
+    return any(len(chunk.split()) >= 12 for chunk in el.xpath(".//text()[not(ancestor::a)]"))
 
 
 def _drop_chrome(doc: etree._Element) -> None:
@@ -283,14 +303,12 @@ def _drop_chrome(doc: etree._Element) -> None:
         ):
             hidden.append(el)
             continue
-        names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-        if not names.strip():
-            continue
-        if _CHROME_CLASS.search(names):
+        verdict = _names_verdict(f"{attrib.get('class', '')} {attrib.get('id', '')}")
+        if verdict == _STRONG:
             named.append((el, True))
         elif (
-            el.tag not in _TEXT_BLOCKS
-            and _WEAK_CHROME_CLASS.search(names)
+            verdict == _WEAK
+            and el.tag not in _TEXT_BLOCKS
             and (el.find(".//form") is not None or not _has_prose(el))
         ):
             named.append((el, False))
@@ -344,7 +362,7 @@ def _main_content(body: etree._Element) -> etree._Element:
     chrome = [
         el
         for el in body.iter(etree.Element)
-        if _PAGE_CHROME_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")
+        if _page_chrome_names(f"{el.get('class', '')} {el.get('id', '')}")
         and weights.get(el, 0) < 0.5 * total
     ]
     if chrome:

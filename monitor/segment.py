@@ -122,7 +122,6 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-ZÀ-ÖØ-Þ0-9])")
-_LAST_WORD = re.compile(r"(\S+)$")
 
 
 def clause_key(text: str) -> str:
@@ -136,8 +135,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start()]
-        word = _LAST_WORD.search(candidate)
-        token = word.group(1).lower().rstrip(".!?\"')]").lstrip("(\"'[") if word else ""
+        words = candidate[-40:].split()
+        token = words[-1].lower().rstrip(".!?\"')]").lstrip("(\"'[") if words else ""
         if candidate.endswith("."):
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue  # "art. 6", "o.a. namen", "J. Jansen"

@@ -57,11 +57,12 @@ def test_every_template_yields_the_whole_policy_and_little_else(
     assert precision >= 0.9, extra
 
 
-def test_same_policy_in_different_chrome_gives_the_same_policy_text() -> None:
-    """Across templates the policy's own clauses are identical; templates may add a
-    version line or date of their own (the docs site), never lose or alter one."""
+def test_same_policy_in_different_chrome_gives_identical_clauses() -> None:
     for index in range(len(TEXTS)):
-        reference = {c for c in clauses(page(index, "minimal"))}
+        reference = [(kind, text) for _, kind, text in clauses(page(index, "minimal"))]
         for template in chrome.TEMPLATES:
-            got = set(clauses(page(index, template)))
-            assert {t for _, _, t in reference} <= {t for _, _, t in got}, template
+            got = [(kind, text) for _, kind, text in clauses(page(index, template))]
+            if template == "spa":  # headings are bare divs there: same texts, other kinds
+                assert [t for _, t in got] == [t for _, t in reference], template
+            else:
+                assert got == reference, template

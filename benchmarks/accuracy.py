@@ -1,6 +1,6 @@
 """Accuracy of material-change detection and declared dates on the labelled pairs.
 
-    python -m benchmarks.accuracy [--verbose]
+    python -m benchmarks.accuracy [--set labelled|holdout] [--verbose]
 
 Every folder of ``tests/labelled/`` holds an OLD and a NEW version and the
 label a person gave the pair (``label.toml``). Each pair is normalised and
@@ -24,7 +24,8 @@ from typing import Any
 from monitor.compare import compare
 from monitor.normalize import normalize
 
-LABELLED = Path(__file__).resolve().parent.parent / "tests" / "labelled"
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+LABELLED = TESTS / "labelled"
 SEVERITIES = ("none", "cosmetic", "minor", "material")
 
 
@@ -43,8 +44,8 @@ class Result:
         return bool(self.comparison["material"])
 
 
-def pairs() -> list[Path]:
-    return sorted(p for p in LABELLED.iterdir() if (p / "label.toml").exists())
+def pairs(folder: Path = LABELLED) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if (p / "label.toml").exists())
 
 
 def run_pair(folder: Path) -> Result:
@@ -114,16 +115,22 @@ def score(results: list[Result]) -> dict[str, Any]:
     }
 
 
-def evaluate() -> tuple[list[Result], dict[str, Any]]:
-    results = [run_pair(folder) for folder in pairs()]
+def evaluate(folder: Path = LABELLED) -> tuple[list[Result], dict[str, Any]]:
+    results = [run_pair(pair) for pair in pairs(folder)]
     return results, score(results)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="List every pair.")
+    parser.add_argument(
+        "--set",
+        default="labelled",
+        choices=["labelled", "holdout"],
+        help="labelled: the set the rules were developed on; holdout: pairs built afterwards",
+    )
     args = parser.parse_args()
-    results, figures = evaluate()
+    results, figures = evaluate(TESTS / args.set)
     for r in results:
         wrong = (
             r.expected_material != r.found_material

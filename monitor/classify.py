@@ -85,7 +85,20 @@ _LEGAL_FORM = re.compile(
     r"\b([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3})\s+(B\.?V\.?|N\.?V\.?|Inc\.?|Ltd\.?|LLC|GmbH|AG|"
     r"S\.A\.?|SAS|SARL|SE|plc|Corp\.?|Limited|Co\.)(?!\w)"
 )
-_CAPITALISED = re.compile(r"(?<=[a-zà-ÿ,;:] )([A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*)")
+# A capitalised name counts as a recipient only where a clause says to whom data goes.
+_CAPITALISED = re.compile(
+    r"(?:\b(?:met|aan|naar|door|with|to|by|from|mit|an|von|avec|à|par)\s+(?:\w+\s+){0,2}?)"
+    r"([A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*"
+    r"(?:\s*(?:,|en|and|of|or|et|ou)\s+[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*)*)"
+)
+_GERMAN = re.compile(r"\b(und|der|die|das|nicht|wir|ihre?n?|werden|für)\b")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\ben\b|\band\b|\bof\b|\bor\b|\bet\b|\bou\b)\s*")
+_SCOPE = re.compile(
+    r"(?<!\w)(uitsluitend|alleen|enkel|slechts|exclusively|solely|only|ausschließlich|nur|"
+    r"lediglich|uniquement|seulement|exclusivement|onder andere|onder meer|among others|"
+    r"unter anderem|entre autres|tenzij|behalve|unless|except|es sei denn|außer|sauf|"
+    r"à moins)(?!\w)"
+)
 _WORD = re.compile(r"[\w'-]+")
 _ADDRESS = re.compile(
     r"\b[\w.'-]*(?:straat|straße|strasse|laan|weg|plein|gracht|kade|singel|dijk|street|road|"
@@ -126,7 +139,8 @@ class Evidence:
     contacts: frozenset[str]
     articles: frozenset[str]
     negations: Counter[str]  # "niet verkopen": a negation with the word after it
-    negation_words: Counter[str]
+    negation_words: Counter[str]  # negations within six words of a practice word
+    scope: Counter[str]  # "uitsluitend", "onder andere", "tenzij": what limits or opens a practice
     permissive: Counter[str]
     definite: Counter[str]
 
@@ -152,11 +166,13 @@ def evidence(text: str) -> Evidence:
     quantities += [re.sub(r"\s+", "", m.group(0)) for m in _PERCENT.finditer(lower)]
     organisations = {m.group(1) for m in _ORGS.finditer(lower)}
     organisations |= {m.group(0).lower() for m in _LEGAL_FORM.finditer(text)}
-    if {c for c, _ in terms} & _SENSITIVE_FOR_NAMES:
+    # German capitalises every noun: there only listed names and legal forms count.
+    if {c for c, _ in terms} & _SENSITIVE_FOR_NAMES and _GERMAN.search(lower) is None:
         for m in _CAPITALISED.finditer(text):
-            name = m.group(1).rstrip(".,")
-            if name.lower() not in _NOT_NAMES and len(name) > 2:
-                organisations.add(name.lower())
+            for name in _NAME_SPLIT.split(m.group(1)):
+                name = name.rstrip(".,")
+                if name.lower() not in _NOT_NAMES and len(name) > 2:
+                    organisations.add(name.lower())
     contacts = {m.group(0).lower().rstrip(".,") for m in _EMAIL.finditer(text)}
     contacts |= {m.group(0).lower().rstrip(".,;") for m in _URL.finditer(text)}
     contacts |= {
@@ -179,10 +195,33 @@ def evidence(text: str) -> Evidence:
             for i, w in enumerate(words)
             if w in NEGATIONS or w.endswith("n't")
         ),
-        negation_words=Counter(w for w in words if w in NEGATIONS or w.endswith("n't")),
+        negation_words=_practice_negations(_IDIOMS.sub(" ", lower)),
+        scope=Counter(m.group(0) for m in _SCOPE.finditer(lower)),
         permissive=Counter(w for w in words if w in PERMISSIVE),
         definite=Counter(w for w in words if w in DEFINITE),
     )
+
+
+@lru_cache(maxsize=16384)
+def _practice_word(word: str) -> bool:
+    return any(p.match(word) for p in _PRACTICE_WORDS)
+
+
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+
+
+def _practice_negations(lower: str, window: int = 6) -> Counter[str]:
+    """Negations standing within ``window`` words of a word about a practice, in the
+    same sentence ("verkopen ... niet", "not sell"; not "not satisfied")."""
+    found: Counter[str] = Counter()
+    for sentence in _SENTENCE_END.split(lower):
+        words = _WORD.findall(sentence)
+        for i, w in enumerate(words):
+            if (w in NEGATIONS or w.endswith("n't")) and any(
+                _practice_word(x) for x in words[max(0, i - window) : i + window + 1]
+            ):
+                found[w] += 1
+    return found
 
 
 def _number(value: str) -> str:
@@ -244,6 +283,27 @@ def _whole_categories(found: Evidence) -> set[str]:
     return categories | (found.topics & _PRACTICE_TOPICS)
 
 
+_DELETION = re.compile(
+    r"(?<!\w)(verwijder|wis|gewist|vernietig|delete|erase|lösch|gelöscht|supprim|efface)"
+)
+
+
+def _sentence_categories(sentence: str) -> set[str]:
+    """What a sentence gained or lost inside a clause is about. Stricter than a whole
+    clause: topic words alone ("stored", "shared") do not count, except a deletion."""
+    found = evidence(sentence)
+    categories = set(found.categories)
+    if found.organisations:
+        categories.add("third_party_sharing")
+    if found.contacts:
+        categories.add("contact")
+    if "data_retention" in found.topics and (
+        found.quantities or _DELETION.search(sentence.lower())
+    ):
+        categories.add("data_retention")
+    return categories
+
+
 def _classify_whole(change: ClauseChange, text: str, kind: str) -> ClauseChange:
     found = evidence(text)
     categories = _whole_categories(found)
@@ -271,12 +331,16 @@ def _classify_whole(change: ClauseChange, text: str, kind: str) -> ClauseChange:
 
 
 def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange:
+    surface = _surface_only(old, new)
+    if surface:  # case, punctuation or spelling: the words mean what they meant
+        return replace(change, severity="cosmetic", categories=(), reasons=(surface,))
     a, b = evidence(old), evidence(new)
     reasons: list[str] = []
     categories: set[str] = set()
     context = a.categories | b.categories | a.topics | b.topics
 
-    removed_q, added_q = _multiset_diff(a.quantities, b.quantities)
+    removed_q, added_q = _multiset_diff(_lengths(a.quantities), _lengths(b.quantities))
+    removed_q, added_q = _shown(removed_q, a.quantities), _shown(added_q, b.quantities)
     if removed_q or added_q:
         label, category = _quantity_label(context, removed_q + added_q, f"{old} {new}")
         reasons.append(f"{label}: {_pair(removed_q, added_q)}")
@@ -294,6 +358,11 @@ def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange
     for cat, label in sorted(a.terms - b.terms):
         reasons.append(f'{_CATEGORY_WORD[cat]} removed: "{label}"')
         categories.add(cat)
+    for word in sorted(set(a.scope) | set(b.scope)):
+        if a.scope[word] != b.scope[word]:
+            change_word = "removed" if a.scope[word] > b.scope[word] else "added"
+            reasons.append(f'scope: "{word}" {change_word}')
+            categories |= _focus(a, b)
     if a.contacts != b.contacts:
         reasons.append(
             f"contact: {_pair(sorted(a.contacts - b.contacts), sorted(b.contacts - a.contacts))}"
@@ -364,6 +433,76 @@ _CATEGORY_WORD = {
 }
 
 
+_PER_DAY = {"day": 1.0, "week": 7.0, "month": 365 / 12, "year": 365.0, "hour": 1 / 24,
+            "minute": 1 / 1440, "second": 1 / 86400}  # fmt: skip
+_UNIT_NAMES = (
+    ("hour", ("uur", "uren", "hour", "stunde", "heure")),
+    ("minute", ("minu",)),
+    ("second", ("second", "sekunde")),
+    ("day", ("dag", "day", "tag", "jour", "werkdag", "business day", "working day")),
+    ("week", ("week", "weken", "woche", "semaine")),
+    ("month", ("maand", "month", "monat", "mois")),
+    ("year", ("jaar", "jaren", "year", "jahr", "an", "année")),
+)
+
+
+def _unit(unit: str) -> str | None:
+    for name, stems in _UNIT_NAMES:
+        if any(unit == stem or unit.startswith(stem) for stem in stems):
+            return name
+    return None
+
+
+def _lengths(quantities: tuple[str, ...]) -> list[str]:
+    """Durations as a number of days (so "2 jaar" and "24 maanden" are equal); other
+    quantities as they are. Working days stay apart from calendar days."""
+    out = []
+    for quantity in quantities:
+        amount, _, unit = quantity.partition(" ")
+        name = _unit(unit) if "werk" not in unit and "business" not in unit else None
+        try:
+            low = float(amount.split("-")[0])
+        except ValueError:
+            name = None
+        out.append(f"{round(low * _PER_DAY[name])} days" if name else quantity)
+    return out
+
+
+def _shown(lengths: list[str], quantities: tuple[str, ...]) -> list[str]:
+    """The written forms of the quantities whose lengths differ (for the reason)."""
+    pool = list(quantities)
+    shown = []
+    for length in lengths:
+        for quantity in pool:
+            if _lengths((quantity,)) == [length]:
+                shown.append(quantity)
+                pool.remove(quantity)
+                break
+    return shown
+
+
+_PROTECTED = NEGATIONS | PERMISSIVE | DEFINITE
+
+
+def _surface_only(old: str, new: str) -> str | None:
+    """A reason when two texts differ only in case, punctuation or spelling of words."""
+    if _squash(old) == _squash(new):
+        return "only case, punctuation or white space changed"
+    a, b = _WORD.findall(old.casefold()), _WORD.findall(new.casefold())
+    if len(a) != len(b):
+        return None
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if changed and all(
+        Indel.normalized_similarity(x, y) >= 0.8
+        and not any(c.isdigit() for c in x + y)
+        and x not in _PROTECTED
+        and y not in _PROTECTED
+        for x, y in changed
+    ):
+        return "spelling: " + ", ".join(f'"{x}" -> "{y}"' for x, y in changed[:3])
+    return None
+
+
 def _unpaired(
     gained: set[str] | frozenset[str], lost: set[str] | frozenset[str]
 ) -> tuple[list[str], list[str]]:
@@ -379,9 +518,8 @@ def _unpaired(
 
 def _counts_as_flip(pair: str, here: Evidence, there: Evidence) -> bool:
     """Whether a negation present ``here`` and not ``there`` changes what is said."""
-    word = pair.split()[0]
-    if here.negation_words[word] != there.negation_words[word]:
-        return True  # one more or one fewer "niet": a flip
+    if sum(here.negation_words.values()) != sum(there.negation_words.values()):
+        return True  # one more or one fewer negation of a practice ("nooit" -> "geen" is none)
     governed = pair.split()[1] if " " in pair else ""
     return bool(governed) and any(p.search(governed) for p in _PRACTICE_WORDS)
 
@@ -403,9 +541,7 @@ def _whole_sentences(old: str, new: str) -> list[tuple[str, str, set[str]]]:
     for kind, mine, theirs, other_text in (("removed", a, b, new), ("added", b, a, old)):
         other_words = set(_WORD.findall(other_text.lower()))
         # what the other side's changed sentences speak of is not news
-        covered: set[str] = set().union(
-            *(_whole_categories(evidence(t)) for t in theirs if t not in mine)
-        )
+        covered: set[str] = set().union(*(_sentence_categories(t) for t in theirs if t not in mine))
         for sentence in mine:
             if sentence in theirs:
                 continue
@@ -413,7 +549,7 @@ def _whole_sentences(old: str, new: str) -> list[tuple[str, str, set[str]]]:
             words = [w for w in _WORD.findall(sentence.lower()) if len(w) > 3]
             contained = sum(w in other_words for w in words) / max(1, len(words))
             if best < 0.6 and contained < 0.7:
-                news = _whole_categories(evidence(sentence)) - covered
+                news = _sentence_categories(sentence) - covered
                 if news:
                     found.append((kind, sentence, news))
     return found

@@ -28,7 +28,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "biometrische gegevens/biometric data": r"(biometri|vingerafdruk|gezichtsherkenning|face recognition|facial|gesichtserkennung|fingerabdruck|reconnaissance faciale|empreinte)",
         "gezondheidsgegevens/health data": r"(gezondheid|medisch|medische|health data|health information|medical|gesundheitsdaten|données de santé)",
         "bijzondere gegevens/special categories": r"(godsdienst|religie|religio|etnisch|ethnic|politieke (voorkeur|opvatting)|political (opinion|view)|seksuele|sexual orientation|strafrechtelijk|criminal (record|conviction)|gewerkschaft|syndical)",
-        "opnames/recordings": r"(gespreksopname|opname|opnemen|opgenomen|call recording|voice recording|record(ed|ing)?\b|aufzeichn|aufgezeichnet|enregistr)",
+        "opnames/recordings": r"(gespreksopname|opname|opnemen|opgenomen|call recording|voice recording|record(ing)? (of )?(your )?(calls|conversations|audio|video|voice)|recorded\b|aufzeichn|aufgezeichnet|enregistr)",
         "apparaatgegevens/device data": r"(apparaat|device identifier|device id|device information|advertentie-id|advertising id|browsergegevens|browser type|geräte|identifiant publicitaire)",
         "gebruiksgegevens/usage data": r"(surfgedrag|klikgedrag|browsegeschiedenis|browsing history|zoekgeschiedenis|search history|aankoopgeschiedenis|bestelgeschiedenis|purchase history|nutzungsdaten|historique de navigation)",
         "contacten/contacts": r"(adresboek|contactenlijst|address book|contact list|adressbuch|carnet d'adresses)",
@@ -47,7 +47,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "overheid/authorities": r"(overheid|bevoegde autoriteit|politie|justitie|law enforcement|government author|public author|behörde|autorités)",
     },
     "user_choice_control": {
-        "afmelden/opt out": r"(afmeld|uitschrijv|opt-?out|opt-?in|unsubscrib|abmeld|abbestell|désinscri|désabonn|lien de désinscription)",
+        "afmelden/opt out": r"(afmeld|uitschrijv|opt[- ]?out|opt[- ]?in\b|untick|uitvinken|aanvinken|tick the box|unsubscrib|abmeld|abbestell|désinscri|désabonn|lien de désinscription)",
         "intrekken/withdraw": r"(intrekken|intrekking|in te trekken|withdraw|widerruf|retirer|révoquer)",
         "verwerking stoppen/stop processing": r"(verwerking (te )?(stoppen|beëindigen)|stop (the )?processing|verarbeitung (zu )?beenden|arrêter le traitement)",
         "voorkeuren/preferences": r"(voorkeursinstellingen|privacy-?instellingen|cookie-?instellingen|privacy settings|preference cent|preferences\b|einstellungen\b|paramètres de confidentialité)",
@@ -59,7 +59,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "overdraagbaarheid/portability": r"(dataportabiliteit|overdraagbaarheid|overdr(agen|acht) van (je|jouw|uw|de )?(persoons)?gegevens|portability|datenübertragbarkeit|portabilité)",
         "bezwaar/objection": r"(bezwaar|object\b|objection|right to object|widerspruch|opposition|vous opposer)",
         "beperking/restriction": r"(beperking van (de )?verwerking|restrict(ion)? (of )?processing|einschränkung|limitation du traitement)",
-        "klacht/complaint": r"(klacht|autoriteit persoonsgegevens|toezichthouder|complaint|supervisory authority|beschwerde|aufsichtsbehörde|réclamation|cnil\b)",
+        "klacht/complaint": r"(klacht|autoriteit persoonsgegevens|toezichthouder|complain|supervisory authority|beschwerde|aufsichtsbehörde|réclamation|cnil\b)",
     },
     "data_retention": {
         "bewaartermijn/retention period": r"(bewaartermijn|bewaarperiode|retention period|aufbewahrungsfrist|speicherdauer|löschfrist|durée de conservation)",
@@ -109,12 +109,12 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "geautomatiseerde besluitvorming/automated decisions": r"(geautomatiseerde (besluit|beslis|verwerking)|automated (decision|processing)|automatisierte (entscheidung|verarbeitung)|(décision|traitement) automatisé)",
         "geschillen/disputes": r"(arbitrage|arbitration|schiedsverfahren|schiedsgericht|class action|collectieve actie|groepsvordering|sammelklage|action collective|geschillencommissie|dispute resolution)",
         "aansprakelijkheid/liability": r"(aansprakelijkheid|liability|haftung|responsabilité)",
-        "herroeping/cancellation": r"(herroep|opzeg|annuler|annuleren|cancel(l)?ation|right to cancel|widerrufsrecht|kündig|rétractation|résili)",
+        "herroeping/cancellation": r"(herroep|opzeg|annuler|annuleren|cancel(l)?ation|right to cancel|widerrufsrecht|kündigungsrecht|rétractation|résili)",
         "rechtsgebied/jurisdiction": r"(bevoegde rechter|toepasselijk recht|jurisdiction|governing law|gerichtsstand|anwendbares recht|juridiction compétente|droit applicable)",
     },
     "cookies_tracking": {
         "cookies": r"(cookie|témoin)",
-        "tracking": r"(tracking|tracker|volgsoftware|traceur|pixel|web ?beacon|fingerprinting|tag manager|local ?storage|sdk\b)",
+        "tracking": r"(tracking|tracker|track(s|ed)?\b|volgsoftware|traceur|pixel|web ?beacon|fingerprinting|tag manager|local ?storage|sdk\b)",
         "analytics": r"(google analytics|analytics\b|analyse-?cookies|statistiek|webanalyse|mesure d'audience)",
         "advertentiecookies/advertising cookies": r"(advertentiecookie|marketingcookie|tracking ?cookie|advertising cookie|marketing cookie|werbe-?cookie|cookies publicitaires)",
     },
@@ -128,7 +128,7 @@ PURPOSES: dict[str, str] = {
     "personalisatie/personalisation": r"(personalis|personaliz|personnalis)",
     "nieuwsbrief/newsletter": r"(nieuwsbrief|newsletter|lettre d'information)",
     "onderzoek/research": r"(wetenschappelijk onderzoek|marktonderzoek|market research|scientific research|marktforschung|études de marché)",
-    "AI-training": r"(trainen van (ai|modellen|algoritmes)|train(ing)? (our |of )?(ai|models|algorithms|machine learning)|künstliche intelligenz|intelligence artificielle|machine learning)",
+    "AI-training": r"(trainen van (ai|modellen|algoritmes)|train(ing)? (our |of )?(ai|models|algorithms|machine[- ]learning)|künstliche intelligenz|intelligence artificielle|machine[- ]learning|kunstmatige intelligentie)",
     "fraudepreventie/fraud prevention": r"(fraude|fraud|betrug)",
     "kredietbeoordeling/credit scoring": r"(kredietwaardigheid|credit (check|scor)|bonitätsprüfung)",
 }
@@ -136,7 +136,7 @@ PURPOSES: dict[str, str] = {
 TOPIC: dict[str, str] = {
     "first_party_collection": r"(verzamel|verwerk|registr|collect|gather|erheb|verarbeit|collect|recueill)",
     "third_party_sharing": r"(delen\b|deelt\b|gedeeld|verstrek|verspreid|doorgeven|doorgegeven|ontvanger|bekend (te )?maken|bekendmaken|openbaar maken|share|disclos|recipient|weitergeb|weitergegeben|empfänger|partag|communiqu|destinataire)",
-    "data_retention": r"(bewaar|bewaren|bewaard|opslaan|opgeslagen|wissen|gewist|vernietig|verwijderd\b|retain|retention|store\b|stored|kept\b|keep\b|deleted\b|speicher|aufbewahr|gelöscht|conserv|supprimé)",
+    "data_retention": r"(bewaar|bewaren|bewaard|opslaan|opgeslagen|wissen|gewist|vernietig|verwijderd\b|retain|retention|store\b|stored|kept\b|keep\b|deleted\b|speicher|aufbewahr|bewahr|archivier|gelöscht|conserv|supprimé)",
     "user_choice_control": r"(afmeld|uitschrijv|intrekk|opt-?out|unsubscrib|withdraw|abmeld|abbestell|widerruf|désinscri|retirer)",
     "data_security": r"(beveilig|security|secure|sicherheit|sécurit|protég)",
     "policy_change": r"(wijziging(en)? (in|van|aan) (dit|deze|ons)|dit (privacy)?beleid (te )?wijzig|changes to (this|our)|update this (privacy )?(policy|notice)|änderungen (dieser|unserer)|modifications (de|à) (la|cette))",
@@ -158,6 +158,8 @@ ORGANISATIONS = (
     "kiyoh", "bol.com", "booking.com", "matomo", "piwik", "mapbox", "hcaptcha", "recaptcha",
     "sentry", "datadog", "new relic", "optimizely", "vwo", "usercentrics", "cookiebot",
     "onetrust", "shopify", "wix", "squarespace", "wordpress", "jetpack", "clarity",
+    "hermes", "gls", "dpd", "fedex", "tnt", "bpost", "colissimo", "chronopost", "deutsche post",
+    "postnord", "sendcloud", "myparcel", "dhl parcel", "evri", "royal mail", "usps",
 )  # fmt: skip
 
 # Idioms that contain a negation word but negate nothing ("whether or not").
@@ -190,7 +192,7 @@ NUMBER_WORDS = {
     "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "honderd": 100,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "ninety": 90, "hundred": 100,
+    "twenty": 20, "thirty": 30, "anderhalf": 1.5, "anderthalb": 1.5, "eineinhalb": 1.5, "forty": 40, "fifty": 50, "ninety": 90, "hundred": 100,
     "ein": 1, "eine": 1, "einem": 1, "einen": 1, "zwei": 2, "drei": 3, "sechs": 6,
     "sieben": 7, "zehn": 10, "zwölf": 12, "dreißig": 30, "un": 1, "une": 1, "deux": 2,
     "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "dix": 10, "douze": 12, "trente": 30,

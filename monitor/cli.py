@@ -225,6 +225,58 @@ def show(state: _State, name: str, number: int | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--shutdown-timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to let checks in flight finish after SIGTERM/SIGINT.",
+)
+@click.pass_obj
+def run(state: _State, shutdown_timeout: float) -> None:
+    """Run as a daemon: check every policy on its own schedule until stopped.
+
+    Reload the configuration with SIGHUP; stop with SIGTERM or Ctrl-C (checks
+    in flight finish first; a second signal stops at once). One daemon per
+    database. See the README for running it under systemd.
+
+    \b
+    Example:
+        monitor --config /etc/policy-monitor/config.toml -v run
+    """
+    from .daemon import Daemon
+
+    Daemon(state.config_path, shutdown_timeout=shutdown_timeout).run()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.pass_obj
+def status(state: _State, as_json: bool) -> None:
+    """Show each policy's last and next check, outcome and failures, and the daemon.
+
+    \b
+    Example:
+        monitor status
+        monitor status --json | jq '.[] | select(.consecutive_failures > 0)'
+    """
+    from .daemon import daemon_running
+    from .report import status_rows, status_table
+
+    config = state.config()
+    with state.store() as store:
+        configured = {p.name for p in config.policies}
+        policies = [r for r in store.status_rows() if r["name"] in configured]
+        daemon = store.daemon_state()
+    running = daemon_running(config.monitor.database)
+    rows = status_rows(policies, daemon, running=running)
+    if as_json:
+        _print_json(rows)
+    else:
+        _console().print(status_table(rows, daemon, running=running))
+
+
+@cli.command()
 @click.argument("first", metavar="OLD|POLICY")
 @click.argument("second", metavar="[NEW]", required=False)
 @click.option("--from", "start", metavar="VERSION|DATE", help="Older stored version (POLICY form).")

@@ -76,6 +76,7 @@ class MonitorSettings:
     per_host_concurrency: int = 2
     max_bytes: int = 10_000_000
     allow_private_networks: bool = False
+    failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,9 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         per_host_concurrency=m.positive_int("per_host_concurrency", defaults.per_host_concurrency),
         max_bytes=max_bytes,
         allow_private_networks=m.get("allow_private_networks", bool, False),
+        failures_before_report=m.positive_int(
+            "failures_before_report", defaults.failures_before_report
+        ),
     )
 
     policy_tables = top.get("policy", list, [])

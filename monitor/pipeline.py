@@ -23,7 +23,7 @@ from .normalize import normalize, parse_markdown
 from .snapshots import SnapshotStore, sha256
 from .store import CheckRecord, NewVersion, Store, VersionRecord
 
-__all__ = ["check_policies", "check_policy", "run_checks"]
+__all__ = ["check_policies", "check_policy", "log_result", "run_checks", "stored_document"]
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,20 @@ async def check_policy(
     return result
 
 
+def log_result(result: CheckResult) -> None:
+    """One structured line per check (key=value, for log search)."""
+    logger.info(
+        "check policy=%s outcome=%s status=%s duration=%.2fs version=%s severity=%s%s",
+        result.policy,
+        result.outcome,
+        result.http_status,
+        result.duration,
+        result.version,
+        result.severity,
+        f" error={result.error!r}" if result.error else "",
+    )
+
+
 def _result(
     record: CheckRecord, check_id: int, number: int | None, change_id: int | None = None
 ) -> CheckResult:
@@ -229,15 +243,7 @@ async def check_policies(
                 duration=time.monotonic() - t0,
                 error=f"internal error: {exc!r}",
             )
-        logger.info(
-            "check policy=%s outcome=%s status=%s duration=%.2fs version=%s%s",
-            result.policy,
-            result.outcome,
-            result.http_status,
-            result.duration,
-            result.version,
-            f" error={result.error}" if result.error else "",
-        )
+        log_result(result)
         if on_done is not None:
             on_done(result)
         return result

@@ -11,7 +11,15 @@ from rich.text import Text
 from .models import CheckOutcome, CheckResult
 from .store import VersionRecord
 
-__all__ = ["check_rows", "check_table", "history_rows", "history_table", "policy_table"]
+__all__ = [
+    "check_rows",
+    "check_table",
+    "history_rows",
+    "history_table",
+    "policy_table",
+    "status_rows",
+    "status_table",
+]
 
 _OUTCOME_STYLE = {
     CheckOutcome.NEW_VERSION: "bold green",
@@ -114,5 +122,54 @@ def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
             row["declared_date"] or "-",
             f"{row['size']:,}",
             row["title"] or "",
+        )
+    return table
+
+
+def status_rows(
+    policies: Sequence[dict[str, Any]], daemon: dict[str, Any] | None, *, running: bool
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "policy": row["name"],
+            "last_check": row["last_check"],
+            "last_outcome": row["last_outcome"],
+            "last_error": row["last_error"],
+            "next_check": row["next_check"] if running else None,
+            "consecutive_failures": row["consecutive_failures"],
+            "reported_unreachable_at": row["failure_reported_at"],
+            "versions": row["versions"],
+            "daemon_running": running,
+            "daemon_pid": daemon["pid"] if daemon and running else None,
+            "daemon_heartbeat": daemon["heartbeat_at"] if daemon else None,
+        }
+        for row in policies
+    ]
+
+
+def status_table(
+    rows: Sequence[dict[str, Any]], daemon: dict[str, Any] | None, *, running: bool
+) -> Table:
+    if running and daemon:
+        title = (
+            f"daemon running (pid {daemon['pid']}, since {daemon['started_at']}, "
+            f"heartbeat {daemon['heartbeat_at']})"
+        )
+    elif daemon:
+        title = f"daemon not running (last heartbeat {daemon['heartbeat_at']})"
+    else:
+        title = "daemon not running (never started on this database)"
+    table = Table(title=title, title_justify="left")
+    for column in ("policy", "last check", "outcome", "next check", "failures", "versions"):
+        table.add_column(column, justify="right" if column in ("failures", "versions") else "left")
+    for row in rows:
+        failures = row["consecutive_failures"] or 0
+        table.add_row(
+            row["policy"],
+            row["last_check"] or "-",
+            _outcome(row["last_outcome"]),
+            row["next_check"] or "-",
+            Text(str(failures), style="bold red" if failures else "dim"),
+            str(row["versions"]),
         )
     return table

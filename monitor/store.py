@@ -99,6 +99,22 @@ def _m0001(db: Database) -> None:
     db.execute("CREATE INDEX versions_policy ON versions(policy_id, number)")
 
 
+@migrations(name="0002_schedule_and_daemon")
+def _m0002(db: Database) -> None:
+    db.execute("ALTER TABLE policies ADD COLUMN next_check_at TEXT")
+    db.execute("ALTER TABLE policies ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE policies ADD COLUMN failure_reported_at TEXT")
+    db.execute(
+        """CREATE TABLE daemon (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            stopped_at TEXT
+        )"""
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class VersionRecord:
     id: int
@@ -386,6 +402,12 @@ class Store:
                     "WHERE id = ?",
                     [check.etag, check.last_modified, check.snapshot_sha256, policy_id],
                 )
+            failed = outcome in (CheckOutcome.ERROR, CheckOutcome.ANOMALY)
+            db.execute(
+                "UPDATE policies SET consecutive_failures = "
+                "CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
+                [failed, policy_id],
+            )
             recorded_version = (
                 version_id
                 if outcome
@@ -411,6 +433,44 @@ class Store:
             )
             check_id = int(cursor.lastrowid or 0)
         return check_id, number, change_id
+
+    # -- scheduling and the daemon ------------------------------------------------
+
+    def set_schedule(self, policy: str, *, next_check_at: str, reported_at: str | None) -> None:
+        """When the daemon will check ``policy`` next, and when its failure was reported."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE policies SET next_check_at = ?, failure_reported_at = ? WHERE name = ?",
+                [next_check_at, reported_at, policy],
+            )
+
+    def heartbeat(self, *, pid: int, started_at: str, stopped: bool = False) -> None:
+        now = now_iso()
+        with self._write() as db:
+            db.execute(
+                """INSERT INTO daemon (id, pid, started_at, heartbeat_at, stopped_at)
+                   VALUES (1, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET pid = excluded.pid,
+                     started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at,
+                     stopped_at = excluded.stopped_at""",
+                [pid, started_at, now, now if stopped else None],
+            )
+
+    def daemon_state(self) -> dict[str, Any] | None:
+        rows = self._rows("SELECT pid, started_at, heartbeat_at, stopped_at FROM daemon")
+        return rows[0] if rows else None
+
+    def status_rows(self) -> list[dict[str, Any]]:
+        """One row per policy: last check, outcome, next check, failures, versions."""
+        return self._rows(
+            """SELECT p.name, c.started_at AS last_check, c.outcome AS last_outcome,
+                      c.error AS last_error, p.next_check_at AS next_check,
+                      p.consecutive_failures, p.failure_reported_at,
+                      (SELECT COUNT(*) FROM versions v WHERE v.policy_id = p.id) AS versions
+               FROM policies p
+               LEFT JOIN checks c ON c.id = (SELECT MAX(id) FROM checks WHERE policy_id = p.id)
+               ORDER BY p.name"""
+        )
 
     def integrity_problems(self, snapshot_root: Path) -> list[str]:
         """Consistency checks used after crashes: returns what is wrong (empty = consistent)."""

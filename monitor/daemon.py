@@ -1,0 +1,337 @@
+"""``monitor run``: check every policy on its own schedule, for months (APScheduler 3.x).
+
+- One job per policy. Its next time is kept in the database, so a restart
+  neither re-checks everything at once nor skips anyone; a policy never
+  checked starts within a few seconds, spread out.
+- Every time gets jitter (up to 10% of the interval, at most five minutes),
+  so checks of one host spread out. A policy is never checked twice at once,
+  and missed runs after downtime collapse into one.
+- Failed and anomalous checks back off: the interval doubles with each one
+  in a row (at most 32x, at most a day beyond the interval). After
+  ``failures_before_report`` in a row the policy is reported once as
+  unreachable, and once as recovered when a check succeeds again.
+- SIGHUP (or a restart) reloads ``config.toml``: added, removed and changed
+  policies take effect; a broken config is logged and the old one kept.
+- SIGTERM / SIGINT: no new checks, the ones in flight finish (bounded by
+  ``shutdown_timeout``), the database is closed, exit 0. A second signal
+  exits at once; transactions and atomic snapshot writes keep the store
+  consistent either way.
+- One daemon per database: a lock file beside it, held while running and
+  released by the operating system on exit or crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import random
+import signal
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .config import Config, PolicyConfig, load_config
+from .errors import MonitorError
+from .fetch import Fetcher, FetchOptions
+from .models import CheckOutcome, CheckResult, now_iso
+from .pipeline import check_policy, log_result
+from .snapshots import SnapshotStore
+from .store import Store
+
+__all__ = ["Daemon", "DaemonLockedError", "daemon_running", "lock_path"]
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 5.0
+MAX_BACKOFF_FACTOR = 32
+MAX_BACKOFF_EXTRA = 86_400.0
+
+
+class DaemonLockedError(MonitorError):
+    """Another ``monitor run`` holds the database."""
+
+
+def lock_path(database: Path) -> Path:
+    return database.with_name(database.name + ".lock")
+
+
+def _take_lock(database: Path) -> IO[str]:
+    path = lock_path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the daemon's life
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        raise DaemonLockedError(
+            f"another `monitor run` (pid {holder}) is already running on {database}"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def daemon_running(database: Path) -> bool:
+    """Whether a daemon holds the lock of ``database`` right now."""
+    path = lock_path(database)
+    if not path.exists():
+        return False
+    with open(path, encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _jitter(interval: float) -> float:
+    return random.uniform(0, min(interval * 0.1, 300.0))
+
+
+def backoff(interval: float, failures: int) -> float:
+    """Seconds until the next check after ``failures`` failed checks in a row."""
+    if failures <= 0:
+        return interval
+    factor: int = min(2**failures, MAX_BACKOFF_FACTOR)
+    return float(min(interval * factor, interval + MAX_BACKOFF_EXTRA))
+
+
+class Daemon:
+    """The scheduler loop. ``Daemon(config_path).run()`` blocks until stopped."""
+
+    def __init__(self, config_path: Path, *, shutdown_timeout: float = 60.0) -> None:
+        self.config_path = config_path
+        self.config: Config = load_config(config_path)
+        self.shutdown_timeout = shutdown_timeout
+        self.started_at = now_iso()
+        self.inflight: set[asyncio.Task[Any]] = set()
+        self._stop: asyncio.Event | None = None  # created inside the event loop
+        self._signals = 0
+
+    def run(self) -> int:
+        lock = _take_lock(self.config.monitor.database)
+        try:
+            asyncio.run(self._main())
+        finally:
+            lock.close()
+        return 0
+
+    # -- the loop -------------------------------------------------------------
+
+    async def _main(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        settings = self.config.monitor
+        self.store = Store.open(settings.database)
+        self.snapshots = SnapshotStore(settings.snapshots)
+        self.snapshots.remove_temporary()
+        self.store.sync_policies(self.config.policies)
+        self.fetcher = Fetcher(FetchOptions.from_settings(settings))
+        self.scheduler = AsyncIOScheduler(
+            event_loop=loop,
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        for policy in self.config.policies:
+            self._schedule(policy, self._first_run(policy))
+        self.scheduler.add_job(
+            self._heartbeat,
+            IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=UTC),
+            id="__heartbeat__",
+        )
+        self.store.heartbeat(pid=os.getpid(), started_at=self.started_at)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self._on_stop_signal, signum)
+        loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+        self.scheduler.start()
+        logger.info(
+            "daemon started pid=%s policies=%d database=%s",
+            os.getpid(),
+            len(self.config.policies),
+            settings.database,
+        )
+        try:
+            await self._stop.wait()
+            await self._drain()
+        finally:
+            self.scheduler.shutdown(wait=False)
+            await self.fetcher.aclose()
+            self.store.heartbeat(pid=os.getpid(), started_at=self.started_at, stopped=True)
+            self.store.close()
+            logger.info("daemon stopped")
+
+    async def _drain(self) -> None:
+        """Take no new checks; let the ones in flight finish, within the timeout."""
+        self.scheduler.pause()
+        pending = {t for t in self.inflight if not t.done()}
+        if pending:
+            logger.info("waiting for %d check(s) in flight", len(pending))
+            _, still = await asyncio.wait(pending, timeout=self.shutdown_timeout)
+            for task in still:
+                task.cancel()
+            if still:
+                logger.warning("%d check(s) cut short at shutdown", len(still))
+                await asyncio.gather(*still, return_exceptions=True)
+
+    def _on_stop_signal(self, signum: int) -> None:
+        self._signals += 1
+        if self._signals > 1:
+            logger.warning("second %s: exiting at once", signal.Signals(signum).name)
+            os._exit(130)
+        logger.info("%s: finishing checks in flight, then stopping", signal.Signals(signum).name)
+        assert self._stop is not None
+        self._stop.set()
+
+    def _on_reload_signal(self) -> None:
+        try:
+            config = load_config(self.config_path)
+        except MonitorError as exc:
+            logger.error("SIGHUP: keeping the running configuration: %s", exc)
+            return
+        old = {p.name: p for p in self.config.policies}
+        new = {p.name: p for p in config.policies}
+        self.config = config
+        self.store.sync_policies(config.policies)
+        for name in old.keys() - new.keys():
+            with contextlib.suppress(Exception):
+                self.scheduler.remove_job(name)
+        for name, policy in new.items():
+            if name not in old or old[name] != policy:
+                self._schedule(policy, self._first_run(policy))
+        logger.info(
+            "SIGHUP: configuration reloaded: %d added, %d removed, %d changed",
+            len(new.keys() - old.keys()),
+            len(old.keys() - new.keys()),
+            sum(1 for n in new.keys() & old.keys() if new[n] != old[n]),
+        )
+
+    async def _heartbeat(self) -> None:
+        self.store.heartbeat(pid=os.getpid(), started_at=self.started_at)
+
+    # -- scheduling -----------------------------------------------------------
+
+    def _first_run(self, policy: PolicyConfig) -> datetime:
+        """The next check time of a policy, from what the database remembers."""
+        now = datetime.now(UTC)
+        interval = self.config.interval_of(policy)
+        state = self.store.policy_state(policy.name) or {}
+        planned = _parse(state.get("next_check_at"))
+        last = self.store.checks(policy.name, limit=1)
+        if planned is None and last:
+            last_at = _parse(last[0]["started_at"])
+            failures = int(state.get("consecutive_failures") or 0)
+            if last_at is not None:
+                planned = last_at + timedelta(seconds=backoff(interval, failures))
+        if planned is None or planned > now + timedelta(seconds=interval * MAX_BACKOFF_FACTOR):
+            return now + timedelta(seconds=random.uniform(0, min(interval, 10.0)))
+        return max(planned, now + timedelta(seconds=random.uniform(0, 1.0)))
+
+    def _schedule(self, policy: PolicyConfig, when: datetime) -> None:
+        self.store.set_schedule(
+            policy.name,
+            next_check_at=when.isoformat(timespec="seconds"),
+            reported_at=(self.store.policy_state(policy.name) or {}).get("failure_reported_at"),
+        )
+        self.scheduler.add_job(
+            self._run_policy,
+            DateTrigger(run_date=when, timezone=UTC),
+            args=[policy.name],
+            id=policy.name,
+            replace_existing=True,
+        )
+
+    async def _run_policy(self, name: str) -> None:
+        policy = self.config.policy(name)
+        if policy is None or (self._stop is not None and self._stop.is_set()):
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self.inflight.add(task)
+        try:
+            result = await self._check(policy)
+        finally:
+            if task is not None:
+                self.inflight.discard(task)
+        self._after(policy, result)
+
+    async def _check(self, policy: PolicyConfig) -> CheckResult:
+        try:
+            result = await check_policy(
+                policy, fetcher=self.fetcher, store=self.store, snapshots=self.snapshots
+            )
+        except MonitorError as exc:
+            result = CheckResult(
+                policy=policy.name,
+                outcome=CheckOutcome.ERROR,
+                started_at=now_iso(),
+                duration=0.0,
+                error=str(exc),
+            )
+        except Exception as exc:  # one broken check must not stop the daemon
+            logger.exception("unexpected error while checking %s", policy.name)
+            result = CheckResult(
+                policy=policy.name,
+                outcome=CheckOutcome.ERROR,
+                started_at=now_iso(),
+                duration=0.0,
+                error=f"internal error: {exc!r}",
+            )
+        log_result(result)
+        return result
+
+    def _after(self, policy: PolicyConfig, result: CheckResult) -> None:
+        """Back off, report or recover, and plan the next check."""
+        state = self.store.policy_state(policy.name) or {}
+        failures = int(state.get("consecutive_failures") or 0)
+        reported = state.get("failure_reported_at")
+        threshold = self.config.monitor.failures_before_report
+        if failures >= threshold and not reported:
+            reported = now_iso()
+            logger.warning(
+                "event=policy.unreachable policy=%s failures=%d last_error=%r",
+                policy.name,
+                failures,
+                result.error,
+            )
+        elif failures == 0 and reported:
+            reported = None
+            logger.warning(
+                "event=policy.recovered policy=%s outcome=%s", policy.name, result.outcome
+            )
+        interval = self.config.interval_of(policy)
+        delay = backoff(interval, failures) + _jitter(interval)
+        when = datetime.now(UTC) + timedelta(seconds=delay)
+        self.store.set_schedule(
+            policy.name, next_check_at=when.isoformat(timespec="seconds"), reported_at=reported
+        )
+        if self._stop is not None and self._stop.is_set():
+            return
+        self.scheduler.add_job(
+            self._run_policy,
+            DateTrigger(run_date=when, timezone=UTC),
+            args=[policy.name],
+            id=policy.name,
+            replace_existing=True,
+        )

@@ -397,3 +397,6 @@ def main(argv: list[str] | None = None) -> None:
         logger.debug("unexpected error", exc_info=True)
         _fail(f"unexpected {type(exc).__name__}: {exc} (run with -vv for details)")
     sys.exit(status if isinstance(status, int) else 0)
+
+
+from . import cli_notify  # noqa: E402, F401  (registers notify, webhooks, deliveries, feed)

@@ -103,6 +103,18 @@ class WebhookConfig:
     format: str = "json"
     policies: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    max_age: float = 3 * 86_400.0  # give up on a delivery older than this
+
+    def wants(self, policy: PolicyConfig, severity: str | None) -> bool:
+        """Whether this webhook hears about ``policy`` (and a change of ``severity``)."""
+        if self.policies and policy.name not in self.policies:
+            return False
+        if self.tags and not set(self.tags) & set(policy.tags):
+            return False
+        if severity is None:
+            return True
+        return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
 
     def resolve_secret(self) -> str | None:
         """The secret value, reading ``env:NAME`` from the environment."""
@@ -340,6 +352,10 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         missing = [n for n in names if n not in policy_names]
         if missing:
             raise r.error("policies", f"names no configured policy: {missing[0]!r}")
+        raw_headers = r.get("headers", dict, {})
+        for key, value in raw_headers.items():
+            if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9-]+", key):
+                raise r.error("headers", f"{key!r} must be a header name with a string value")
         webhooks.append(
             WebhookConfig(
                 name=name,
@@ -349,6 +365,8 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 format=fmt,
                 policies=names,
                 tags=r.str_list("tags"),
+                headers=tuple(sorted(raw_headers.items())),
+                max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
             )
         )
 

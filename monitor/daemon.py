@@ -16,6 +16,8 @@
   ``shutdown_timeout``), the database is closed, exit 0. A second signal
   exits at once; transactions and atomic snapshot writes keep the store
   consistent either way.
+- Notifications: the outbox is flushed every few seconds and right after a
+  change or a report is queued (see ``notify.py``).
 - One daemon per database: a lock file beside it, held while running and
   released by the operating system on exit or crash.
 """
@@ -41,6 +43,8 @@ from .config import Config, PolicyConfig, load_config
 from .errors import MonitorError
 from .fetch import Fetcher, FetchOptions
 from .models import CheckOutcome, CheckResult, now_iso
+from .notify import flush as notify_flush
+from .notify import status_events
 from .pipeline import check_policy, log_result
 from .snapshots import SnapshotStore
 from .store import Store
@@ -50,6 +54,7 @@ __all__ = ["Daemon", "DaemonLockedError", "daemon_running", "lock_path"]
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
+FLUSH_SECONDS = 5.0
 MAX_BACKOFF_FACTOR = 32
 MAX_BACKOFF_EXTRA = 86_400.0
 
@@ -161,6 +166,12 @@ class Daemon:
             IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=UTC),
             id="__heartbeat__",
         )
+        self.scheduler.add_job(
+            self._flush,
+            IntervalTrigger(seconds=FLUSH_SECONDS, timezone=UTC),
+            id="__flush__",
+            next_run_time=datetime.now(UTC),
+        )
         self.store.heartbeat(pid=os.getpid(), started_at=self.started_at)
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self._on_stop_signal, signum)
@@ -227,6 +238,21 @@ class Daemon:
             sum(1 for n in new.keys() & old.keys() if new[n] != old[n]),
         )
 
+    async def _flush(self) -> None:
+        """Post due notifications (the outbox); a failure here never stops the daemon."""
+        if not self.config.webhooks:
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self.inflight.add(task)
+        try:
+            await notify_flush(self.config, self.store)
+        except Exception:
+            logger.exception("delivering notifications failed; will try again")
+        finally:
+            if task is not None:
+                self.inflight.discard(task)
+
     async def _heartbeat(self) -> None:
         self.store.heartbeat(pid=os.getpid(), started_at=self.started_at)
 
@@ -279,7 +305,11 @@ class Daemon:
     async def _check(self, policy: PolicyConfig) -> CheckResult:
         try:
             result = await check_policy(
-                policy, fetcher=self.fetcher, store=self.store, snapshots=self.snapshots
+                policy,
+                fetcher=self.fetcher,
+                store=self.store,
+                snapshots=self.snapshots,
+                config=self.config,
             )
         except MonitorError as exc:
             result = CheckResult(
@@ -307,6 +337,7 @@ class Daemon:
         failures = int(state.get("consecutive_failures") or 0)
         reported = state.get("failure_reported_at")
         threshold = self.config.monitor.failures_before_report
+        events = []
         if failures >= threshold and not reported:
             reported = now_iso()
             logger.warning(
@@ -315,19 +346,28 @@ class Daemon:
                 failures,
                 result.error,
             )
+            events = status_events(
+                self.config, policy, "policy.unreachable", failures=failures, error=result.error
+            )
         elif failures == 0 and reported:
             reported = None
             logger.warning(
                 "event=policy.recovered policy=%s outcome=%s", policy.name, result.outcome
             )
+            events = status_events(self.config, policy, "policy.recovered", failures=0, error=None)
         interval = self.config.interval_of(policy)
         delay = backoff(interval, failures) + _jitter(interval)
         when = datetime.now(UTC) + timedelta(seconds=delay)
         self.store.set_schedule(
-            policy.name, next_check_at=when.isoformat(timespec="seconds"), reported_at=reported
+            policy.name,
+            next_check_at=when.isoformat(timespec="seconds"),
+            reported_at=reported,
+            events=events,
         )
         if self._stop is not None and self._stop.is_set():
             return
+        if events or result.change_id is not None:
+            self.scheduler.add_job(self._flush, id="__flush_now__", replace_existing=True)
         self.scheduler.add_job(
             self._run_policy,
             DateTrigger(run_date=when, timezone=UTC),

@@ -20,6 +20,7 @@ from .errors import FetchError, InputError, MonitorError
 from .fetch import Fetcher, FetchOptions
 from .models import CheckOutcome, CheckResult, Document, FetchResult, now_iso
 from .normalize import normalize, parse_markdown
+from .notify import change_events
 from .snapshots import SnapshotStore, sha256
 from .store import CheckRecord, NewVersion, Store, VersionRecord
 
@@ -100,9 +101,18 @@ def stored_document(version: VersionRecord) -> Document:
 
 
 async def check_policy(
-    policy: PolicyConfig, *, fetcher: Fetcher, store: Store, snapshots: SnapshotStore
+    policy: PolicyConfig,
+    *,
+    fetcher: Fetcher,
+    store: Store,
+    snapshots: SnapshotStore,
+    config: Config | None = None,
 ) -> CheckResult:
-    """Fetch, snapshot, normalise and record one policy. Fetch errors become error checks."""
+    """Fetch, snapshot, normalise and record one policy. Fetch errors become error checks.
+
+    With ``config``, a new version's change is queued for the webhooks that want
+    it, in the same transaction as the version.
+    """
     started_at = now_iso()
     t0 = time.monotonic()
     state = store.policy_state(policy.name) or {}
@@ -167,11 +177,29 @@ async def check_policy(
         snapshot_path=snapshot.path,
     )
     comparison = processed.comparison
+    events = []
+    if config is not None and comparison is not None and new_version is not None and stored:
+        events = change_events(
+            config,
+            policy,
+            comparison,
+            old_version={
+                "number": stored.number,
+                "first_seen": stored.first_seen,
+                "declared_date": stored.declared_date,
+            },
+            new_version={
+                "number": stored.number + 1,
+                "first_seen": started_at,
+                "declared_date": new_version.declared_date,
+            },
+        )
     check_id, number, change_id = store.record_check(
         record,
         new_version=new_version,
         comparison=comparison,
         severity=comparison["severity"] if comparison else "none",
+        events=events,
     )
     result = _result(record, check_id, number, change_id)
     if comparison is not None and change_id is not None:
@@ -218,13 +246,16 @@ async def check_policies(
     snapshots: SnapshotStore,
     options: FetchOptions,
     on_done: Callable[[CheckResult], None] | None = None,
+    config: Config | None = None,
 ) -> list[CheckResult]:
     """Check several policies concurrently; one failing policy never stops the others."""
 
     async def one(policy: PolicyConfig) -> CheckResult:
         t0 = time.monotonic()
         try:
-            result = await check_policy(policy, fetcher=fetcher, store=store, snapshots=snapshots)
+            result = await check_policy(
+                policy, fetcher=fetcher, store=store, snapshots=snapshots, config=config
+            )
         except MonitorError as exc:
             logger.error("check of %s failed: %s", policy.name, exc)
             result = CheckResult(
@@ -275,5 +306,6 @@ def run_checks(
                 snapshots=snapshots,
                 options=options or FetchOptions.from_settings(config.monitor),
                 on_done=on_done,
+                config=config,
             )
         )

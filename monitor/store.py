@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +111,40 @@ def _m0002(db: Database) -> None:
             started_at TEXT NOT NULL,
             heartbeat_at TEXT NOT NULL,
             stopped_at TEXT
+        )"""
+    )
+
+
+@migrations(name="0003_outbox")
+def _m0003(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            webhook TEXT NOT NULL,
+            policy TEXT NOT NULL,
+            change_id INTEGER REFERENCES changes(id),
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            UNIQUE (event_id, webhook)
+        )"""
+    )
+    db.execute("CREATE INDEX deliveries_due ON deliveries(status, webhook, id)")
+    db.execute(
+        """CREATE TABLE delivery_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+            at TEXT NOT NULL,
+            http_status INTEGER,
+            error TEXT,
+            duration_ms INTEGER NOT NULL
         )"""
     )
 
@@ -313,6 +347,7 @@ class Store:
         new_version: NewVersion | None = None,
         comparison: dict[str, Any] | None = None,
         severity: str = "minor",
+        events: Sequence[Any] = (),
     ) -> tuple[int, int | None, int | None]:
         """Write a check, its snapshot row and (maybe) its new version and change, atomically.
 
@@ -389,6 +424,7 @@ class Store:
                         ],
                     )
                     change_id = cursor.lastrowid
+                    self._enqueue(db, events, change_id=change_id, at=now)
             elif version_id is not None and outcome in (
                 CheckOutcome.UNCHANGED,
                 CheckOutcome.NOT_MODIFIED,
@@ -436,13 +472,125 @@ class Store:
 
     # -- scheduling and the daemon ------------------------------------------------
 
-    def set_schedule(self, policy: str, *, next_check_at: str, reported_at: str | None) -> None:
-        """When the daemon will check ``policy`` next, and when its failure was reported."""
+    def set_schedule(
+        self,
+        policy: str,
+        *,
+        next_check_at: str,
+        reported_at: str | None,
+        events: Sequence[Any] = (),
+    ) -> None:
+        """When the daemon checks ``policy`` next, when its failure was reported, and the
+        events that report (or its recovery) cause: all in one transaction."""
         with self._write() as db:
             db.execute(
                 "UPDATE policies SET next_check_at = ?, failure_reported_at = ? WHERE name = ?",
                 [next_check_at, reported_at, policy],
             )
+            self._enqueue(db, events, change_id=None, at=now_iso())
+
+    # -- the notification outbox ---------------------------------------------------
+
+    def _enqueue(
+        self, db: Database, events: Sequence[Any], *, change_id: int | None, at: str
+    ) -> None:
+        for event in events:
+            db.execute(
+                """INSERT OR IGNORE INTO deliveries (event_id, event_type, webhook, policy,
+                       change_id, payload, created_at, next_attempt_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    event.event_id,
+                    event.event_type,
+                    event.webhook,
+                    event.policy,
+                    change_id,
+                    json.dumps(event.payload, ensure_ascii=False),
+                    at,
+                    at,
+                ],
+            )
+
+    def pending_targets(self) -> list[str]:
+        rows = self._rows("SELECT DISTINCT webhook FROM deliveries WHERE status = 'pending'")
+        return sorted(r["webhook"] for r in rows)
+
+    def next_delivery(self, webhook: str) -> dict[str, Any] | None:
+        """The oldest pending delivery of a target (deliveries go out in order)."""
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE webhook = ? AND status = 'pending' ORDER BY id LIMIT 1",
+            [webhook],
+        )
+        return rows[0] if rows else None
+
+    def record_attempt(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        http_status: int | None,
+        error: str | None,
+        duration: float,
+        next_attempt_at: str | None,
+    ) -> None:
+        now = now_iso()
+        with self._write() as db:
+            db.execute(
+                """INSERT INTO delivery_attempts (delivery_id, at, http_status, error, duration_ms)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [delivery_id, now, http_status, error, round(duration * 1000)],
+            )
+            db.execute(
+                """UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?,
+                       last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                       delivered_at = CASE WHEN ? = 'delivered' THEN ? END
+                   WHERE id = ?""",
+                [status, http_status, error, next_attempt_at, status, now, delivery_id],
+            )
+
+    def deliveries(self, *, include_delivered: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_delivered else "WHERE status != 'delivered'"
+        return self._rows(
+            f"""SELECT id, event_id, event_type, webhook, policy, status, attempts, created_at,
+                       next_attempt_at, delivered_at, last_status, last_error
+                FROM deliveries {where} ORDER BY id"""
+        )
+
+    def delivery_attempts(self, delivery_id: int) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id", [delivery_id]
+        )
+
+    def retry_delivery(self, delivery_id: int) -> bool:
+        """Requeue a delivery (failed or waiting) to go out at the next flush."""
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, "
+                "created_at = ? WHERE id = ? AND status != 'delivered'",
+                [now_iso(), now_iso(), delivery_id],
+            )
+            return bool(cursor.rowcount)
+
+    def changes_for_feed(
+        self, *, policies: Sequence[str], limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Material changes of the given policies, newest first, with their comparison."""
+        if not policies:
+            return []
+        marks = ", ".join("?" for _ in policies)
+        rows = self._rows(
+            f"""SELECT c.id, c.created_at, c.comparison, p.name AS policy, p.url,
+                       o.number AS old_version, n.number AS new_version
+                FROM changes c JOIN policies p ON p.id = c.policy_id
+                JOIN versions o ON o.id = c.old_version_id
+                JOIN versions n ON n.id = c.new_version_id
+                WHERE c.severity = 'material' AND p.name IN ({marks})
+                ORDER BY c.id DESC LIMIT ?""",
+            [*policies, limit],
+        )
+        for row in rows:
+            row["comparison"] = json.loads(row["comparison"])
+        return rows
 
     def heartbeat(self, *, pid: int, started_at: str, stopped: bool = False) -> None:
         now = now_iso()

@@ -108,8 +108,16 @@ def test_bad_durations(value: str) -> None:
             "webhook 'w': key 'policies': names no configured policy: 'nope'",
         ),
         (
-            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nheaders = {}\n',
-            "webhook 'w': key 'headers': unknown key",
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nheader = {}\n',
+            "webhook 'w': key 'header': unknown key",
+        ),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nheaders = {"a b" = "x"}\n',
+            "webhook 'w': key 'headers'",
+        ),
+        (
+            '[[webhook]]\nname = "w"\nurl = "https://h.nl"\nmax_age = "soon"\n',
+            "webhook 'w': key 'max_age': invalid duration",
         ),
         ("[monitor\n", "invalid TOML"),
         ("[policy]\nname = 'a'\n", "config: key 'policy': expected a list"),

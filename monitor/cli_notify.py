@@ -1,0 +1,205 @@
+"""The notification commands of ``monitor``: notify, webhooks, deliveries, feed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import click
+from rich.table import Table
+
+from .cli import _console, _print_json, _State, cli
+from .errors import InputError
+
+
+@cli.command()
+@click.option("--flush", "force", is_flag=True, help="Post every pending delivery now.")
+@click.pass_obj
+def notify(state: _State, force: bool) -> None:
+    """Post pending notifications from the outbox (what `monitor run` does every few seconds).
+
+    Without --flush only deliveries that are due are posted; with it, every
+    pending one is tried now, in order per webhook.
+
+    \\b
+    Example:
+        monitor notify --flush
+    """
+    from .notify import flush
+
+    config = state.config()
+    with state.store() as store:
+        stats = asyncio.run(flush(config, store, force=force))
+    click.echo(f"delivered {stats.delivered}, will retry {stats.retrying}, failed {stats.failed}")
+
+
+@cli.group()
+def webhooks() -> None:
+    """Webhook targets: list them or send a test event.
+
+    \\b
+    Example:
+        monitor webhooks list
+        monitor webhooks test compliance
+    """
+
+
+@webhooks.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.pass_obj
+def webhooks_list(state: _State, as_json: bool) -> None:
+    """List the configured webhooks (URLs shown without path; secrets never shown).
+
+    \\b
+    Example:
+        monitor webhooks list --json
+    """
+    from .notify import redact_url
+
+    rows: list[dict[str, Any]] = [
+        {
+            "name": w.name,
+            "url": redact_url(w.url),
+            "format": w.format,
+            "min_severity": w.min_severity,
+            "policies": list(w.policies),
+            "tags": list(w.tags),
+            "signed": w.secret is not None,
+        }
+        for w in state.config().webhooks
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table()
+    for column in ("name", "url", "format", "min severity", "policies", "tags", "signed"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["name"],
+            r["url"],
+            r["format"],
+            r["min_severity"],
+            ", ".join(r["policies"]) or "all",
+            ", ".join(r["tags"]) or "-",
+            "yes" if r["signed"] else "no",
+        )
+    _console().print(table)
+
+
+@webhooks.command(name="test")
+@click.argument("name")
+@click.pass_obj
+def webhooks_test(state: _State, name: str) -> None:
+    """Send a sample signed event to webhook NAME and show the response.
+
+    Exits 1 when the target does not answer with a 2xx status.
+
+    \\b
+    Example:
+        monitor webhooks test compliance
+    """
+    from .notify import redact_url, send_test
+
+    config = state.config()
+    webhook = next((w for w in config.webhooks if w.name == name), None)
+    if webhook is None:
+        raise InputError(f"no webhook named {name!r} in {config.path}")
+    status, error, body = asyncio.run(send_test(config, name))
+    click.echo(
+        f"POST {redact_url(webhook.url)} ({webhook.format}): "
+        f"{'HTTP ' + str(status) if status else error}"
+    )
+    click.echo(f"body sent: {body}")
+    if status is None or not 200 <= status < 300:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.option("--all", "include_delivered", is_flag=True, help="Include delivered ones.")
+@click.option("--retry", "retry_id", type=int, help="Requeue delivery ID to be sent again.")
+@click.pass_obj
+def deliveries(state: _State, as_json: bool, include_delivered: bool, retry_id: int | None) -> None:
+    """List pending and failed notifications, or requeue one with --retry ID.
+
+    \\b
+    Example:
+        monitor deliveries
+        monitor deliveries --retry 12 && monitor notify --flush
+    """
+    with state.store() as store:
+        if retry_id is not None:
+            if not store.retry_delivery(retry_id):
+                raise InputError(f"no pending or failed delivery with id {retry_id}")
+            click.echo(f"delivery {retry_id} requeued; it goes out at the next flush")
+            return
+        rows = store.deliveries(include_delivered=include_delivered)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(
+        title="deliveries" + ("" if include_delivered else " (pending and failed)"),
+        title_justify="left",
+    )
+    for column in (
+        "id",
+        "webhook",
+        "event",
+        "policy",
+        "status",
+        "attempts",
+        "next attempt",
+        "last",
+    ):
+        table.add_column(column)
+    for r in rows:
+        last = f"HTTP {r['last_status']}" if r["last_status"] else (r["last_error"] or "-")
+        table.add_row(
+            str(r["id"]),
+            r["webhook"],
+            r["event_type"],
+            r["policy"],
+            r["status"],
+            str(r["attempts"]),
+            r["next_attempt_at"] if r["status"] == "pending" else "-",
+            last,
+        )
+    _console().print(table)
+
+
+@cli.command()
+@click.argument("policy", required=False)
+@click.option("--tag", help="Only policies with this tag.")
+@click.option("--limit", type=int, default=100, show_default=True, help="Entries at most.")
+@click.pass_obj
+def feed(state: _State, policy: str | None, tag: str | None, limit: int) -> None:
+    """Write an Atom feed of material changes (all policies, one, or a tag) to stdout.
+
+    \\b
+    Example:
+        monitor feed > changes.atom
+        monitor feed --tag hosting > hosting.atom
+    """
+    from .feed import atom_feed
+
+    config = state.config()
+    names = [
+        p.name
+        for p in config.policies
+        if (policy is None or p.name == policy) and (tag is None or tag in p.tags)
+    ]
+    if policy is not None and not names:
+        raise InputError(f"no policy named {policy!r} in {config.path}")
+    with state.store() as store:
+        rows = store.changes_for_feed(policies=names, limit=limit)
+    what = policy or (f"tag {tag}" if tag else "all policies")
+    click.echo(
+        atom_feed(
+            rows,
+            title=f"policy-monitor: material changes ({what})",
+            feed_id=f"urn:policy-monitor:{json.dumps(what)[1:-1]}",
+        ),
+        nl=False,
+    )

@@ -1,0 +1,54 @@
+"""An Atom feed of material changes, for people who read feeds."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import Any
+
+from .models import now_iso
+
+__all__ = ["atom_feed"]
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def atom_feed(changes: Sequence[dict[str, Any]], *, title: str, feed_id: str) -> str:
+    """Atom XML for change rows (see ``Store.changes_for_feed``). All text is escaped."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
+    updated = changes[0]["created_at"] if changes else now_iso()
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = updated
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = "policy-monitor"
+    for change in changes:
+        comparison = change["comparison"]
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        categories = ", ".join(comparison["categories"]) or "material"
+        ET.SubElement(
+            entry, f"{{{ATOM}}}title"
+        ).text = f"{change['policy']}: material change ({categories})"
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{feed_id}:change:{change['id']}"
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = change["created_at"]
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=change["url"])
+        for category in comparison["categories"]:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=category)
+        reasons = [
+            r for c in comparison["changes"] if c["severity"] == "material" for r in c["reasons"]
+        ]
+        facts = [f for f in ("silent", "date_only", "backdated") if comparison.get(f)]
+        dates = (
+            f"declared {comparison['old']['declared_date'] or '-'} -> "
+            f"{comparison['new']['declared_date'] or '-'}"
+            + ("; " + ", ".join(facts) if facts else "")
+        )
+        lines = [
+            f"Version {change['old_version']} -> {change['new_version']} ({dates})",
+            *(f"- {reason}" for reason in reasons[:20]),
+            f"Full diff: monitor diff {change['policy']} --from {change['old_version']} "
+            f"--to {change['new_version']}",
+        ]
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = "\n".join(lines)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,17 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+def _tables(top: _Reader, key: str, kind: type) -> Iterator[_Reader]:
+    """A reader for each ``[[key]]`` table, named by its ``name`` (or its position),
+    that has already refused keys ``kind`` does not have."""
+    for index, table in enumerate(top.get(key, list, []), start=1):
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"{key} {label!r}" if isinstance(label, str) else f"[[{key}]] #{index}"
+        reader = _Reader(top.path, where, table)
+        reader.reject_unknown({f.name for f in fields(kind)})
+        yield reader
+
+
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
@@ -299,13 +311,8 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         ),
     )
 
-    policy_tables = top.get("policy", list, [])
     policies: list[PolicyConfig] = []
-    for index, table in enumerate(policy_tables, start=1):
-        label = table.get("name") if isinstance(table, dict) else None
-        where = f"policy {label!r}" if isinstance(label, str) else f"[[policy]] #{index}"
-        r = _Reader(path, where, table)
-        r.reject_unknown({f.name for f in fields(PolicyConfig)})
+    for r in _tables(top, "policy", PolicyConfig):
         name = r.name()
         if any(p.name == name for p in policies):
             raise r.error("name", "duplicate policy name")
@@ -324,14 +331,9 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             )
         )
 
-    webhook_tables = top.get("webhook", list, [])
     webhooks: list[WebhookConfig] = []
     policy_names = {p.name for p in policies}
-    for index, table in enumerate(webhook_tables, start=1):
-        label = table.get("name") if isinstance(table, dict) else None
-        where = f"webhook {label!r}" if isinstance(label, str) else f"[[webhook]] #{index}"
-        r = _Reader(path, where, table)
-        r.reject_unknown({f.name for f in fields(WebhookConfig)})
+    for r in _tables(top, "webhook", WebhookConfig):
         name = r.name()
         if any(w.name == name for w in webhooks):
             raise r.error("name", "duplicate webhook name")

@@ -42,10 +42,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from .config import Config, PolicyConfig, load_config
 from .errors import MonitorError
 from .fetch import Fetcher, FetchOptions
-from .models import CheckOutcome, CheckResult, now_iso
+from .models import CheckResult, now_iso
+from .notify import Event, status_events
 from .notify import flush as notify_flush
-from .notify import status_events
-from .pipeline import check_policy, log_result
+from .pipeline import safe_check
 from .snapshots import SnapshotStore
 from .store import Store
 
@@ -274,12 +274,26 @@ class Daemon:
             return now + timedelta(seconds=random.uniform(0, min(interval, 10.0)))
         return max(planned, now + timedelta(seconds=random.uniform(0, 1.0)))
 
-    def _schedule(self, policy: PolicyConfig, when: datetime) -> None:
+    def _schedule(
+        self,
+        policy: PolicyConfig,
+        when: datetime,
+        *,
+        reported_at: str | bool | None = False,
+        events: list[Event] | None = None,
+    ) -> None:
+        """Keep ``when`` in the database (with the report state and events, in one
+        transaction) and plan the job. ``reported_at=False`` keeps what is stored."""
+        if reported_at is False:
+            reported_at = (self.store.policy_state(policy.name) or {}).get("failure_reported_at")
         self.store.set_schedule(
             policy.name,
             next_check_at=when.isoformat(timespec="seconds"),
-            reported_at=(self.store.policy_state(policy.name) or {}).get("failure_reported_at"),
+            reported_at=reported_at if isinstance(reported_at, str) else None,
+            events=events or [],
         )
+        if self._stop is not None and self._stop.is_set():
+            return
         self.scheduler.add_job(
             self._run_policy,
             DateTrigger(run_date=when, timezone=UTC),
@@ -296,40 +310,17 @@ class Daemon:
         if task is not None:
             self.inflight.add(task)
         try:
-            result = await self._check(policy)
-        finally:
-            if task is not None:
-                self.inflight.discard(task)
-        self._after(policy, result)
-
-    async def _check(self, policy: PolicyConfig) -> CheckResult:
-        try:
-            result = await check_policy(
+            result = await safe_check(
                 policy,
                 fetcher=self.fetcher,
                 store=self.store,
                 snapshots=self.snapshots,
                 config=self.config,
             )
-        except MonitorError as exc:
-            result = CheckResult(
-                policy=policy.name,
-                outcome=CheckOutcome.ERROR,
-                started_at=now_iso(),
-                duration=0.0,
-                error=str(exc),
-            )
-        except Exception as exc:  # one broken check must not stop the daemon
-            logger.exception("unexpected error while checking %s", policy.name)
-            result = CheckResult(
-                policy=policy.name,
-                outcome=CheckOutcome.ERROR,
-                started_at=now_iso(),
-                duration=0.0,
-                error=f"internal error: {exc!r}",
-            )
-        log_result(result)
-        return result
+        finally:
+            if task is not None:
+                self.inflight.discard(task)
+        self._after(policy, result)
 
     def _after(self, policy: PolicyConfig, result: CheckResult) -> None:
         """Back off, report or recover, and plan the next check."""
@@ -358,20 +349,8 @@ class Daemon:
         interval = self.config.interval_of(policy)
         delay = backoff(interval, failures) + _jitter(interval)
         when = datetime.now(UTC) + timedelta(seconds=delay)
-        self.store.set_schedule(
-            policy.name,
-            next_check_at=when.isoformat(timespec="seconds"),
-            reported_at=reported,
-            events=events,
-        )
-        if self._stop is not None and self._stop.is_set():
-            return
-        if events or result.change_id is not None:
+        self._schedule(policy, when, reported_at=reported, events=events)
+        if (events or result.change_id is not None) and not (
+            self._stop is not None and self._stop.is_set()
+        ):
             self.scheduler.add_job(self._flush, id="__flush_now__", replace_existing=True)
-        self.scheduler.add_job(
-            self._run_policy,
-            DateTrigger(run_date=when, timezone=UTC),
-            args=[policy.name],
-            id=policy.name,
-            replace_existing=True,
-        )

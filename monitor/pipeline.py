@@ -24,7 +24,14 @@ from .notify import change_events
 from .snapshots import SnapshotStore, sha256
 from .store import CheckRecord, NewVersion, Store, VersionRecord
 
-__all__ = ["check_policies", "check_policy", "log_result", "run_checks", "stored_document"]
+__all__ = [
+    "check_policies",
+    "check_policy",
+    "log_result",
+    "run_checks",
+    "safe_check",
+    "stored_document",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -239,6 +246,39 @@ def _result(
     )
 
 
+async def safe_check(
+    policy: PolicyConfig,
+    *,
+    fetcher: Fetcher,
+    store: Store,
+    snapshots: SnapshotStore,
+    config: Config | None = None,
+) -> CheckResult:
+    """:func:`check_policy` that never raises: a failure, even a bug, is an error result
+    (one policy must not take the others, or the daemon, down). Logs one line."""
+    t0 = time.monotonic()
+    try:
+        result = await check_policy(
+            policy, fetcher=fetcher, store=store, snapshots=snapshots, config=config
+        )
+    except Exception as exc:
+        if isinstance(exc, MonitorError):
+            logger.error("check of %s failed: %s", policy.name, exc)
+            error = str(exc)
+        else:
+            logger.exception("unexpected error while checking %s", policy.name)
+            error = f"internal error: {exc!r}"
+        result = CheckResult(
+            policy=policy.name,
+            outcome=CheckOutcome.ERROR,
+            started_at=now_iso(),
+            duration=time.monotonic() - t0,
+            error=error,
+        )
+    log_result(result)
+    return result
+
+
 async def check_policies(
     policies: Sequence[PolicyConfig],
     *,
@@ -251,30 +291,9 @@ async def check_policies(
     """Check several policies concurrently; one failing policy never stops the others."""
 
     async def one(policy: PolicyConfig) -> CheckResult:
-        t0 = time.monotonic()
-        try:
-            result = await check_policy(
-                policy, fetcher=fetcher, store=store, snapshots=snapshots, config=config
-            )
-        except MonitorError as exc:
-            logger.error("check of %s failed: %s", policy.name, exc)
-            result = CheckResult(
-                policy=policy.name,
-                outcome=CheckOutcome.ERROR,
-                started_at=now_iso(),
-                duration=time.monotonic() - t0,
-                error=str(exc),
-            )
-        except Exception as exc:  # a bug must not take the other policies down
-            logger.exception("unexpected error while checking %s", policy.name)
-            result = CheckResult(
-                policy=policy.name,
-                outcome=CheckOutcome.ERROR,
-                started_at=now_iso(),
-                duration=time.monotonic() - t0,
-                error=f"internal error: {exc!r}",
-            )
-        log_result(result)
+        result = await safe_check(
+            policy, fetcher=fetcher, store=store, snapshots=snapshots, config=config
+        )
         if on_done is not None:
             on_done(result)
         return result

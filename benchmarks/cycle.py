@@ -19,6 +19,7 @@ import asyncio
 import cProfile
 import io
 import json
+import os
 import pstats
 import re
 import resource
@@ -83,6 +84,12 @@ def stage_timers() -> Iterator[None]:
     _ = align_module  # the align stage is timed where compare calls it
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process now (the corpus runs in another one)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
 def _size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
@@ -126,6 +133,7 @@ def run_ours(corpus: Corpus, root: Path, *, profile: bool) -> dict[str, Any]:
                 for o in sorted({str(r.outcome) for r in results})
             },
             "errors": len(errors),
+            "rss_mb_after": round(_rss_mb(), 1),
             "db_growth_kb": round(
                 (sum(_size(p) for p in root.glob("monitor.db*")) - db_before) / 1000
             ),
@@ -246,6 +254,9 @@ def main() -> None:
         "changes_reported": ours["changed"]["outcomes"].get("new_version", 0),
         "urlwatch_reported": theirs.get("changed", {}).get("reported_changed"),
         "peak_rss_mb": round(peak_mb, 1),
+        "rss_mb_after_cycle": {
+            c: ours[c]["rss_mb_after"] for c in ("first", "unchanged", "changed")
+        },
         "db_growth_kb_per_cycle": {
             c: ours[c]["db_growth_kb"] for c in ("first", "unchanged", "changed")
         },

@@ -28,7 +28,6 @@ _QUOTES = {
     **dict.fromkeys([0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB], '"'),
 }
 _TABLE = str.maketrans({**_SPACES, **_INVISIBLE, **_QUOTES})
-_WS = re.compile(r"\s+")
 
 
 _SPECIAL = re.compile("[" + "".join(map(chr, {**_SPACES, **_INVISIBLE, **_QUOTES})) + "]")

@@ -485,18 +485,28 @@ _PROTECTED = NEGATIONS | PERMISSIVE | DEFINITE
 
 
 def _surface_only(old: str, new: str) -> str | None:
-    """A reason when two texts differ only in case, punctuation or spelling of words."""
+    """A reason when two texts differ only in case, punctuation or spelling of words
+    (never a number, a negation or a modal)."""
     if _squash(old) == _squash(new):
         return "only case, punctuation or white space changed"
+    return _spelling(old, new, threshold=0.8, protected=_PROTECTED)
+
+
+def _spelling(
+    old: str, new: str, *, threshold: float, protected: frozenset[str] = frozenset()
+) -> str | None:
+    """A reason when the texts have the same words but for a few spelled differently:
+    each differing pair at least ``threshold`` alike, with no digit and no word of
+    ``protected``."""
     a, b = _WORD.findall(old.casefold()), _WORD.findall(new.casefold())
     if len(a) != len(b):
         return None
     changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     if changed and all(
-        Indel.normalized_similarity(x, y) >= 0.8
+        Indel.normalized_similarity(x, y) >= threshold
         and not any(c.isdigit() for c in x + y)
-        and x not in _PROTECTED
-        and y not in _PROTECTED
+        and x not in protected
+        and y not in protected
         for x, y in changed
     ):
         return "spelling: " + ", ".join(f'"{x}" -> "{y}"' for x, y in changed[:3])
@@ -644,18 +654,13 @@ def _word_ops(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def _cosmetic_reason(old: str, new: str) -> str | None:
-    if _squash(old) == _squash(new):
-        return "only case, punctuation or white space changed"
+    """Why a clause with no changed evidence is cosmetic (after :func:`_surface_only`
+    has ruled out case and punctuation), or None when it is a rewording."""
     if _without_dates(old) == _without_dates(new):
         return "only a date changed"
-    a, b = _WORD.findall(old.casefold()), _WORD.findall(new.casefold())
-    if len(a) == len(b):
-        changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        if changed and all(
-            Indel.normalized_similarity(x, y) >= 0.75 and not (any(c.isdigit() for c in x + y))
-            for x, y in changed
-        ):
-            return "spelling: " + ", ".join(f'"{x}" -> "{y}"' for x, y in changed[:3])
+    spelling = _spelling(old, new, threshold=0.75)
+    if spelling:
+        return spelling
     differing = {w for _, w in _word_ops(old, new)}
     if (
         Indel.normalized_similarity(_squash(old), _squash(new)) >= 0.97

@@ -52,15 +52,31 @@ def parse_duration(value: str) -> float:
     return seconds
 
 
+def _redacted(value: str) -> str:
+    """``value`` without the part before an ``@`` in its authority (it may be a password)."""
+    return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
+
+
 def validate_url(value: str) -> str:
-    """Accept absolute http(s) URLs with a host; raise ``ValueError`` otherwise."""
-    parts = urlsplit(value)
+    """Accept absolute http(s) URLs with a host and no credentials; raise ``ValueError``
+    otherwise (the message never repeats a password)."""
+    shown = _redacted(value)
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError as exc:
+        raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"URL {value!r} must start with http:// or https://")
-    if not parts.hostname:
-        raise ValueError(f"URL {value!r} has no host")
+        raise ValueError(f"URL {shown!r} must start with http:// or https://")
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"URL {shown!r} carries credentials (user:password@); they would be sent to "
+            "every server it redirects to and shown in output, so they are refused"
+        )
+    if not hostname:
+        raise ValueError(f"URL {shown!r} has no host")
     if any(c.isspace() for c in value):
-        raise ValueError(f"URL {value!r} contains white space")
+        raise ValueError(f"URL {shown!r} contains white space")
     return value
 
 
@@ -77,6 +93,7 @@ class MonitorSettings:
     per_host_concurrency: int = 2
     max_bytes: int = 10_000_000
     allow_private_networks: bool = False
+    ca_file: Path | None = None  # extra certificate authorities to trust (a PEM file)
     failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
 
 
@@ -91,6 +108,7 @@ class PolicyConfig:
     remove: tuple[str, ...] = ()
     interval: float | None = None
     tags: tuple[str, ...] = ()
+    verify_tls: bool = True  # false accepts any certificate for this policy (widens the risk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +314,11 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     database = m.get("database", str, str(defaults.database))
     snapshots = m.get("snapshots", str, str(defaults.snapshots))
     max_bytes = m.positive_int("max_bytes", defaults.max_bytes)
+    ca_file = m.get("ca_file", str)
+    if ca_file is not None:
+        if not (base / ca_file).is_file():
+            raise m.error("ca_file", f"no such file: {base / ca_file}")
+        ca_file = (base / ca_file).resolve()
     settings = MonitorSettings(
         database=(base / database).resolve(),
         snapshots=(base / snapshots).resolve(),
@@ -306,6 +329,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         per_host_concurrency=m.positive_int("per_host_concurrency", defaults.per_host_concurrency),
         max_bytes=max_bytes,
         allow_private_networks=m.get("allow_private_networks", bool, False),
+        ca_file=ca_file,
         failures_before_report=m.positive_int(
             "failures_before_report", defaults.failures_before_report
         ),
@@ -328,6 +352,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 remove=r.selectors("remove"),
                 interval=r.duration("interval", None),
                 tags=r.str_list("tags"),
+                verify_tls=r.get("verify_tls", bool, True),
             )
         )
 

@@ -16,11 +16,14 @@ import ipaddress
 import logging
 import random
 import socket
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC
+from pathlib import Path
 
+import certifi
 import httpx
 
 from .charset import charset_from_content_type, detect_encoding, is_textual
@@ -34,7 +37,14 @@ from .errors import (
 )
 from .models import FetchResult
 
-__all__ = ["AddressGuard", "FetchOptions", "Fetcher", "address_allowed", "parse_retry_after"]
+__all__ = [
+    "AddressGuard",
+    "FetchOptions",
+    "Fetcher",
+    "address_allowed",
+    "parse_retry_after",
+    "redact_url",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +65,10 @@ class FetchOptions:
     retries: int = 2
     backoff: float = 1.0
     backoff_max: float = 30.0
-    retry_after_max: float = 120.0
     concurrency: int = 16
     per_host_concurrency: int = 2
     allow_private_networks: bool = False
-    verify_tls: bool = True
+    ca_file: Path | None = None  # extra certificate authorities to trust (PEM)
 
     @classmethod
     def from_settings(cls, settings: MonitorSettings, **overrides: object) -> FetchOptions:
@@ -70,9 +79,33 @@ class FetchOptions:
             "concurrency": settings.concurrency,
             "per_host_concurrency": settings.per_host_concurrency,
             "allow_private_networks": settings.allow_private_networks,
+            "ca_file": settings.ca_file,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """``url`` with any ``user:password@`` part replaced by ``***@`` (for messages and logs)."""
+    text = str(url)
+    try:
+        parsed = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return text
+    if not parsed.userinfo:
+        return text
+    return str(parsed.copy_with(username=None, password=None)).replace("://", "://***@", 1)
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """The public certificate authorities (certifi), plus ``ca_file`` when given."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=str(ca_file))
+        except (OSError, ssl.SSLError) as exc:
+            raise FetchError(str(ca_file), f"cannot load ca_file {ca_file}: {exc}") from None
+    return context
 
 
 def address_allowed(address: str) -> bool:
@@ -172,28 +205,9 @@ class Fetcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.options = options
-        inner = transport or httpx.AsyncHTTPTransport(
-            verify=options.verify_tls,
-            retries=0,
-            limits=httpx.Limits(
-                max_connections=options.concurrency,
-                max_keepalive_connections=options.concurrency,
-            ),
-        )
-        timeout = httpx.Timeout(
-            options.timeout, connect=min(10.0, options.timeout), pool=options.timeout
-        )
-        self._client = httpx.AsyncClient(
-            transport=AddressGuard(
-                inner, allow_private_networks=options.allow_private_networks, resolver=resolver
-            ),
-            timeout=timeout,
-            follow_redirects=False,
-            headers={
-                "User-Agent": options.user_agent,
-                "Accept": _ACCEPT,
-            },
-        )
+        self._transport = transport
+        self._resolver = resolver
+        self._clients: dict[bool, httpx.AsyncClient] = {}
         self._sleep = sleep
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -205,7 +219,38 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    def _client(self, verify_tls: bool) -> httpx.AsyncClient:
+        """One client per TLS mode, made on first use (most runs only ever verify)."""
+        client = self._clients.get(verify_tls)
+        if client is None:
+            opts = self.options
+            inner = self._transport or httpx.AsyncHTTPTransport(
+                verify=tls_context(opts.ca_file) if verify_tls else False,
+                retries=0,
+                limits=httpx.Limits(
+                    max_connections=opts.concurrency,
+                    max_keepalive_connections=opts.concurrency,
+                ),
+            )
+            timeout = httpx.Timeout(
+                opts.timeout, connect=min(10.0, opts.timeout), pool=opts.timeout
+            )
+            client = httpx.AsyncClient(
+                transport=AddressGuard(
+                    inner,
+                    allow_private_networks=opts.allow_private_networks,
+                    resolver=self._resolver,
+                ),
+                timeout=timeout,
+                follow_redirects=False,
+                headers={"User-Agent": opts.user_agent, "Accept": _ACCEPT},
+            )
+            self._clients[verify_tls] = client
+        return client
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = httpx.URL(url).host
@@ -221,44 +266,67 @@ class Fetcher:
         return float(delay)
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        verify_tls: bool = True,
     ) -> FetchResult:
-        """Fetch ``url`` with retries; raise :class:`FetchError` when it cannot be had."""
+        """Fetch ``url`` with retries; raise :class:`FetchError` when it cannot be had.
+
+        ``options.timeout`` bounds the whole fetch, retries and waits included:
+        a server that trickles its body, or asks to be retried later than the
+        time left, ends the fetch at the deadline.
+        """
+        if httpx.URL(url).userinfo:
+            raise FetchError(redact_url(url), "refusing a URL with credentials (user:password@)")
+        # The deadline starts once a connection slot is ours: waiting in the queue
+        # behind other policies is not this server's fault. Backoff waits keep the
+        # slot, which keeps a struggling host from being asked by the next policy.
+        async with self._host_limit(url), self._global:
+            return await self._fetch_until_deadline(url, etag, last_modified, verify_tls)
+
+    async def _fetch_until_deadline(
+        self, url: str, etag: str | None, last_modified: str | None, verify_tls: bool
+    ) -> FetchResult:
         opts = self.options
         started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + opts.timeout
         attempt = 0
         while True:
             try:
-                async with self._host_limit(url), self._global:
-                    result = await asyncio.wait_for(
-                        self._fetch_once(url, etag, last_modified), timeout=opts.timeout
-                    )
+                async with asyncio.timeout_at(deadline):
+                    result = await self._fetch_once(url, etag, last_modified, verify_tls)
             except TimeoutError:
-                error: FetchError = FetchError(
+                raise FetchError(
                     url, f"timed out after {opts.timeout:g}s", transient=True
-                )
+                ) from None
             except FetchError as exc:
                 error = exc
             else:
                 return _with(result, elapsed=time.monotonic() - started, attempts=attempt + 1)
             if not error.transient or attempt >= opts.retries:
                 raise error
-            if error.retry_after is not None and error.retry_after > opts.retry_after_max:
+            delay = self._backoff(attempt, error.retry_after)
+            if loop.time() + delay >= deadline:
+                wait = error.retry_after if error.retry_after is not None else delay
                 raise FetchError(
                     url,
-                    f"{error} (server asks to retry after {error.retry_after:.0f}s)",
+                    f"{error} (a retry in {wait:.0f}s would pass the {opts.timeout:g}s timeout)",
                     status=error.status,
                     transient=True,
                 )
-            delay = self._backoff(attempt, error.retry_after)
             logger.info("retrying %s in %.1fs after: %s", url, delay, error)
             await self._sleep(delay)
             attempt += 1
 
     async def _fetch_once(
-        self, url: str, etag: str | None, last_modified: str | None
+        self, url: str, etag: str | None, last_modified: str | None, verify_tls: bool
     ) -> FetchResult:
         opts = self.options
+        client = self._client(verify_tls)
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -269,13 +337,19 @@ class Fetcher:
         seen = {str(current)}
         while True:
             try:
-                request = self._client.build_request("GET", current, headers=headers)
-                response = await self._client.send(request, stream=True)
+                request = client.build_request("GET", current, headers=headers)
+                response = await client.send(request, stream=True)
             except httpx.TimeoutException:
                 raise FetchError(
                     url, f"timed out after {opts.timeout:g}s", transient=True
                 ) from None
             except httpx.TransportError as exc:
+                if _certificate_error(exc):
+                    raise FetchError(
+                        url,
+                        f"TLS certificate refused: {_certificate_error(exc)} (set ca_file, or "
+                        "verify_tls = false for this policy, only if you accept the risk)",
+                    ) from None
                 raise FetchError(
                     url, f"connection failed: {_describe(exc)}", transient=True
                 ) from None
@@ -286,6 +360,10 @@ class Fetcher:
                     target = current.join(response.headers["location"])
                     if target.scheme not in ("http", "https"):
                         raise FetchError(url, f"redirect to a {target.scheme}: URL refused")
+                    if target.userinfo:
+                        raise FetchError(
+                            url, f"redirect to a URL with credentials refused: {redact_url(target)}"
+                        )
                     if str(target) in seen:
                         raise TooManyRedirectsError(url, f"redirect loop at {target}")
                     if len(hops) >= opts.max_redirects:
@@ -379,6 +457,18 @@ class Fetcher:
 
 def status_is_redirect(response: httpx.Response) -> bool:
     return response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers
+
+
+def _certificate_error(exc: BaseException) -> str | None:
+    """The verification failure behind a connection error, if that is what it was."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(seen.verify_message or seen.reason or seen)
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _describe(exc: Exception) -> str:

@@ -125,7 +125,10 @@ async def check_policy(
     state = store.policy_state(policy.name) or {}
     try:
         fetched = await fetcher.fetch(
-            policy.url, etag=state.get("etag"), last_modified=state.get("last_modified")
+            policy.url,
+            etag=state.get("etag"),
+            last_modified=state.get("last_modified"),
+            verify_tls=policy.verify_tls,
         )
     except FetchError as exc:
         record = CheckRecord(

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from .config import validate_url
 from .errors import FetchError, InputError
 from .fetch import Fetcher, FetchOptions
 from .models import Document, FetchResult
@@ -25,6 +26,10 @@ def is_url(spec: str) -> bool:
 def load_document(spec: str, *, language: str | None, options: FetchOptions) -> Document:
     """A file path or an http(s) URL, normalised. Errors are :class:`InputError`."""
     if is_url(spec):
+        try:
+            validate_url(spec)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
         try:
             fetched = asyncio.run(_fetch(spec, options))
         except FetchError as exc:

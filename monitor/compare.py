@@ -17,7 +17,7 @@ from .diff import comparison_dict
 from .models import Document
 from .segment import segment
 
-__all__ = ["compare", "declared_date", "detect_anomaly"]
+__all__ = ["compare", "declared_date", "detect_anomaly", "first_version_anomaly"]
 
 _BLOCK_PAGE = re.compile(
     r"just a moment|checking your browser|attention required|verify you are (a )?human|"
@@ -36,6 +36,17 @@ def declared_date(document: Document) -> str | None:
     """The ISO date the document says it was last changed or took effect, if any."""
     found = find_declared_date(document.text, document.language)
     return found.date.isoformat() if found else None
+
+
+def first_version_anomaly(document: Document) -> str | None:
+    """Why a policy's first document is not a version, or None: with nothing to compare
+    it to, a short page that reads like a block or error page ("Pagina niet gevonden"
+    served with status 200) is the one thing to catch."""
+    chars = sum(len(b.text) for b in document.blocks)
+    hit = _BLOCK_PAGE.search(document.text[:400])  # such pages say so up front
+    if hit and chars < 1500:
+        return f'the page looks like a block or error page ("{hit.group(0).strip()}")'
+    return None
 
 
 def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | None:

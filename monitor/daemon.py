@@ -43,7 +43,6 @@ from .config import Config, PolicyConfig, load_config
 from .errors import MonitorError
 from .fetch import Fetcher, FetchOptions
 from .models import CheckResult, now_iso
-from .notify import Event, status_events
 from .notify import flush as notify_flush
 from .pipeline import safe_check
 from .snapshots import SnapshotStore
@@ -274,24 +273,9 @@ class Daemon:
             return now + timedelta(seconds=random.uniform(0, min(interval, 10.0)))
         return max(planned, now + timedelta(seconds=random.uniform(0, 1.0)))
 
-    def _schedule(
-        self,
-        policy: PolicyConfig,
-        when: datetime,
-        *,
-        reported_at: str | bool | None = False,
-        events: list[Event] | None = None,
-    ) -> None:
-        """Keep ``when`` in the database (with the report state and events, in one
-        transaction) and plan the job. ``reported_at=False`` keeps what is stored."""
-        if reported_at is False:
-            reported_at = (self.store.policy_state(policy.name) or {}).get("failure_reported_at")
-        self.store.set_schedule(
-            policy.name,
-            next_check_at=when.isoformat(timespec="seconds"),
-            reported_at=reported_at if isinstance(reported_at, str) else None,
-            events=events or [],
-        )
+    def _schedule(self, policy: PolicyConfig, when: datetime) -> None:
+        """Keep ``when`` in the database and plan the job."""
+        self.store.set_schedule(policy.name, next_check_at=when.isoformat(timespec="seconds"))
         if self._stop is not None and self._stop.is_set():
             return
         self.scheduler.add_job(
@@ -323,34 +307,14 @@ class Daemon:
         self._after(policy, result)
 
     def _after(self, policy: PolicyConfig, result: CheckResult) -> None:
-        """Back off, report or recover, and plan the next check."""
+        """Back off after failures and plan the next check; flush at once when the
+        check queued a change or a report (see ``pipeline.check_policy``)."""
         state = self.store.policy_state(policy.name) or {}
         failures = int(state.get("consecutive_failures") or 0)
-        reported = state.get("failure_reported_at")
-        threshold = self.config.monitor.failures_before_report
-        events = []
-        if failures >= threshold and not reported:
-            reported = now_iso()
-            logger.warning(
-                "event=policy.unreachable policy=%s failures=%d last_error=%r",
-                policy.name,
-                failures,
-                result.error,
-            )
-            events = status_events(
-                self.config, policy, "policy.unreachable", failures=failures, error=result.error
-            )
-        elif failures == 0 and reported:
-            reported = None
-            logger.warning(
-                "event=policy.recovered policy=%s outcome=%s", policy.name, result.outcome
-            )
-            events = status_events(self.config, policy, "policy.recovered", failures=0, error=None)
         interval = self.config.interval_of(policy)
         delay = backoff(interval, failures) + _jitter(interval)
-        when = datetime.now(UTC) + timedelta(seconds=delay)
-        self._schedule(policy, when, reported_at=reported, events=events)
-        if (events or result.change_id is not None) and not (
+        self._schedule(policy, datetime.now(UTC) + timedelta(seconds=delay))
+        if (result.report or result.change_id is not None) and not (
             self._stop is not None and self._stop.is_set()
         ):
             self.scheduler.add_job(self._flush, id="__flush_now__", replace_existing=True)

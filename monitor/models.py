@@ -29,6 +29,7 @@ class CheckOutcome(StrEnum):
     NEW_VERSION = "new_version"  # the text differs from the latest version: stored
     UNCHANGED = "unchanged"  # fetched, but the text equals the latest version
     NOT_MODIFIED = "not_modified"  # the server answered 304 to a conditional GET
+    FLAPPING = "flapping"  # the text equals an earlier version, not the latest: not stored
     ANOMALY = "anomaly"  # fetched, but not a plausible version (empty, block page…)
     ERROR = "error"  # could not be fetched or processed
 
@@ -147,4 +148,5 @@ class CheckResult:
     check_id: int | None = None
     change_id: int | None = None
     severity: str | None = None  # of the change a new version made, when there was one
+    report: str | None = None  # "unreachable", "recovered" or "flapping" when one was queued
     details: dict[str, object] = field(default_factory=dict)

@@ -1,6 +1,7 @@
 """The notify stage: events into a durable outbox, and a sender that posts them.
 
-An event (``policy.changed``, ``policy.unreachable``, ``policy.recovered``)
+An event (``policy.changed``, ``policy.unreachable``, ``policy.recovered``,
+``policy.flapping``)
 becomes one delivery row per interested webhook, written in the same
 transaction as the change or the state that causes it: a notification can be
 late, never lost. The sender posts pending deliveries oldest first, one
@@ -155,9 +156,15 @@ def change_events(
 
 
 def status_events(
-    config: Config, policy: PolicyConfig, event_type: str, *, failures: int, error: str | None
+    config: Config,
+    policy: PolicyConfig,
+    event_type: str,
+    *,
+    failures: int,
+    error: str | None,
+    **extra: Any,
 ) -> list[Event]:
-    """``policy.unreachable`` / ``policy.recovered`` events."""
+    """``policy.unreachable`` / ``policy.recovered`` / ``policy.flapping`` events."""
     targets = [w for w in config.webhooks if w.wants(policy, None)]
     payload = {
         "event_type": event_type,
@@ -165,6 +172,7 @@ def status_events(
         "policy": {"name": policy.name, "url": policy.url, "tags": list(policy.tags)},
         "consecutive_failures": failures,
         "last_error": error,
+        **extra,
     }
     return _events(event_type, policy.name, payload, targets)
 
@@ -203,6 +211,11 @@ def _summary(payload: dict[str, Any]) -> str:
         )
     if kind == "policy.recovered":
         return f"{policy}: reachable again"
+    if kind == "policy.flapping":
+        return (
+            f"{policy}: the site serves versions {payload['latest_version']} and "
+            f"{payload['earlier_version']} in turn; reported once, not on every check"
+        )
     return f"{policy}: {kind}"
 
 

@@ -14,15 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .compare import compare, declared_date
+from .compare import compare, declared_date, first_version_anomaly
 from .config import Config, PolicyConfig
 from .errors import FetchError, InputError, MonitorError
 from .fetch import Fetcher, FetchOptions
 from .models import CheckOutcome, CheckResult, Document, FetchResult, now_iso
 from .normalize import normalize, parse_markdown
-from .notify import change_events
+from .notify import change_events, status_events
 from .snapshots import SnapshotStore, sha256
-from .store import CheckRecord, NewVersion, Store, VersionRecord
+from .store import CheckRecord, NewVersion, Reports, Store, VersionRecord
 
 __all__ = [
     "check_policies",
@@ -36,6 +36,16 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
+# Types servers send when they do not know better: the body is sniffed instead.
+GENERIC_TYPES = (
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/unknown",
+    "application/x-unknown",
+    "application/download",
+    "application/force-download",
+)
+REVERT_AFTER = 3  # checks in a row serving the same earlier version make it a version again
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +54,34 @@ class _Processed:
     version: NewVersion | None = None
     error: str | None = None
     comparison: dict[str, Any] | None = None
+    text_hash: str | None = None
+    earlier: int | None = None  # the earlier version a flapping check served
 
 
-def _process(
-    policy: PolicyConfig, fetched: FetchResult, previous: VersionRecord | None
-) -> _Processed:
+@dataclass(frozen=True, slots=True)
+class _History:
+    """What a check needs to know of the policy's past, read before processing."""
+
+    latest: VersionRecord | None
+    earlier: dict[str, int]  # text hash → number of versions before the latest
+    recent: tuple[str | None, ...]  # text hashes of the last checks that got a text
+
+
+def _process(policy: PolicyConfig, fetched: FetchResult, history: _History) -> _Processed:
     """The CPU part of a check (runs in a worker thread): body → text → comparison → outcome."""
+    previous = history.latest
     content_type = fetched.content_type
-    if content_type and not content_type.startswith(SUPPORTED_TYPES):
+    if (
+        content_type
+        and not content_type.startswith(SUPPORTED_TYPES)
+        and content_type not in GENERIC_TYPES
+    ):
         return _Processed(CheckOutcome.ANOMALY, error=f"unsupported content type {content_type}")
     if not fetched.body.strip():
         return _Processed(CheckOutcome.ANOMALY, error="empty body")
     document = normalize(
         fetched.body,
-        content_type=content_type,
+        content_type="" if content_type in GENERIC_TYPES else content_type,
         encoding=fetched.encoding,
         select=policy.select,
         remove=policy.remove,
@@ -68,9 +92,23 @@ def _process(
         return _Processed(CheckOutcome.ANOMALY, error=document.problem or "no policy text found")
     text_hash = sha256(document.text.encode("utf-8"))
     if previous is not None and previous.text_hash == text_hash:
-        return _Processed(CheckOutcome.UNCHANGED)
+        return _Processed(CheckOutcome.UNCHANGED, text_hash=text_hash)
+    earlier = history.earlier.get(text_hash)
+    if earlier is not None and previous is not None:
+        settled = history.recent[: REVERT_AFTER - 1]
+        if len(settled) < REVERT_AFTER - 1 or any(h != text_hash for h in settled):
+            return _Processed(
+                CheckOutcome.FLAPPING,
+                error=f"the text of version {earlier} again, not of the latest "
+                f"(version {previous.number}); stored once it stays for {REVERT_AFTER} checks",
+                text_hash=text_hash,
+                earlier=earlier,
+            )
     comparison = None
     if previous is None:
+        problem = first_version_anomaly(document)
+        if problem is not None:
+            return _Processed(CheckOutcome.ANOMALY, error=problem)
         new_date = declared_date(document)
     else:
         old = stored_document(previous)
@@ -93,6 +131,7 @@ def _process(
             declared_date=new_date,
         ),
         comparison=comparison,
+        text_hash=text_hash,
     )
 
 
@@ -117,8 +156,10 @@ async def check_policy(
 ) -> CheckResult:
     """Fetch, snapshot, normalise and record one policy. Fetch errors become error checks.
 
-    With ``config``, a new version's change is queued for the webhooks that want
-    it, in the same transaction as the version.
+    With ``config``, what the check causes is queued for the webhooks that want
+    it, in the same transaction as the check: a new version's change, and the
+    reports ``policy.unreachable`` (after ``failures_before_report`` failed or
+    anomalous checks in a row), ``policy.recovered`` and ``policy.flapping``.
     """
     started_at = now_iso()
     t0 = time.monotonic()
@@ -139,8 +180,7 @@ async def check_policy(
             http_status=exc.status,
             error=str(exc),
         )
-        check_id, _, _ = store.record_check(record)
-        return _result(record, check_id, None)
+        return _record(store, record, config=config, policy=policy)
 
     template = CheckRecord(
         policy=policy.name,
@@ -155,8 +195,7 @@ async def check_policy(
     )
     if fetched.not_modified:
         record = replace(template, duration=time.monotonic() - t0)
-        check_id, number, _ = store.record_check(record)
-        return _result(record, check_id, number)
+        return _record(store, record, config=config, policy=policy)
 
     raw_hash = sha256(fetched.body)
     stored = store.latest_version(policy.name)
@@ -169,22 +208,31 @@ async def check_policy(
             size=len(fetched.body),
             snapshot_sha256=raw_hash,
             snapshot_path=snapshots.relative_path(raw_hash),
+            text_hash=stored.text_hash,
         )
-        check_id, number, _ = store.record_check(record)
-        return _result(record, check_id, number)
+        return _record(store, record, config=config, policy=policy)
 
+    history = _History(
+        latest=stored,
+        earlier=store.earlier_versions(policy.name) if stored is not None else {},
+        recent=tuple(
+            row["text_hash"]
+            for row in store.recent_checks(policy.name, limit=4 * REVERT_AFTER)
+            if row["text_hash"] is not None
+        ),
+    )
     snapshot = snapshots.put(fetched.body)  # on disk before the row that names it
-    processed = await asyncio.to_thread(_process, policy, fetched, stored)
-    outcome = processed.outcome
+    processed = await asyncio.to_thread(_process, policy, fetched, history)
     new_version = processed.version
     record = replace(
         template,
         duration=time.monotonic() - t0,
-        outcome=outcome,
+        outcome=processed.outcome,
         error=processed.error,
         size=snapshot.size,
         snapshot_sha256=snapshot.sha256,
         snapshot_path=snapshot.path,
+        text_hash=processed.text_hash,
     )
     comparison = processed.comparison
     events = []
@@ -204,15 +252,74 @@ async def check_policy(
                 "declared_date": new_version.declared_date,
             },
         )
-    check_id, number, change_id = store.record_check(
+    flapping = (
+        {"latest_version": stored.number, "earlier_version": processed.earlier}
+        if stored is not None and processed.earlier is not None
+        else None
+    )
+    return _record(
+        store,
+        record,
+        config=config,
+        policy=policy,
+        new_version=new_version,
+        comparison=comparison,
+        events=events,
+        flapping=flapping,
+    )
+
+
+def _record(
+    store: Store,
+    record: CheckRecord,
+    *,
+    config: Config | None,
+    policy: PolicyConfig,
+    new_version: NewVersion | None = None,
+    comparison: dict[str, Any] | None = None,
+    events: Sequence[Any] = (),
+    flapping: dict[str, Any] | None = None,
+) -> CheckResult:
+    """Store the check with everything it causes, in one transaction."""
+    reports = None
+    if config is not None:
+        state = store.policy_state(policy.name) or {}
+        failures = int(state.get("consecutive_failures") or 0)
+        reports = Reports(
+            failures_before_report=config.monitor.failures_before_report,
+            unreachable=status_events(
+                config, policy, "policy.unreachable", failures=failures + 1, error=record.error
+            ),
+            recovered=status_events(config, policy, "policy.recovered", failures=0, error=None),
+            flapping=status_events(
+                config, policy, "policy.flapping", failures=0, error=None, **flapping
+            )
+            if flapping
+            else (),
+        )
+    recorded = store.record_check(
         record,
         new_version=new_version,
         comparison=comparison,
         severity=comparison["severity"] if comparison else "none",
         events=events,
+        reports=reports,
     )
-    result = _result(record, check_id, number, change_id)
-    if comparison is not None and change_id is not None:
+    result = CheckResult(
+        policy=record.policy,
+        outcome=record.outcome,
+        started_at=record.started_at,
+        duration=record.duration,
+        http_status=record.http_status,
+        error=record.error,
+        version=recorded.version,
+        snapshot=record.snapshot_sha256,
+        size=record.size,
+        check_id=recorded.check_id,
+        change_id=recorded.change_id,
+        report=recorded.report,
+    )
+    if comparison is not None and recorded.change_id is not None:
         result = replace(result, severity=comparison["severity"])
     return result
 
@@ -229,24 +336,14 @@ def log_result(result: CheckResult) -> None:
         result.severity,
         f" error={result.error!r}" if result.error else "",
     )
-
-
-def _result(
-    record: CheckRecord, check_id: int, number: int | None, change_id: int | None = None
-) -> CheckResult:
-    return CheckResult(
-        policy=record.policy,
-        outcome=record.outcome,
-        started_at=record.started_at,
-        duration=record.duration,
-        http_status=record.http_status,
-        error=record.error,
-        version=number,
-        snapshot=record.snapshot_sha256,
-        size=record.size,
-        check_id=check_id,
-        change_id=change_id,
-    )
+    if result.report:
+        logger.warning(
+            "event=policy.%s policy=%s outcome=%s%s",
+            result.report,
+            result.policy,
+            result.outcome,
+            f" last_error={result.error!r}" if result.error else "",
+        )
 
 
 async def safe_check(

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -24,7 +24,7 @@ from .config import PolicyConfig
 from .errors import StoreError
 from .models import CheckOutcome, now_iso
 
-__all__ = ["CheckRecord", "Store", "VersionRecord"]
+__all__ = ["CheckRecord", "Recorded", "Reports", "Store", "VersionRecord"]
 
 migrations = Migrations("policy-monitor")
 
@@ -149,6 +149,12 @@ def _m0003(db: Database) -> None:
     )
 
 
+@migrations(name="0004_check_text_hash")
+def _m0004(db: Database) -> None:
+    # What text each check saw (when it got that far): flapping and reverts are read from it.
+    db.execute("ALTER TABLE checks ADD COLUMN text_hash TEXT")
+
+
 @dataclass(frozen=True, slots=True)
 class VersionRecord:
     id: int
@@ -185,6 +191,25 @@ class CheckRecord:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    text_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """Events a check may cause. Whether each is due is decided inside the check's
+    transaction, so a report is queued exactly once and never lost to a crash."""
+
+    failures_before_report: int
+    unreachable: Sequence[Any] = ()  # after that many failed checks in a row, once
+    recovered: Sequence[Any] = ()  # at the first success after an unreachable report
+    flapping: Sequence[Any] = ()  # the first flapping check while a version is latest
+
+
+class Recorded(NamedTuple):
+    check_id: int
+    version: int | None  # the new version's number, or the current one's
+    change_id: int | None
+    report: str | None  # "unreachable", "recovered" or "flapping" when one was queued
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,13 +373,10 @@ class Store:
         comparison: dict[str, Any] | None = None,
         severity: str = "minor",
         events: Sequence[Any] = (),
-    ) -> tuple[int, int | None, int | None]:
-        """Write a check, its snapshot row and (maybe) its new version and change, atomically.
-
-        Returns ``(check_id, version_number, change_id)``; ``version_number`` is
-        the new version's number, or the current version's for an unchanged
-        or not-modified check.
-        """
+        reports: Reports | None = None,
+    ) -> Recorded:
+        """Write a check, its snapshot row, (maybe) its new version and change with the
+        change's ``events``, and any report due (see :class:`Reports`), atomically."""
         now = now_iso()
         with self._write() as db:
             row = db.execute("SELECT id FROM policies WHERE name = ?", [check.policy]).fetchone()
@@ -444,16 +466,22 @@ class Store:
                 "CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
                 [failed, policy_id],
             )
+            report = self._report(db, policy_id, outcome, version_id, reports, at=now)
             recorded_version = (
                 version_id
                 if outcome
-                in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED)
+                in (
+                    CheckOutcome.NEW_VERSION,
+                    CheckOutcome.UNCHANGED,
+                    CheckOutcome.NOT_MODIFIED,
+                    CheckOutcome.FLAPPING,
+                )
                 else None
             )
             cursor = db.execute(
                 """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
-                       error, final_url, size, snapshot_sha256, version_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       error, final_url, size, snapshot_sha256, version_id, text_hash)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     policy_id,
                     check.started_at,
@@ -465,10 +493,69 @@ class Store:
                     check.size,
                     check.snapshot_sha256,
                     recorded_version,
+                    check.text_hash,
                 ],
             )
             check_id = int(cursor.lastrowid or 0)
-        return check_id, number, change_id
+        return Recorded(check_id, number, change_id, report)
+
+    def _report(
+        self,
+        db: Database,
+        policy_id: int,
+        outcome: CheckOutcome,
+        version_id: int | None,
+        reports: Reports | None,
+        *,
+        at: str,
+    ) -> str | None:
+        """Queue the report this check makes due, if any; return its name."""
+        if reports is None:
+            return None
+        failures, reported_at = db.execute(
+            "SELECT consecutive_failures, failure_reported_at FROM policies WHERE id = ?",
+            [policy_id],
+        ).fetchone()
+        if failures >= reports.failures_before_report and not reported_at:
+            db.execute("UPDATE policies SET failure_reported_at = ? WHERE id = ?", [at, policy_id])
+            self._enqueue(db, reports.unreachable, change_id=None, at=at)
+            return "unreachable"
+        if failures == 0 and reported_at:
+            db.execute("UPDATE policies SET failure_reported_at = NULL WHERE id = ?", [policy_id])
+            self._enqueue(db, reports.recovered, change_id=None, at=at)
+            return "recovered"
+        if outcome == CheckOutcome.FLAPPING:
+            already = db.execute(
+                "SELECT 1 FROM checks WHERE policy_id = ? AND version_id IS ? AND outcome = ? "
+                "LIMIT 1",
+                [policy_id, version_id, str(CheckOutcome.FLAPPING)],
+            ).fetchone()
+            if already is None:
+                self._enqueue(db, reports.flapping, change_id=None, at=at)
+                return "flapping"
+        return None
+
+    def recent_checks(self, policy: str, *, limit: int = 10) -> list[dict[str, Any]]:
+        """The last ``limit`` checks of ``policy``, newest first: outcome and text hash."""
+        return self._rows(
+            """SELECT c.outcome, c.text_hash, c.version_id FROM checks c
+               JOIN policies p ON p.id = c.policy_id
+               WHERE p.name = ? ORDER BY c.id DESC LIMIT ?""",
+            [policy, limit],
+        )
+
+    def earlier_versions(self, policy: str, *, limit: int = 20) -> dict[str, int]:
+        """Text hash → number of the ``limit`` versions before the latest."""
+        rows = self._rows(
+            """SELECT v.text_hash, v.number FROM versions v
+               JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? ORDER BY v.number DESC LIMIT ? OFFSET 1""",
+            [policy, limit],
+        )
+        found: dict[str, int] = {}
+        for row in rows:
+            found.setdefault(row["text_hash"], row["number"])
+        return found
 
     # -- scheduling and the daemon ------------------------------------------------
 
@@ -477,17 +564,12 @@ class Store:
         policy: str,
         *,
         next_check_at: str,
-        reported_at: str | None,
-        events: Sequence[Any] = (),
     ) -> None:
-        """When the daemon checks ``policy`` next, when its failure was reported, and the
-        events that report (or its recovery) cause: all in one transaction."""
+        """When the daemon checks ``policy`` next."""
         with self._write() as db:
             db.execute(
-                "UPDATE policies SET next_check_at = ?, failure_reported_at = ? WHERE name = ?",
-                [next_check_at, reported_at, policy],
+                "UPDATE policies SET next_check_at = ? WHERE name = ?", [next_check_at, policy]
             )
-            self._enqueue(db, events, change_id=None, at=now_iso())
 
     # -- the notification outbox ---------------------------------------------------
 

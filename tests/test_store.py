@@ -36,16 +36,21 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
         assert {"policies", "checks", "snapshots", "versions", "changes"} <= tables
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         applied = store.db.execute("SELECT name FROM _sqlite_migrations").fetchall()
-        assert applied == [("0001_initial",), ("0002_schedule_and_daemon",), ("0003_outbox",)]
+        assert applied == [
+                ("0001_initial",),
+                ("0002_schedule_and_daemon",),
+                ("0003_outbox",),
+                ("0004_check_text_hash",),
+            ]
 
 
 def test_versions_are_stored_only_when_text_differs(store: Store) -> None:
-    _, n1, _ = store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version("a"))
+    _, n1, *_ = store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version("a"))
     # the pipeline decides "unchanged" itself, but the store refuses a duplicate too
-    _, n2, _ = store.record_check(
+    _, n2, *_ = store.record_check(
         check(CheckOutcome.NEW_VERSION, "2026-01-02T00:00:00+00:00"), new_version=version("a")
     )
-    _, n3, _ = store.record_check(
+    _, n3, *_ = store.record_check(
         check(CheckOutcome.NEW_VERSION, "2026-01-03T00:00:00+00:00"), new_version=version("b")
     )
     assert (n1, n2, n3) == (1, 1, 2)

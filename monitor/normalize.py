@@ -34,6 +34,8 @@ _NUMBERED = re.compile(r"^(\d{1,2})(\.\d{1,2})*\.?\s+\S")
 def detect_format(body: bytes, content_type: str = "", filename: str | None = None) -> str:
     """``html``, ``pdf``, ``markdown`` or ``text``: by content type, extension, then sniffing."""
     ctype = content_type.split(";")[0].strip().lower()
+    if body[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"  # the magic number wins: servers often label PDFs text/html
     if ctype in ("text/html", "application/xhtml+xml"):
         return "html"
     if ctype == "application/pdf":

@@ -192,6 +192,14 @@ class _Flattener(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.out.append(escape(data, quote=False))
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # html.parser raises AssertionError on a "<![" it cannot read ("<![foo[", "<![" and
+        # junk): read it as a bogus comment up to the next ">", as browsers do.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report)
+
 
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "base", "col"}
 
@@ -386,8 +394,10 @@ def _main_content(body: etree._Element) -> etree._Element:
 class _Walker:
     """Turns one subtree into blocks, iteratively (deeply nested pages cannot recurse)."""
 
-    def __init__(self, root: etree._Element) -> None:
-        self.owners: list[etree._Element] = [root]
+    def __init__(self) -> None:
+        # The bottom entry is no element's: a root that is not a block element (a custom
+        # element such as <app-root>, a selected <span>) opens no block and closes none.
+        self.owners: list[etree._Element | None] = [None]
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.bold_chars = 0
@@ -503,7 +513,7 @@ class _Walker:
 
 
 def _walk(root: etree._Element) -> list[Block]:
-    walker = _Walker(root)
+    walker = _Walker()
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if not isinstance(el.tag, str):
             continue

@@ -386,3 +386,19 @@ def test_huge_and_deep_pages_finish() -> None:
     assert time.monotonic() - started < 60
     deep = page("<div>" * 10_000 + "<p>Diep genest.</p>" + "</div>" * 10_000)
     assert [b.text for b in normalize(deep, content_type="text/html").blocks] == ["Diep genest."]
+
+
+def test_main_content_in_a_custom_element() -> None:
+    # the walk once closed the root's block when the root was no block element (IndexError)
+    text = "Wij bewaren je gegevens niet langer dan twaalf maanden na het einde van je account."
+    assert blocks(f"<app-root><p>{text}</p><p>{text}</p></app-root>") == [("paragraph", text)] * 2
+    assert blocks(f"<div><span class='x'>{text}</span></div>", select=("span.x",)) == [
+        ("paragraph", text)
+    ]
+
+
+@pytest.mark.parametrize("junk", ["<![\x04 x", "<![foo[ x ]]>", "<!["])
+def test_unreadable_marked_section_in_a_deep_page(junk: str) -> None:
+    # deep pages are re-read with html.parser, which raised AssertionError on these
+    nested = "<div>" * 3_000 + f"<p>Diep genest.</p>{junk}<p>Daarna.</p>" + "</div>" * 3_000
+    assert [text for _, text in blocks(nested)] == ["Diep genest.", "Daarna."]

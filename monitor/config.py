@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from lxml.cssselect import CSSSelector
 
 from .errors import ConfigError
@@ -77,6 +78,10 @@ def validate_url(value: str) -> str:
         raise ValueError(f"URL {shown!r} has no host")
     if any(c.isspace() for c in value):
         raise ValueError(f"URL {shown!r} contains white space")
+    try:
+        httpx.URL(value)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
     return value
 
 

@@ -279,7 +279,11 @@ class Fetcher:
         a server that trickles its body, or asks to be retried later than the
         time left, ends the fetch at the deadline.
         """
-        if httpx.URL(url).userinfo:
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise FetchError(redact_url(url), f"invalid URL: {exc}") from None
+        if parsed.userinfo:
             raise FetchError(redact_url(url), "refusing a URL with credentials (user:password@)")
         # The deadline starts once a connection slot is ours: waiting in the queue
         # behind other policies is not this server's fault. Backoff waits keep the

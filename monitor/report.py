@@ -25,6 +25,7 @@ _OUTCOME_STYLE = {
     CheckOutcome.NEW_VERSION: "bold green",
     CheckOutcome.UNCHANGED: "dim",
     CheckOutcome.NOT_MODIFIED: "dim",
+    CheckOutcome.FLAPPING: "yellow",
     CheckOutcome.ANOMALY: "yellow",
     CheckOutcome.ERROR: "bold red",
 }

@@ -55,17 +55,27 @@ _TRACKING = re.compile(
 )
 
 
+# What a browser percent-encodes before it follows a link (white space, quotes, angle
+# brackets...): left raw, they would end the Markdown link early or read as markup.
+_URL_UNSAFE = re.compile(r"[\x00-\x20\"<>`{}\x7f]")
+
+
 def clean_url(url: str) -> str:
     """``url`` without tracking, session and signing parameters or a fragment."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
-        return url.strip()
+        return _URL_UNSAFE.sub(_percent, url.strip())
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
     ]
     path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+    url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+    return _URL_UNSAFE.sub(_percent, url)
+
+
+def _percent(match: re.Match[str]) -> str:
+    return f"%{ord(match.group()):02X}"
 
 
 def decode_cfemail(encoded: str) -> str | None:

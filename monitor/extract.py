@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -121,10 +122,12 @@ def html_blocks(
         doc = etree.fromstring(text, parser=parser)
         if doc is None:
             return HtmlResult((), None, None, "the page has no HTML content")
-        if any("depth" in entry.message for entry in parser.error_log):
-            # libxml2 stops nesting at a fixed depth and drops what lies deeper;
+        if _too_deep(parser):
+            # libxml2 stops parsing at a fixed depth and drops the rest of the page;
             # flatten the excess nesting and parse again.
             doc = etree.fromstring(_flatten(text), parser=parser)
+            if _too_deep(parser):
+                return HtmlResult((), None, None, "the page nests elements too deeply to read")
     except (ParserError, ValueError, etree.LxmlError) as exc:
         return HtmlResult((), None, None, f"cannot parse the page as HTML: {exc}")
     title_el = doc.find(".//title")
@@ -164,30 +167,56 @@ def html_blocks(
     return HtmlResult(tuple(blocks), title or None, lang)
 
 
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any("depth" in entry.message for entry in parser.error_log)
+
+
 class _Flattener(HTMLParser):
-    """Re-serialises markup, dropping the tags of elements nested deeper than ``limit``."""
+    """Re-serialises markup, dropping the tags of elements nested deeper than ``limit``.
+
+    Deeper tags are kept, with their attributes, when a later step needs them: the
+    block tags, links, and elements that are never text, hidden or named as furniture
+    (else a script's code, a hidden copy or a cookie banner would read as policy text);
+    inside an element that is never text or hidden, no deeper tag is needed.
+    """
 
     limit = 200
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.depth = 0
+        # the open elements: tag, whether written, whether its content is never text
+        self.open: list[tuple[str, bool, bool]] = []
+        self.muted = 0  # open elements whose content is never text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
             self.out.append(f"<{tag}>" if tag == "br" else "")
             return
-        self.depth += 1
-        if self.depth <= self.limit or tag in _HEADINGS or tag in ("p", "li", "tr", "td"):
-            self.out.append(f"<{tag}>")
+        attrib = {name: value or "" for name, value in attrs}
+        mutes = tag in _NEVER_TEXT or _hidden(attrib)
+        keep = len(self.open) < self.limit or (not self.muted and _kept_deep(tag, attrib))
+        self.open.append((tag, keep, mutes))
+        self.muted += mutes
+        if keep:
+            names = (
+                name if value is None else f'{name}="{escape(value)}"'
+                for name, value in attrs
+                if _ATTRIBUTE.fullmatch(name)
+            )
+            self.out.append(f"<{' '.join((tag, *names))}>")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        if self.depth <= self.limit or tag in _HEADINGS or tag in ("p", "li", "tr", "td"):
-            self.out.append(f"</{tag}>")
-        self.depth = max(0, self.depth - 1)
+        # closes the nearest open element of that name (unclosed <p> or <span> may lie
+        # in between); a stray end tag is dropped
+        for back in range(1, min(len(self.open), 64) + 1):
+            if self.open[-back][0] == tag:
+                kept = self.open[-back][1]
+                self.muted -= sum(mutes for _, _, mutes in self.open[-back:])
+                del self.open[-back:]
+                if kept:
+                    self.out.append(f"</{tag}>")
+                return
 
     def handle_data(self, data: str) -> None:
         self.out.append(escape(data, quote=False))
@@ -202,6 +231,15 @@ class _Flattener(HTMLParser):
 
 
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "base", "col"}
+_KEPT_DEEP = {"p", "li", "tr", "td", "a", *_HEADINGS, *_NEVER_TEXT}
+_ATTRIBUTE = re.compile(r"[a-z_:][-a-z0-9_:.]*")
+
+
+def _kept_deep(tag: str, attrib: Mapping[str, str]) -> bool:
+    if tag in _KEPT_DEEP:
+        return True
+    names = _names(attrib)
+    return _hidden(attrib) or _names_verdict(names) != _NEITHER or _page_chrome_names(names)
 
 
 def _flatten(text: str) -> str:
@@ -265,6 +303,17 @@ _TEXT_BLOCKS = {"p", "li", "td", "th", "dt", "dd", *_HEADINGS}
 
 
 _STRONG, _WEAK, _NEITHER = 2, 1, 0
+_NAMES_MAX = 2_000  # characters of a class or id value that are read
+
+
+def _names(attrib: Mapping[str, str]) -> str:
+    """An element's class and id names, as the furniture patterns read them.
+
+    Only the start of a long value is read: no real class list runs to thousands of
+    characters, and a multi-megabyte one would cost seconds of pattern matching per
+    element (and stay in the caches below).
+    """
+    return f"{attrib.get('class', '')[:_NAMES_MAX]} {attrib.get('id', '')[:_NAMES_MAX]}"
 
 
 @lru_cache(maxsize=8192)
@@ -287,6 +336,18 @@ def _has_prose(el: etree._Element) -> bool:
     return any(len(chunk.split()) >= 12 for chunk in el.xpath(".//text()[not(ancestor::a)]"))
 
 
+def _hidden(attrib: Mapping[str, str]) -> bool:
+    """Hidden from readers (attribute, inline style or class), or a furniture role."""
+    style = attrib.get("style")
+    return bool(
+        "hidden" in attrib
+        or attrib.get("aria-hidden") == "true"
+        or (style and _HIDDEN_STYLE.search(style))
+        or attrib.get("role", "").lower() in _CHROME_ROLES
+        or _HIDDEN_CLASS.search(attrib.get("class", "")[:_NAMES_MAX])
+    )
+
+
 def _drop_chrome(doc: etree._Element) -> None:
     """Drop hidden elements and page furniture named by role, class or id.
 
@@ -301,17 +362,10 @@ def _drop_chrome(doc: etree._Element) -> None:
         attrib = el.attrib
         if not attrib:
             continue
-        style = attrib.get("style")
-        if (
-            "hidden" in attrib
-            or attrib.get("aria-hidden") == "true"
-            or (style and _HIDDEN_STYLE.search(style))
-            or attrib.get("role", "").lower() in _CHROME_ROLES
-            or _HIDDEN_CLASS.search(attrib.get("class", ""))
-        ):
+        if _hidden(attrib):
             hidden.append(el)
             continue
-        verdict = _names_verdict(f"{attrib.get('class', '')} {attrib.get('id', '')}")
+        verdict = _names_verdict(_names(attrib))
         if verdict == _STRONG:
             named.append((el, True))
         elif (
@@ -370,8 +424,7 @@ def _main_content(body: etree._Element) -> etree._Element:
     chrome = [
         el
         for el in body.iter(etree.Element)
-        if _page_chrome_names(f"{el.get('class', '')} {el.get('id', '')}")
-        and weights.get(el, 0) < 0.5 * total
+        if _page_chrome_names(_names(el)) and weights.get(el, 0) < 0.5 * total
     ]
     if chrome:
         _drop_all(chrome)
@@ -535,11 +588,16 @@ def _pseudo_heading(text: str, bold_chars: int) -> bool:
     return text.endswith(":") and len(text) <= 80
 
 
+_URL_MAX = 2_048  # a longer href is no address a browser would follow: its label stays
+
+
 def _kept_link(href: str) -> str | None:
     href = href.strip()
+    if len(href) > _URL_MAX:
+        return None
     if href.lower().startswith("mailto:"):
         address = href[7:].split("?", 1)[0]
-        return f"mailto:{address}" if "@" in address else None
+        return clean_url(f"mailto:{address}") if "@" in address else None
     if href.lower().startswith(("http://", "https://")):
         return clean_url(href)
     return None

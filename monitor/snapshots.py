@@ -94,10 +94,20 @@ class SnapshotStore:
             return False
 
     def remove_temporary(self) -> int:
-        """Delete temporary files a crash left behind; returns how many."""
+        """Delete temporary files a crash left behind; returns how many.
+
+        Best effort: a file that cannot be deleted (a read-only folder) is harmless
+        under its temporary name and stays; a write that needs the folder reports
+        the problem as a :class:`SnapshotError`."""
         count = 0
-        if self.root.exists():
-            for tmp in self.root.glob("*/.tmp-*"):
+        try:
+            leftovers = list(self.root.glob("*/.tmp-*"))
+        except OSError:
+            return 0
+        for tmp in leftovers:
+            try:
                 tmp.unlink(missing_ok=True)
-                count += 1
+            except OSError:
+                continue
+            count += 1
         return count

@@ -10,6 +10,7 @@ version and its change are written in one transaction.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -241,7 +242,7 @@ class Store:
             db.execute("PRAGMA foreign_keys = ON")
             migrations.apply(db)
         except (sqlite3.DatabaseError, OSError) as exc:
-            raise StoreError(f"cannot open database {path}: {exc}") from None
+            raise StoreError(f"cannot open database {path}: {_reason(exc, path)}") from None
         return cls(db, path)
 
     def close(self) -> None:
@@ -261,13 +262,17 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot write to database {self.path}: {exc}") from None
+            raise StoreError(
+                f"cannot write to database {self.path}: {_reason(exc, self.path)}"
+            ) from None
         try:
             yield self.db
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             conn.rollback()
-            raise StoreError(f"cannot write to database {self.path}: {exc}") from None
+            raise StoreError(
+                f"cannot write to database {self.path}: {_reason(exc, self.path)}"
+            ) from None
         except BaseException:
             conn.rollback()
             raise
@@ -724,6 +729,28 @@ class Store:
         ):
             problems.append(f"version {row['id']} is followed by an identical version")
         return problems
+
+
+# Below this many free bytes on the database's disk, SQLite's "database or disk is
+# full" and its I/O errors are reported as the full disk they are (ENOSPC while
+# growing the shared-memory file reaches SQLite as a plain "disk I/O error").
+_NEARLY_FULL = 1 << 20
+
+
+def _reason(exc: sqlite3.DatabaseError | OSError, path: Path) -> str:
+    """Why a database operation failed, in words that name a full disk as such."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    message = str(exc)
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR"):
+        try:
+            free = shutil.disk_usage(path.parent).free
+        except OSError:
+            return message
+        if free < _NEARLY_FULL:
+            return f"no space left on device ({message}; {free} bytes free)"
+    return message
 
 
 def _version(row: dict[str, Any]) -> VersionRecord:

@@ -402,7 +402,7 @@ def main() -> None:
     worst = max(plain, key=lambda name: plain[name]) if plain else kinds[0]
     k = math.ceil(plain.get(worst, 0.0) * 10) / 10
     cpu_per_mb = max(
-        ((row["cpu_s"] - base["cpu_s"]) / max_mb for name, row in results.items()), default=0.0
+        ((results[name]["cpu_s"] - base["cpu_s"]) / max_mb for name in plain), default=0.0
     )
     beyond = [name for name, x in extra.items() if x > k]
     crashed = [

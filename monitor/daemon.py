@@ -253,7 +253,7 @@ class Daemon:
                 self.inflight.discard(task)
 
     async def _heartbeat(self) -> None:
-        self.store.heartbeat(pid=os.getpid(), started_at=self.started_at)
+        await asyncio.to_thread(self.store.heartbeat, pid=os.getpid(), started_at=self.started_at)
 
     # -- scheduling -----------------------------------------------------------
 
@@ -276,6 +276,9 @@ class Daemon:
     def _schedule(self, policy: PolicyConfig, when: datetime) -> None:
         """Keep ``when`` in the database and plan the job."""
         self.store.set_schedule(policy.name, next_check_at=when.isoformat(timespec="seconds"))
+        self._plan(policy, when)
+
+    def _plan(self, policy: PolicyConfig, when: datetime) -> None:
         if self._stop is not None and self._stop.is_set():
             return
         self.scheduler.add_job(
@@ -304,16 +307,20 @@ class Daemon:
         finally:
             if task is not None:
                 self.inflight.discard(task)
-        self._after(policy, result)
+        await self._after(policy, result)
 
-    def _after(self, policy: PolicyConfig, result: CheckResult) -> None:
+    async def _after(self, policy: PolicyConfig, result: CheckResult) -> None:
         """Back off after failures and plan the next check; flush at once when the
         check queued a change or a report (see ``pipeline.check_policy``)."""
-        state = self.store.policy_state(policy.name) or {}
+        state = await asyncio.to_thread(self.store.policy_state, policy.name) or {}
         failures = int(state.get("consecutive_failures") or 0)
         interval = self.config.interval_of(policy)
         delay = backoff(interval, failures) + _jitter(interval)
-        self._schedule(policy, datetime.now(UTC) + timedelta(seconds=delay))
+        when = datetime.now(UTC) + timedelta(seconds=delay)
+        await asyncio.to_thread(
+            self.store.set_schedule, policy.name, next_check_at=when.isoformat(timespec="seconds")
+        )
+        self._plan(policy, when)
         if (result.report or result.change_id is not None) and not (
             self._stop is not None and self._stop.is_set()
         ):

@@ -308,7 +308,7 @@ async def flush(config: Config, store: Store, *, force: bool = False) -> FlushSt
         results = await asyncio.gather(
             *(
                 _flush_target(client, config, store, webhooks[name], force=force)
-                for name in store.pending_targets()
+                for name in await asyncio.to_thread(store.pending_targets)
                 if name in webhooks
             )
         )
@@ -324,7 +324,7 @@ async def _flush_target(
 ) -> FlushStats:
     delivered = retrying = failed = 0
     while True:
-        row = store.next_delivery(webhook.name)
+        row = await asyncio.to_thread(store.next_delivery, webhook.name)
         if row is None:
             break
         now = datetime.now(UTC)
@@ -348,7 +348,8 @@ async def _flush_target(
         else:
             status, next_at = "failed", None
             failed += 1
-        store.record_attempt(
+        await asyncio.to_thread(
+            store.record_attempt,
             row["id"],
             status=status,
             http_status=outcome.status,

@@ -16,7 +16,7 @@ from typing import Any
 
 from .compare import compare, declared_date, first_version_anomaly
 from .config import Config, PolicyConfig
-from .errors import FetchError, InputError, MonitorError
+from .errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
 from .fetch import Fetcher, FetchOptions
 from .models import CheckOutcome, CheckResult, Document, FetchResult, now_iso
 from .normalize import normalize, parse_markdown
@@ -163,7 +163,9 @@ async def check_policy(
     """
     started_at = now_iso()
     t0 = time.monotonic()
-    state = store.policy_state(policy.name) or {}
+    # Store calls run in worker threads: a write waiting for another process's lock
+    # must not stall the other checks' fetches on the event loop.
+    state, stored = await asyncio.to_thread(_before, store, policy.name)
     try:
         fetched = await fetcher.fetch(
             policy.url,
@@ -180,7 +182,7 @@ async def check_policy(
             http_status=exc.status,
             error=str(exc),
         )
-        return _record(store, record, config=config, policy=policy)
+        return await _record(store, record, config=config, policy=policy)
 
     template = CheckRecord(
         policy=policy.name,
@@ -195,10 +197,9 @@ async def check_policy(
     )
     if fetched.not_modified:
         record = replace(template, duration=time.monotonic() - t0)
-        return _record(store, record, config=config, policy=policy)
+        return await _record(store, record, config=config, policy=policy)
 
     raw_hash = sha256(fetched.body)
-    stored = store.latest_version(policy.name)
     if stored is not None and raw_hash == state.get("last_raw_sha256"):
         # Same bytes as the last processed body: nothing to parse or store.
         record = replace(
@@ -210,18 +211,23 @@ async def check_policy(
             snapshot_path=snapshots.relative_path(raw_hash),
             text_hash=stored.text_hash,
         )
-        return _record(store, record, config=config, policy=policy)
+        return await _record(store, record, config=config, policy=policy)
 
-    history = _History(
-        latest=stored,
-        earlier=store.earlier_versions(policy.name) if stored is not None else {},
-        recent=tuple(
-            row["text_hash"]
-            for row in store.recent_checks(policy.name, limit=4 * REVERT_AFTER)
-            if row["text_hash"] is not None
-        ),
-    )
-    snapshot = snapshots.put(fetched.body)  # on disk before the row that names it
+    history = await asyncio.to_thread(_history, store, policy.name, stored)
+    try:
+        snapshot = await asyncio.to_thread(snapshots.put, fetched.body)  # before its row
+    except SnapshotError as exc:
+        record = replace(
+            template,
+            duration=time.monotonic() - t0,
+            outcome=CheckOutcome.ERROR,
+            error=str(exc),
+            size=len(fetched.body),
+        )
+        try:
+            return await _record(store, record, config=config, policy=policy)
+        except StoreError:
+            raise exc from None  # a full disk: the snapshot's failure is the one to report
     processed = await asyncio.to_thread(_process, policy, fetched, history)
     new_version = processed.version
     record = replace(
@@ -257,7 +263,7 @@ async def check_policy(
         if stored is not None and processed.earlier is not None
         else None
     )
-    return _record(
+    return await _record(
         store,
         record,
         config=config,
@@ -269,7 +275,23 @@ async def check_policy(
     )
 
 
-def _record(
+def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:
+    return store.policy_state(name) or {}, store.latest_version(name)
+
+
+def _history(store: Store, name: str, latest: VersionRecord | None) -> _History:
+    return _History(
+        latest=latest,
+        earlier=store.earlier_versions(name) if latest is not None else {},
+        recent=tuple(
+            row["text_hash"]
+            for row in store.recent_checks(name, limit=4 * REVERT_AFTER)
+            if row["text_hash"] is not None
+        ),
+    )
+
+
+async def _record(
     store: Store,
     record: CheckRecord,
     *,
@@ -281,6 +303,30 @@ def _record(
     flapping: dict[str, Any] | None = None,
 ) -> CheckResult:
     """Store the check with everything it causes, in one transaction."""
+    return await asyncio.to_thread(
+        _record_now,
+        store,
+        record,
+        config=config,
+        policy=policy,
+        new_version=new_version,
+        comparison=comparison,
+        events=events,
+        flapping=flapping,
+    )
+
+
+def _record_now(
+    store: Store,
+    record: CheckRecord,
+    *,
+    config: Config | None,
+    policy: PolicyConfig,
+    new_version: NewVersion | None,
+    comparison: dict[str, Any] | None,
+    events: Sequence[Any],
+    flapping: dict[str, Any] | None,
+) -> CheckResult:
     reports = None
     if config is not None:
         state = store.policy_state(policy.name) or {}

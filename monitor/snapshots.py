@@ -62,6 +62,7 @@ class SnapshotStore:
                 with open(tmp, "rb+") as fh:
                     os.fsync(fh.fileno())
                 os.replace(tmp, target)
+                _sync_folder(target.parent)  # the rename itself survives a power cut
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
@@ -111,3 +112,11 @@ class SnapshotStore:
                 continue
             count += 1
         return count
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

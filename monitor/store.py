@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,6 +228,10 @@ class Store:
 
     def __init__(self, db: Database, path: Path) -> None:
         self.db = db
+        # One connection, shared: async callers run store calls in worker threads (so a
+        # write waiting for another process's lock never stalls the event loop), and
+        # this lock keeps those threads from interleaving inside a transaction.
+        self._lock = threading.RLock()
         self.path = path
 
     @classmethod
@@ -246,7 +251,8 @@ class Store:
         return cls(db, path)
 
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -258,6 +264,10 @@ class Store:
     def _write(self) -> Iterator[Database]:
         """One write transaction. IMMEDIATE takes the write lock up front, so a
         second writer waits for the busy timeout instead of failing mid-way."""
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[Database]:
         conn = self.db.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -279,7 +289,8 @@ class Store:
 
     def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
         try:
-            return list(self.db.query(sql, params))
+            with self._lock:
+                return list(self.db.query(sql, params))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot read database {self.path}: {exc}") from None
 

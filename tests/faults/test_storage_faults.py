@@ -409,22 +409,18 @@ def test_a_database_locked_by_another_writer(
         if row["error"] == f"cannot write to database {database}: database is locked"
     }
     assert locked_out, "the write that gave up is an error outcome"
-    # The store is called on the fetches' event loop: while a write waits for the lock,
-    # the other fetches in flight wait too and may time out.  Error outcomes as well,
-    # recorded once the lock is free (the pages did answer, in 0.5 s).
+    # Store calls run off the event loop: while a write waits for the lock, the other
+    # fetches carry on (the pages answer in 0.5 s, well within the 5 s timeout).
     timed_out = {name for name, row in rows.items() if "timed out" in (row["error"] or "")}
+    assert not timed_out, "a write waiting for a lock held up the other fetches"
     for name, row in rows.items():
-        if name in locked_out | timed_out:
-            assert row["outcome"] == "error", row
-        else:  # the writes after the other writer let go went through
+        if name not in locked_out:  # the writes after the other writer let go went through
             assert row["outcome"] == "new_version" and row["version"] == 2, row
             expected[name].append(0)
     referenced = assert_store(database, snapshots, served, expected)
     with Store.open(database) as store:
         for name in locked_out:  # nothing of the check that gave up was written
             assert [c["outcome"] for c in store.checks(name)] == ["new_version"]
-        for name in timed_out:
-            assert [c["outcome"] for c in store.checks(name)] == ["error", "new_version"]
     # the snapshot of the check that gave up was written (before its database row was
     # to be) and stays harmless: whole, under its hash, referred to by nothing
     orphans = [
@@ -438,7 +434,7 @@ def test_a_database_locked_by_another_writer(
         page.delay = 0.0
     rows = outcomes(run_monitor("--config", str(config), "check", "--json"), names)
     for name, row in rows.items():
-        if name in locked_out | timed_out:
+        if name in locked_out:
             assert row["outcome"] == "new_version", row
             expected[name].append(0)
         else:
@@ -483,6 +479,12 @@ def test_a_snapshot_folder_that_cannot_be_written(
             assert row["error"] == f"cannot write snapshot under {snapshots}: Read-only file system"
     assert_store(database, snapshots, served, expected, leftovers=(leftover,))
     assert leftover.exists()
+    with Store.open(database) as store:  # the failure is recorded, so status shows it
+        for name in names:
+            last = store.checks(name, limit=1)[0]
+            assert last["outcome"] == ("not_modified" if name == steady else "error"), last
+            if name != steady:
+                assert str(last["error"]).startswith("cannot write snapshot"), last
 
     ns.close()  # the folder is writable again
     rows = outcomes(run_monitor("--config", str(config), "check", "--json"), names)

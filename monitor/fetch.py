@@ -18,11 +18,13 @@ import random
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC
 from pathlib import Path
 
+import brotli
 import certifi
 import httpx
 
@@ -35,6 +37,7 @@ from .errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
+from .inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
 from .models import FetchResult
 
 __all__ = [
@@ -247,7 +250,11 @@ class Fetcher:
                 ),
                 timeout=timeout,
                 follow_redirects=False,
-                headers={"User-Agent": opts.user_agent, "Accept": _ACCEPT},
+                headers={
+                    "User-Agent": opts.user_agent,
+                    "Accept": _ACCEPT,
+                    "Accept-Encoding": ACCEPT_ENCODING,
+                },
             )
             self._clients[verify_tls] = client
         return client
@@ -423,19 +430,23 @@ class Fetcher:
                 status=status,
             )
         body = bytearray()
+        too_large = TooLargeError(
+            url, f"body exceeds max_bytes ({opts.max_bytes}); abandoned", status=status
+        )
         try:
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > opts.max_bytes:
-                    raise TooLargeError(
-                        url,
-                        f"body exceeds max_bytes ({opts.max_bytes}); abandoned",
-                        status=status,
-                    )
+            inflater = inflater_for(response.headers.get("content-encoding", ""))
+            # Raw bytes, decoded here with a ceiling: httpx would inflate a whole read at once.
+            async for chunk in response.aiter_raw():
+                body += inflater.feed(chunk, opts.max_bytes - len(body))
+            body += inflater.flush(opts.max_bytes - len(body))
+        except TooMuchOutput:
+            raise too_large from None
+        except UnknownEncoding as exc:
+            raise FetchError(url, str(exc), status=status) from None
+        except (zlib.error, brotli.error) as exc:
+            raise FetchError(url, f"cannot decode the response body: {exc}") from None
         except httpx.TimeoutException:
             raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
-        except httpx.DecodingError as exc:
-            raise FetchError(url, f"cannot decode the response body: {exc}") from None
         except httpx.TransportError as exc:
             raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
         raw = bytes(body)

@@ -299,3 +299,47 @@ def test_per_host_concurrency_is_respected(threaded_server: HTTPServer) -> None:
 
     asyncio.run(go())
     assert peak == 2
+
+
+@pytest.mark.parametrize("coding", ["gzip", "x-gzip", "deflate", "raw-deflate", "br", "identity"])
+def test_encoded_bodies_are_decoded(httpserver: HTTPServer, coding: str) -> None:
+    import zlib
+
+    import brotli
+
+    text = ("<p>Wij bewaren uw gegevens twaalf maanden.</p>" * 2000).encode()
+    encoded = {
+        "gzip": gzip.compress(text),
+        "x-gzip": gzip.compress(text),
+        "deflate": zlib.compress(text),
+        "raw-deflate": zlib.compress(text)[2:-4],  # what some servers send as "deflate"
+        "br": brotli.compress(text),
+        "identity": text,
+    }[coding]
+    header = "deflate" if coding == "raw-deflate" else coding
+    httpserver.expect_request("/p").respond_with_data(
+        encoded, headers={"Content-Type": "text/html", "Content-Encoding": header}
+    )
+    assert fetch(httpserver.url_for("/p")).body == text
+    assert fetch(httpserver.url_for("/p"), max_bytes=len(text)).body == text
+    with pytest.raises(TooLargeError):
+        fetch(httpserver.url_for("/p"), max_bytes=len(text) - 1)
+
+
+@pytest.mark.parametrize(
+    ("coding", "body", "message"),
+    [
+        ("gzip", b"\x1f\x8b\x08\x00not really gzip", "cannot decode the response body"),
+        ("br", b"\xff\xff not brotli", "cannot decode the response body"),
+        ("zstd", b"whatever", "Content-Encoding 'zstd' is not supported"),
+        ("gzip, br", b"whatever", "stacked Content-Encoding"),
+    ],
+)
+def test_bad_or_unknown_encodings_are_clear_errors(
+    httpserver: HTTPServer, coding: str, body: bytes, message: str
+) -> None:
+    httpserver.expect_request("/p").respond_with_data(
+        body, headers={"Content-Type": "text/html", "Content-Encoding": coding}
+    )
+    with pytest.raises(FetchError, match=message):
+        fetch(httpserver.url_for("/p"))

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from monitor.config import load_config
 from monitor.demo import SeedServer
 from monitor.resources import seeds_dir
@@ -19,6 +21,8 @@ from monitor.snapshots import sha256
 from monitor.store import Store
 
 from .conftest import WriteConfig, run_monitor
+
+pytestmark = pytest.mark.faults  # part of the fault-injection suite (pytest -m faults)
 
 
 def edit_policy(page: bytes, prefix: str) -> bytes:

@@ -195,6 +195,7 @@ def test_redirect_to_file_scheme_refused(httpserver: HTTPServer) -> None:
         fetch(httpserver.url_for("/p"))
 
 
+@pytest.mark.faults
 def test_loopback_refused_by_default(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/p").respond_with_data("secret")
     for url in (httpserver.url_for("/p"), f"http://localhost:{httpserver.port}/p"):
@@ -203,6 +204,7 @@ def test_loopback_refused_by_default(httpserver: HTTPServer) -> None:
     assert len(httpserver.log) == 0  # nothing was sent
 
 
+@pytest.mark.faults
 def test_redirect_to_private_address_refused(httpserver: HTTPServer) -> None:
     """Every hop is checked: the first hop is a name resolving to a public address
     (pinned to the test server), the redirect goes to a private one."""
@@ -257,6 +259,7 @@ def test_redirect_to_private_address_refused(httpserver: HTTPServer) -> None:
         ("64:ff9b::7f00:1", False),  # NAT64 prefix
     ],
 )
+@pytest.mark.faults
 def test_address_policy(address: str, allowed: bool) -> None:
     assert address_allowed(address) is allowed
 

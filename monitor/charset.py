@@ -24,13 +24,26 @@ def is_textual(content_type: str) -> bool:
     return not content_type or any(t in content_type for t in _TEXTUAL)
 
 
+_ALL_BYTES = bytes(range(256))
+_ESCAPE_CODECS = ("unicode-escape", "raw-unicode-escape")
+
+
 def _known(name: str | bytes | None) -> str | None:
+    """The codec a label names, if it is a character set: one that decodes any bytes.
+
+    A page or header can name any Python codec: decoding with base64, rot13 or zlib
+    (no text encodings), idna, punycode or undefined (no replacing of a bad byte)
+    would raise, and the escape codecs read backslashes as Python escapes.
+    """
     if not name:
         return None
     label = name.decode("ascii", "ignore") if isinstance(name, bytes) else name
     try:
         codec = codecs.lookup(label.strip().strip("\"'"))
-    except LookupError:
+        if codec.name in _ESCAPE_CODECS:
+            return None
+        _ALL_BYTES.decode(codec.name, "replace")
+    except (LookupError, ValueError):  # ValueError: idna's UnicodeError, a NUL in the label
         return None
     # WHATWG: a page that says latin-1 means windows-1252.
     return "cp1252" if codec.name in ("latin-1", "iso8859-1", "ascii") else codec.name

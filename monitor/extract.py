@@ -265,10 +265,14 @@ def _drop_tree(el: etree._Element) -> None:
     if el.tail:
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
+            previous.tail = _NOT_XML.sub(" ", (previous.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _NOT_XML.sub(" ", (parent.text or "") + el.tail)
     parent.remove(el)
+
+
+# Characters the parser lets through (raw or as "&#31;") but lxml refuses in a text it is given.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _outermost(elements: list[etree._Element]) -> list[etree._Element]:

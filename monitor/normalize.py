@@ -26,7 +26,7 @@ _MD_ROW = re.compile(r"^\|(.*)\|\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1:?$")
-_NEEDS_ESCAPE = re.compile(r"^(#|[-*+>|•]|\d{1,3}[.)]\s|\\)")
+_NEEDS_ESCAPE = re.compile(r"^(#|[-*+>|•]|__|\d{1,3}[.)]\s|\\)")
 _TEXT_BULLET = re.compile(r"^\s*[•·▪◦●○■➤►▸‣⁃*–-]\s+(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,2})(\.\d{1,2})*\.?\s+\S")
 
@@ -82,7 +82,12 @@ def normalize(
 
     When there is no text, ``blocks`` is empty and ``problem`` says why.
     """
-    raw = body.encode("utf-8") if isinstance(body, str) else body
+    if isinstance(body, str):
+        # lone surrogates (text decoded with surrogateescape) become U+FFFD, like bad bytes
+        raw = body.encode("utf-8", "surrogatepass")
+        body = raw.decode("utf-8", "replace")
+    else:
+        raw = body
     kind = detect_format(raw, content_type, filename or source)
     title: str | None = None
     declared_lang: str | None = None
@@ -259,7 +264,7 @@ def _pdf_text(body: bytes) -> tuple[str, str | None]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         return "", f"cannot read the PDF: {exc}"
-    text = "\n\n".join(pages)
+    text = "\n\n".join(pages).replace("\x00", "")  # a NUL would read back as a binary body
     if not text.strip():
         return "", "the PDF has no text layer (scanned?)"
     return text, None

@@ -37,11 +37,11 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         applied = store.db.execute("SELECT name FROM _sqlite_migrations").fetchall()
         assert applied == [
-                ("0001_initial",),
-                ("0002_schedule_and_daemon",),
-                ("0003_outbox",),
-                ("0004_check_text_hash",),
-            ]
+            ("0001_initial",),
+            ("0002_schedule_and_daemon",),
+            ("0003_outbox",),
+            ("0004_check_text_hash",),
+        ]
 
 
 def test_versions_are_stored_only_when_text_differs(store: Store) -> None:

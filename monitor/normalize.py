@@ -101,6 +101,8 @@ def normalize(
             if isinstance(body, str)
             else raw.decode(encoding or detect_encoding(raw, content_type), errors="replace")
         )
+        if "\x00" in text:  # before parsing: 10 MB of junk would cost seconds to parse
+            return Document(text="", source=source, problem="the body is binary, not text")
         if kind == "html":
             result = html_blocks(text, select=select, remove=remove)
             blocks, title, declared_lang, problem = (
@@ -113,8 +115,6 @@ def normalize(
             blocks = parse_markdown(text)
         else:
             blocks = parse_text(text)
-    if "\x00" in text if kind != "pdf" else False:
-        return Document(text="", source=source, problem="the body is binary, not text")
     markdown = render_markdown(blocks)
     if not blocks and problem is None:
         problem = "no text found"

@@ -235,6 +235,32 @@ def test_redirect_to_private_address_refused(httpserver: HTTPServer) -> None:
     assert len(httpserver.log) == 1
 
 
+@pytest.mark.faults
+@pytest.mark.parametrize(
+    "answer",
+    [["10.1.2.3"], ["93.184.216.34", "10.0.0.1"], ["169.254.169.254"], ["::ffff:192.168.0.1"]],
+)
+def test_dns_names_resolving_to_private_addresses_are_refused(
+    httpserver: HTTPServer, answer: list[str]
+) -> None:
+    """A public-looking name whose DNS answer holds a non-public address (any one of
+    several) is refused before a connection is made."""
+    httpserver.expect_request("/p").respond_with_data("intern")
+
+    async def resolver(host: str, port: int) -> list[str]:
+        assert host == "intranet.example"
+        return answer
+
+    async def go() -> None:
+        options = FetchOptions(allow_private_networks=False, backoff=0.01)
+        async with Fetcher(options, resolver=resolver) as fetcher:
+            await fetcher.fetch(f"http://intranet.example:{httpserver.port}/p")
+
+    with pytest.raises(BlockedAddressError, match="non-public address"):
+        asyncio.run(go())
+    assert len(httpserver.log) == 0
+
+
 @pytest.mark.parametrize(
     ("address", "allowed"),
     [

@@ -432,3 +432,32 @@ def test_sign_matches_the_design() -> None:
     body = b'{"a": 1}'
     expected = hmac.new(b"k", b"1700000000." + body, hashlib.sha256).hexdigest()
     assert sign("k", 1700000000, body) == f"t=1700000000,v1={expected}"
+
+
+def test_status_reports_read_well_in_chat(write_config: WriteConfig) -> None:
+    from monitor.config import WebhookConfig
+    from monitor.notify import render_body, status_events
+
+    path = write_config({"p": "https://example.nl/privacy"}, extra=HOOK_SLACK)
+    config = load_config(path)
+    policy, webhook = config.policies[0], config.webhooks[0]
+    assert isinstance(webhook, WebhookConfig)
+    texts = {}
+    for kind, extra in [
+        ("policy.flapping", {"latest_version": 4, "earlier_version": 3}),
+        ("policy.unreachable", {}),
+        ("policy.recovered", {}),
+    ]:
+        failures = 3 if kind == "policy.unreachable" else 0
+        error = "HTTP 403" if kind == "policy.unreachable" else None
+        [event] = status_events(config, policy, kind, failures=failures, error=error, **extra)
+        assert event.payload["event_type"] == kind
+        texts[kind] = json.loads(render_body(webhook, event.payload))["text"]
+    assert texts["policy.flapping"] == (
+        "p: the site serves versions 4 and 3 in turn; reported once, not on every check"
+    )
+    assert texts["policy.unreachable"] == "p: unreachable after 3 checks in a row (HTTP 403)"
+    assert texts["policy.recovered"] == "p: reachable again"
+
+
+HOOK_SLACK = '\n[[webhook]]\nname = "chat"\nurl = "https://hooks.example.org/x"\nformat = "slack"\n'

@@ -30,6 +30,7 @@ __all__ = [
     "WebhookConfig",
     "default_config_path",
     "load_config",
+    "mask_credentials",
     "parse_config",
     "parse_duration",
     "validate_url",
@@ -53,15 +54,15 @@ def parse_duration(value: str) -> float:
     return seconds
 
 
-def _redacted(value: str) -> str:
-    """``value`` without the part before an ``@`` in its authority (it may be a password)."""
+def mask_credentials(value: str) -> str:
+    """``value`` with any ``user:password@`` in its authority shown as ``***@``."""
     return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
 
 
 def validate_url(value: str) -> str:
     """Accept absolute http(s) URLs with a host and no credentials; raise ``ValueError``
     otherwise (the message never repeats a password)."""
-    shown = _redacted(value)
+    shown = mask_credentials(value)
     try:
         parts = urlsplit(value)
         hostname = parts.hostname

@@ -29,7 +29,7 @@ import certifi
 import httpx
 
 from .charset import charset_from_content_type, detect_encoding, is_textual
-from .config import MonitorSettings
+from .config import MonitorSettings, mask_credentials
 from .errors import (
     BlockedAddressError,
     FetchError,
@@ -46,7 +46,6 @@ __all__ = [
     "Fetcher",
     "address_allowed",
     "parse_retry_after",
-    "redact_url",
 ]
 
 logger = logging.getLogger(__name__)
@@ -86,18 +85,6 @@ class FetchOptions:
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
-
-
-def redact_url(url: str | httpx.URL) -> str:
-    """``url`` with any ``user:password@`` part replaced by ``***@`` (for messages and logs)."""
-    text = str(url)
-    try:
-        parsed = httpx.URL(text)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        return text
-    if not parsed.userinfo:
-        return text
-    return str(parsed.copy_with(username=None, password=None)).replace("://", "://***@", 1)
 
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -289,9 +276,11 @@ class Fetcher:
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
-            raise FetchError(redact_url(url), f"invalid URL: {exc}") from None
+            raise FetchError(mask_credentials(url), f"invalid URL: {exc}") from None
         if parsed.userinfo:
-            raise FetchError(redact_url(url), "refusing a URL with credentials (user:password@)")
+            raise FetchError(
+                mask_credentials(url), "refusing a URL with credentials (user:password@)"
+            )
         # The deadline starts once a connection slot is ours: waiting in the queue
         # behind other policies is not this server's fault. Backoff waits keep the
         # slot, which keeps a struggling host from being asked by the next policy.
@@ -372,8 +361,9 @@ class Fetcher:
                     if target.scheme not in ("http", "https"):
                         raise FetchError(url, f"redirect to a {target.scheme}: URL refused")
                     if target.userinfo:
+                        shown = mask_credentials(str(target))
                         raise FetchError(
-                            url, f"redirect to a URL with credentials refused: {redact_url(target)}"
+                            url, f"redirect to a URL with credentials refused: {shown}"
                         )
                     if str(target) in seen:
                         raise TooManyRedirectsError(url, f"redirect loop at {target}")

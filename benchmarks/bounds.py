@@ -24,7 +24,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -32,6 +31,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from monitor.demo import LoopbackServer
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -189,7 +190,7 @@ class _QuietServer(ThreadingHTTPServer):
         pass  # a check that abandons a body resets the connection: expected here
 
 
-class PageServer:
+class PageServer(LoopbackServer):
     """A threaded HTTP server on a free loopback port serving ``pages`` at ``/<index>``."""
 
     def __init__(self) -> None:
@@ -216,22 +217,7 @@ class PageServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def url(self, name: str) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/{name}"
-
-    def __enter__(self) -> PageServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(Handler, _QuietServer)
 
 
 # Runs ``python -m monitor ...`` and, at exit, writes the process's peak resident

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from rich.console import Console
 from rich.rule import Rule
@@ -73,8 +73,39 @@ def load_seed_pages() -> list[SeedPage]:
     return pages
 
 
-class SeedServer:
-    """A threaded HTTP server on a free loopback port. Use as a context manager."""
+class LoopbackServer:
+    """A threaded HTTP server on a free loopback port, serving from a background thread.
+    Use as a context manager."""
+
+    def __init__(
+        self,
+        handler: type[BaseHTTPRequestHandler],
+        server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer,
+    ) -> None:
+        self._httpd = server_class(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, name: str) -> str:
+        return f"{self.base_url}/{name}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+class SeedServer(LoopbackServer):
+    """The seed pages at ``/<name>``, with validators, rotating nonces and delays."""
 
     def __init__(self, pages: list[SeedPage] | None = None) -> None:
         self.pages: dict[str, SeedPage] = {p.name: p for p in (pages or [])}
@@ -127,30 +158,11 @@ class SeedServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def url(self, name: str) -> str:
-        return f"{self.base_url}/{name}"
+        super().__init__(Handler)
 
     def set_body(self, name: str, body: bytes) -> None:
         with self._lock:
             self.pages[name].body = body
-
-    def __enter__(self) -> SeedServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
 
 
 # The material change the demo makes: a promise not to share is withdrawn,

@@ -291,7 +291,12 @@ def _history(store: Store, name: str, latest: VersionRecord | None) -> _History:
     )
 
 
-async def _record(
+async def _record(store: Store, record: CheckRecord, **details: Any) -> CheckResult:
+    """Store the check with everything it causes, in one transaction (off the loop)."""
+    return await asyncio.to_thread(_record_now, store, record, **details)
+
+
+def _record_now(
     store: Store,
     record: CheckRecord,
     *,
@@ -301,31 +306,6 @@ async def _record(
     comparison: dict[str, Any] | None = None,
     events: Sequence[Any] = (),
     flapping: dict[str, Any] | None = None,
-) -> CheckResult:
-    """Store the check with everything it causes, in one transaction."""
-    return await asyncio.to_thread(
-        _record_now,
-        store,
-        record,
-        config=config,
-        policy=policy,
-        new_version=new_version,
-        comparison=comparison,
-        events=events,
-        flapping=flapping,
-    )
-
-
-def _record_now(
-    store: Store,
-    record: CheckRecord,
-    *,
-    config: Config | None,
-    policy: PolicyConfig,
-    new_version: NewVersion | None,
-    comparison: dict[str, Any] | None,
-    events: Sequence[Any],
-    flapping: dict[str, Any] | None,
 ) -> CheckResult:
     reports = None
     if config is not None:

@@ -18,6 +18,8 @@ from monitor.normalize import detect_format, normalize, parse_markdown, render_m
 from monitor.resources import seeds_dir
 from monitor.segment import segment
 
+from .pdfs import make_pdf
+
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = json.loads((seeds_dir() / "policies.json").read_text("utf-8"))
 
@@ -305,28 +307,7 @@ def test_format_detection() -> None:
 
 def _pdf(text: str | None) -> bytes:
     """A minimal one-page PDF, with a text layer or without."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
+    return make_pdf([text] if text else [])
 
 
 def test_pdf_with_and_without_text() -> None:

@@ -354,16 +354,24 @@ def test_a_disk_that_fills_up(
 # -- 2. a database locked by another writer -----------------------------------------
 
 
-def test_a_database_locked_by_another_writer(
-    seed_server: SeedServer, write_config: WriteConfig, tmp_path: Path
-) -> None:
+def first_versions(
+    seed_server: SeedServer, write_config: WriteConfig
+) -> tuple[list[str], Path, Served, dict[str, list[int | None]]]:
+    """Every seed page checked once: the names, the config, the pages as served, and
+    the versions expected so far (round ``None``: each page as first served)."""
     names = sorted(seed_server.pages)
     config = write_config({name: seed_server.url(name) for name in names})
-    database, snapshots = tmp_path / "monitor.db", tmp_path / "snapshots"
     served = Served(seed_server)
     rows = outcomes(run_monitor("--config", str(config), "check", "--json"), names)
     assert {row["outcome"] for row in rows.values()} == {"new_version"}
-    expected: dict[str, list[int | None]] = {name: [None] for name in names}
+    return names, config, served, {name: [None] for name in names}
+
+
+def test_a_database_locked_by_another_writer(
+    seed_server: SeedServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    names, config, served, expected = first_versions(seed_server, write_config)
+    database, snapshots = tmp_path / "monitor.db", tmp_path / "snapshots"
 
     served.edit(0)
     for page in seed_server.pages.values():
@@ -452,13 +460,8 @@ def test_a_snapshot_folder_that_cannot_be_written(
     tmp_path: Path,
     namespace: Callable[[str], Namespace],
 ) -> None:
-    names = sorted(seed_server.pages)
-    config = write_config({name: seed_server.url(name) for name in names})
+    names, config, served, expected = first_versions(seed_server, write_config)
     database, snapshots = tmp_path / "monitor.db", tmp_path / "snapshots"
-    served = Served(seed_server)
-    rows = outcomes(run_monitor("--config", str(config), "check", "--json"), names)
-    assert {row["outcome"] for row in rows.values()} == {"new_version"}
-    expected: dict[str, list[int | None]] = {name: [None] for name in names}
 
     # one page stays the same and answers 304: its check needs no new snapshot
     steady = next(name for name in names if not seed_server.pages[name].rotate_nonce)

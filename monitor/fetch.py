@@ -1,21 +1,16 @@
-"""The fetch stage: one async httpx client with limits, retries and a network policy.
+"""The fetch stage: one async httpx client with limits, a deadline, retries, TLS
+settings, bounded decoding (``inflate.py``) and the network policy (``netpolicy.py``).
 
-Only this module (and, later, webhook delivery through :class:`AddressGuard`)
-touches the network.  Each request — the first and every redirect hop — is
-resolved first and refused when any address it resolves to is private,
-loopback, link-local, CGNAT, multicast or reserved, unless
-``allow_private_networks`` is set; the connection is then pinned to the
-checked address so a second DNS answer cannot slip past the check.
+Only this module and webhook delivery (``notify.py``, through the same
+:class:`~monitor.netpolicy.AddressGuard`) touch the network.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import logging
 import random
-import socket
 import ssl
 import time
 import zlib
@@ -31,7 +26,6 @@ import httpx
 from .charset import charset_from_content_type, detect_encoding, is_textual
 from .config import MonitorSettings, mask_credentials
 from .errors import (
-    BlockedAddressError,
     FetchError,
     HTTPStatusError,
     TooLargeError,
@@ -39,21 +33,13 @@ from .errors import (
 )
 from .inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
 from .models import FetchResult
+from .netpolicy import AddressGuard, Resolver
 
-__all__ = [
-    "AddressGuard",
-    "FetchOptions",
-    "Fetcher",
-    "address_allowed",
-    "parse_retry_after",
-]
+__all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
 
 logger = logging.getLogger(__name__)
 
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/*;q=0.8,*/*;q=0.5"
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,74 +82,6 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
         except (OSError, ssl.SSLError) as exc:
             raise FetchError(str(ca_file), f"cannot load ca_file {ca_file}: {exc}") from None
     return context
-
-
-def address_allowed(address: str) -> bool:
-    """True when ``address`` is a globally routable unicast address.
-
-    IPv4-mapped, 6to4 and Teredo IPv6 forms are judged by the IPv4 address
-    they carry, so ``::ffff:127.0.0.1`` is loopback.
-    """
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            ip = embedded
-    return ip.is_global and not ip.is_multicast
-
-
-async def _system_resolver(host: str, port: int) -> list[str]:
-    loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
-
-
-class AddressGuard(httpx.AsyncBaseTransport):
-    """A transport wrapper that enforces the network policy on every request."""
-
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport,
-        *,
-        allow_private_networks: bool,
-        resolver: Resolver | None = None,
-    ) -> None:
-        self._inner = inner
-        self._allow_private = allow_private_networks
-        self._resolve = resolver or _system_resolver
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        if url.scheme not in ("http", "https"):
-            raise FetchError(str(url), f"refusing to fetch a {url.scheme}: URL")
-        if self._allow_private:
-            return await self._inner.handle_async_request(request)
-        host = url.host
-        port = url.port or (443 if url.scheme == "https" else 80)
-        try:
-            addresses = await self._resolve(host, port)
-        except (OSError, UnicodeError) as exc:
-            raise FetchError(
-                str(url), f"cannot resolve host {host!r}: {exc}", transient=True
-            ) from None
-        if not addresses:
-            raise FetchError(str(url), f"host {host!r} has no address", transient=True)
-        for address in addresses:
-            if not address_allowed(address):
-                raise BlockedAddressError(
-                    str(url),
-                    f"refusing {host!r}: it resolves to the non-public address {address} "
-                    "(set allow_private_networks = true to permit)",
-                )
-        # Pin the connection to the address just checked; keep Host and TLS SNI.
-        request.url = url.copy_with(host=addresses[0])
-        request.extensions = {**request.extensions, "sni_hostname": host}
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

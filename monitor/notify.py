@@ -35,8 +35,9 @@ import httpx
 
 from .config import Config, PolicyConfig, WebhookConfig
 from .errors import FetchError
-from .fetch import AddressGuard, parse_retry_after
+from .fetch import parse_retry_after
 from .models import now_iso
+from .netpolicy import AddressGuard
 from .store import Store
 
 __all__ = [

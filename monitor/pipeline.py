@@ -1,4 +1,4 @@
-"""Where the stages meet: fetch → snapshot → normalise → store.
+"""Where the stages meet: fetch → snapshot → process (normalise, compare) → store.
 
 ``check_policy`` runs one check of one policy and records it, whatever
 happens; ``check_policies`` runs many under the fetcher's concurrency
@@ -11,16 +11,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from .compare import compare, declared_date, first_version_anomaly
 from .config import Config, PolicyConfig
 from .errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
 from .fetch import Fetcher, FetchOptions
-from .models import CheckOutcome, CheckResult, Document, FetchResult, now_iso
-from .normalize import normalize, parse_markdown
+from .models import CheckOutcome, CheckResult, now_iso
 from .notify import change_events, status_events
+from .process import REVERT_AFTER, History, process, stored_document
 from .snapshots import SnapshotStore, sha256
 from .store import CheckRecord, NewVersion, Reports, Store, VersionRecord
 
@@ -34,116 +33,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
-# Types servers send when they do not know better: the body is sniffed instead.
-GENERIC_TYPES = (
-    "application/octet-stream",
-    "binary/octet-stream",
-    "application/unknown",
-    "application/x-unknown",
-    "application/download",
-    "application/force-download",
-)
-REVERT_AFTER = 3  # checks in a row serving the same earlier version make it a version again
-
-
-@dataclass(frozen=True, slots=True)
-class _Processed:
-    outcome: CheckOutcome
-    version: NewVersion | None = None
-    error: str | None = None
-    comparison: dict[str, Any] | None = None
-    text_hash: str | None = None
-    earlier: int | None = None  # the earlier version a flapping check served
-
-
-@dataclass(frozen=True, slots=True)
-class _History:
-    """What a check needs to know of the policy's past, read before processing."""
-
-    latest: VersionRecord | None
-    earlier: dict[str, int]  # text hash → number of versions before the latest
-    recent: tuple[str | None, ...]  # text hashes of the last checks that got a text
-
-
-def _process(policy: PolicyConfig, fetched: FetchResult, history: _History) -> _Processed:
-    """The CPU part of a check (runs in a worker thread): body → text → comparison → outcome."""
-    previous = history.latest
-    content_type = fetched.content_type
-    if (
-        content_type
-        and not content_type.startswith(SUPPORTED_TYPES)
-        and content_type not in GENERIC_TYPES
-    ):
-        return _Processed(CheckOutcome.ANOMALY, error=f"unsupported content type {content_type}")
-    if not fetched.body.strip():
-        return _Processed(CheckOutcome.ANOMALY, error="empty body")
-    document = normalize(
-        fetched.body,
-        content_type="" if content_type in GENERIC_TYPES else content_type,
-        encoding=fetched.encoding,
-        select=policy.select,
-        remove=policy.remove,
-        source=fetched.final_url,
-        language=policy.language,
-    )
-    if not document.blocks:
-        return _Processed(CheckOutcome.ANOMALY, error=document.problem or "no policy text found")
-    text_hash = sha256(document.text.encode("utf-8"))
-    if previous is not None and previous.text_hash == text_hash:
-        return _Processed(CheckOutcome.UNCHANGED, text_hash=text_hash)
-    earlier = history.earlier.get(text_hash)
-    if earlier is not None and previous is not None:
-        settled = history.recent[: REVERT_AFTER - 1]
-        if len(settled) < REVERT_AFTER - 1 or any(h != text_hash for h in settled):
-            return _Processed(
-                CheckOutcome.FLAPPING,
-                error=f"the text of version {earlier} again, not of the latest "
-                f"(version {previous.number}); stored once it stays for {REVERT_AFTER} checks",
-                text_hash=text_hash,
-                earlier=earlier,
-            )
-    comparison = None
-    if previous is None:
-        problem = first_version_anomaly(document)
-        if problem is not None:
-            return _Processed(CheckOutcome.ANOMALY, error=problem)
-        new_date = declared_date(document)
-    else:
-        old = stored_document(previous)
-        comparison = compare(
-            old,
-            document,
-            old_source=f"{policy.name} version {previous.number}",
-            new_source=f"{policy.name} version {previous.number + 1}",
-        )
-        if comparison["anomaly"]:
-            return _Processed(CheckOutcome.ANOMALY, error=comparison["anomaly"])
-        new_date = comparison["new"]["declared_date"]
-    return _Processed(
-        CheckOutcome.NEW_VERSION,
-        version=NewVersion(
-            text=document.text,
-            text_hash=text_hash,
-            title=document.title,
-            language=document.language,
-            declared_date=new_date,
-        ),
-        comparison=comparison,
-        text_hash=text_hash,
-    )
-
-
-def stored_document(version: VersionRecord) -> Document:
-    """A stored version read back as a document (its text is canonical Markdown)."""
-    return Document(
-        text=version.text,
-        blocks=parse_markdown(version.text),
-        title=version.title,
-        language=version.language,
-        source=f"{version.policy} version {version.number}",
-    )
 
 
 async def check_policy(
@@ -228,7 +117,7 @@ async def check_policy(
             return await _record(store, record, config=config, policy=policy)
         except StoreError:
             raise exc from None  # a full disk: the snapshot's failure is the one to report
-    processed = await asyncio.to_thread(_process, policy, fetched, history)
+    processed = await asyncio.to_thread(process, policy, fetched, history)
     new_version = processed.version
     record = replace(
         template,
@@ -279,8 +168,8 @@ def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | No
     return store.policy_state(name) or {}, store.latest_version(name)
 
 
-def _history(store: Store, name: str, latest: VersionRecord | None) -> _History:
-    return _History(
+def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
+    return History(
         latest=latest,
         earlier=store.earlier_versions(name) if latest is not None else {},
         recent=tuple(

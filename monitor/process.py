@@ -1,0 +1,130 @@
+"""The CPU part of a check: a fetched body → its text → the outcome, and the comparison
+with the latest version when there is a new one.
+
+Pure: it reads only what it is given (the body, the policy's settings and
+:class:`History`), so ``pipeline`` runs it in a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .compare import compare, declared_date, first_version_anomaly
+from .config import PolicyConfig
+from .models import CheckOutcome, Document, FetchResult
+from .normalize import normalize, parse_markdown
+from .snapshots import sha256
+from .store import NewVersion, VersionRecord
+
+__all__ = ["REVERT_AFTER", "History", "Processed", "process", "stored_document"]
+
+SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
+# Types servers send when they do not know better: the body is sniffed instead.
+GENERIC_TYPES = (
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/unknown",
+    "application/x-unknown",
+    "application/download",
+    "application/force-download",
+)
+REVERT_AFTER = 3  # checks in a row serving the same earlier version make it a version again
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    outcome: CheckOutcome
+    version: NewVersion | None = None
+    error: str | None = None
+    comparison: dict[str, Any] | None = None
+    text_hash: str | None = None
+    earlier: int | None = None  # the earlier version a flapping check served
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What a check needs to know of the policy's past, read before processing."""
+
+    latest: VersionRecord | None
+    earlier: dict[str, int]  # text hash → number of versions before the latest
+    recent: tuple[str | None, ...]  # text hashes of the last checks that got a text
+
+
+def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Processed:
+    """The CPU part of a check (runs in a worker thread): body → text → comparison → outcome."""
+    previous = history.latest
+    content_type = fetched.content_type
+    if (
+        content_type
+        and not content_type.startswith(SUPPORTED_TYPES)
+        and content_type not in GENERIC_TYPES
+    ):
+        return Processed(CheckOutcome.ANOMALY, error=f"unsupported content type {content_type}")
+    if not fetched.body.strip():
+        return Processed(CheckOutcome.ANOMALY, error="empty body")
+    document = normalize(
+        fetched.body,
+        content_type="" if content_type in GENERIC_TYPES else content_type,
+        encoding=fetched.encoding,
+        select=policy.select,
+        remove=policy.remove,
+        source=fetched.final_url,
+        language=policy.language,
+    )
+    if not document.blocks:
+        return Processed(CheckOutcome.ANOMALY, error=document.problem or "no policy text found")
+    text_hash = sha256(document.text.encode("utf-8"))
+    if previous is not None and previous.text_hash == text_hash:
+        return Processed(CheckOutcome.UNCHANGED, text_hash=text_hash)
+    earlier = history.earlier.get(text_hash)
+    if earlier is not None and previous is not None:
+        settled = history.recent[: REVERT_AFTER - 1]
+        if len(settled) < REVERT_AFTER - 1 or any(h != text_hash for h in settled):
+            return Processed(
+                CheckOutcome.FLAPPING,
+                error=f"the text of version {earlier} again, not of the latest "
+                f"(version {previous.number}); stored once it stays for {REVERT_AFTER} checks",
+                text_hash=text_hash,
+                earlier=earlier,
+            )
+    comparison = None
+    if previous is None:
+        problem = first_version_anomaly(document)
+        if problem is not None:
+            return Processed(CheckOutcome.ANOMALY, error=problem)
+        new_date = declared_date(document)
+    else:
+        old = stored_document(previous)
+        comparison = compare(
+            old,
+            document,
+            old_source=f"{policy.name} version {previous.number}",
+            new_source=f"{policy.name} version {previous.number + 1}",
+        )
+        if comparison["anomaly"]:
+            return Processed(CheckOutcome.ANOMALY, error=comparison["anomaly"])
+        new_date = comparison["new"]["declared_date"]
+    return Processed(
+        CheckOutcome.NEW_VERSION,
+        version=NewVersion(
+            text=document.text,
+            text_hash=text_hash,
+            title=document.title,
+            language=document.language,
+            declared_date=new_date,
+        ),
+        comparison=comparison,
+        text_hash=text_hash,
+    )
+
+
+def stored_document(version: VersionRecord) -> Document:
+    """A stored version read back as a document (its text is canonical Markdown)."""
+    return Document(
+        text=version.text,
+        blocks=parse_markdown(version.text),
+        title=version.title,
+        language=version.language,
+        source=f"{version.policy} version {version.number}",
+    )

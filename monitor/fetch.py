@@ -300,7 +300,6 @@ class Fetcher:
     async def _read(
         self, url: str, current: httpx.URL, response: httpx.Response, hops: list[str]
     ) -> FetchResult:
-        opts = self.options
         status = response.status_code
         if status == 429 or status == 408 or status >= 500:
             raise HTTPStatusError(
@@ -314,53 +313,10 @@ class Fetcher:
             raise HTTPStatusError(url, f"HTTP {status}", status=status)
         header_type = response.headers.get("content-type", "")
         content_type = header_type.split(";")[0].strip().lower()
-        etag = response.headers.get("etag")
-        last_modified = response.headers.get("last-modified")
-        if status == 304:
-            return FetchResult(
-                url=url,
-                final_url=str(current),
-                status=304,
-                headers=dict(response.headers),
-                body=b"",
-                content_type=content_type,
-                encoding=None,
-                etag=etag,
-                last_modified=last_modified,
-                elapsed=0.0,
-                redirects=tuple(hops),
-            )
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > opts.max_bytes:
-            raise TooLargeError(
-                url,
-                f"body of {int(declared)} bytes exceeds max_bytes ({opts.max_bytes})",
-                status=status,
-            )
-        body = bytearray()
-        too_large = TooLargeError(
-            url, f"body exceeds max_bytes ({opts.max_bytes}); abandoned", status=status
-        )
-        try:
-            inflater = inflater_for(response.headers.get("content-encoding", ""))
-            # Raw bytes, decoded here with a ceiling: httpx would inflate a whole read at once.
-            async for chunk in response.aiter_raw():
-                body += inflater.feed(chunk, opts.max_bytes - len(body))
-            body += inflater.flush(opts.max_bytes - len(body))
-        except TooMuchOutput:
-            raise too_large from None
-        except UnknownEncoding as exc:
-            raise FetchError(url, str(exc), status=status) from None
-        except (zlib.error, brotli.error) as exc:
-            raise FetchError(url, f"cannot decode the response body: {exc}") from None
-        except httpx.TimeoutException:
-            raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
-        except httpx.TransportError as exc:
-            raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
-        raw = bytes(body)
+        raw = b"" if status == 304 else await self._read_body(url, response, status)
         encoding = (
             detect_encoding(raw, content_type, charset_from_content_type(header_type))
-            if is_textual(content_type)
+            if status != 304 and is_textual(content_type)
             else None
         )
         return FetchResult(
@@ -371,11 +327,42 @@ class Fetcher:
             body=raw,
             content_type=content_type,
             encoding=encoding,
-            etag=etag,
-            last_modified=last_modified,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
             elapsed=0.0,
             redirects=tuple(hops),
         )
+
+    async def _read_body(self, url: str, response: httpx.Response, status: int) -> bytes:
+        """The decoded body, abandoned past ``max_bytes`` (see ``inflate.py``)."""
+        opts = self.options
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > opts.max_bytes:
+            raise TooLargeError(
+                url,
+                f"body of {int(declared)} bytes exceeds max_bytes ({opts.max_bytes})",
+                status=status,
+            )
+        body = bytearray()
+        try:
+            inflater = inflater_for(response.headers.get("content-encoding", ""))
+            # Raw bytes, decoded here with a ceiling: httpx would inflate a whole read at once.
+            async for chunk in response.aiter_raw():
+                body += inflater.feed(chunk, opts.max_bytes - len(body))
+            body += inflater.flush(opts.max_bytes - len(body))
+        except TooMuchOutput:
+            raise TooLargeError(
+                url, f"body exceeds max_bytes ({opts.max_bytes}); abandoned", status=status
+            ) from None
+        except UnknownEncoding as exc:
+            raise FetchError(url, str(exc), status=status) from None
+        except (zlib.error, brotli.error) as exc:
+            raise FetchError(url, f"cannot decode the response body: {exc}") from None
+        except httpx.TimeoutException:
+            raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
+        except httpx.TransportError as exc:
+            raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
+        return bytes(body)
 
 
 def status_is_redirect(response: httpx.Response) -> bool:

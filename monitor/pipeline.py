@@ -55,6 +55,14 @@ async def check_policy(
     # Store calls run in worker threads: a write waiting for another process's lock
     # must not stall the other checks' fetches on the event loop.
     state, stored = await asyncio.to_thread(_before, store, policy.name)
+    failures = int(state.get("consecutive_failures") or 0)
+
+    async def save(record: CheckRecord, **details: Any) -> CheckResult:
+        """Store the check with all it causes, in one transaction, off the event loop."""
+        return await asyncio.to_thread(
+            _record_now, store, record, config=config, policy=policy, failures=failures, **details
+        )
+
     try:
         fetched = await fetcher.fetch(
             policy.url,
@@ -71,7 +79,7 @@ async def check_policy(
             http_status=exc.status,
             error=str(exc),
         )
-        return await _record(store, record, config=config, policy=policy)
+        return await save(record)
 
     template = CheckRecord(
         policy=policy.name,
@@ -86,7 +94,7 @@ async def check_policy(
     )
     if fetched.not_modified:
         record = replace(template, duration=time.monotonic() - t0)
-        return await _record(store, record, config=config, policy=policy)
+        return await save(record)
 
     raw_hash = sha256(fetched.body)
     if stored is not None and raw_hash == state.get("last_raw_sha256"):
@@ -100,7 +108,7 @@ async def check_policy(
             snapshot_path=snapshots.relative_path(raw_hash),
             text_hash=stored.text_hash,
         )
-        return await _record(store, record, config=config, policy=policy)
+        return await save(record)
 
     history = await asyncio.to_thread(_history, store, policy.name, stored)
     try:
@@ -114,7 +122,7 @@ async def check_policy(
             size=len(fetched.body),
         )
         try:
-            return await _record(store, record, config=config, policy=policy)
+            return await save(record)
         except StoreError:
             raise exc from None  # a full disk: the snapshot's failure is the one to report
     processed = await asyncio.to_thread(process, policy, fetched, history)
@@ -152,11 +160,8 @@ async def check_policy(
         if stored is not None and processed.earlier is not None
         else None
     )
-    return await _record(
-        store,
+    return await save(
         record,
-        config=config,
-        policy=policy,
         new_version=new_version,
         comparison=comparison,
         events=events,
@@ -180,26 +185,22 @@ def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
     )
 
 
-async def _record(store: Store, record: CheckRecord, **details: Any) -> CheckResult:
-    """Store the check with everything it causes, in one transaction (off the loop)."""
-    return await asyncio.to_thread(_record_now, store, record, **details)
-
-
 def _record_now(
     store: Store,
     record: CheckRecord,
     *,
     config: Config | None,
     policy: PolicyConfig,
+    failures: int,
     new_version: NewVersion | None = None,
     comparison: dict[str, Any] | None = None,
     events: Sequence[Any] = (),
     flapping: dict[str, Any] | None = None,
 ) -> CheckResult:
+    """Store the check with everything it causes, in one transaction. ``failures`` is
+    the policy's count of failed checks in a row before this one."""
     reports = None
     if config is not None:
-        state = store.policy_state(policy.name) or {}
-        failures = int(state.get("consecutive_failures") or 0)
         reports = Reports(
             failures_before_report=config.monitor.failures_before_report,
             unreachable=status_events(

@@ -177,11 +177,7 @@ def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
     return History(
         latest=latest,
         earlier=store.earlier_versions(name) if latest is not None else {},
-        recent=tuple(
-            row["text_hash"]
-            for row in store.recent_checks(name, limit=4 * REVERT_AFTER)
-            if row["text_hash"] is not None
-        ),
+        recent=store.recent_text_hashes(name, limit=4 * REVERT_AFTER),
     )
 
 

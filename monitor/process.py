@@ -48,7 +48,7 @@ class History:
 
     latest: VersionRecord | None
     earlier: dict[str, int]  # text hash → number of versions before the latest
-    recent: tuple[str | None, ...]  # text hashes of the last checks that got a text
+    recent: tuple[str, ...]  # text hashes of the last checks that got a text, newest first
 
 
 def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Processed:

@@ -551,14 +551,15 @@ class Store:
                 return "flapping"
         return None
 
-    def recent_checks(self, policy: str, *, limit: int = 10) -> list[dict[str, Any]]:
-        """The last ``limit`` checks of ``policy``, newest first: outcome and text hash."""
-        return self._rows(
-            """SELECT c.outcome, c.text_hash, c.version_id FROM checks c
-               JOIN policies p ON p.id = c.policy_id
+    def recent_text_hashes(self, policy: str, *, limit: int) -> tuple[str, ...]:
+        """The text hashes the last ``limit`` checks of ``policy`` saw, newest first
+        (checks that got no text, such as errors, are left out)."""
+        rows = self._rows(
+            """SELECT c.text_hash FROM checks c JOIN policies p ON p.id = c.policy_id
                WHERE p.name = ? ORDER BY c.id DESC LIMIT ?""",
             [policy, limit],
         )
+        return tuple(r["text_hash"] for r in rows if r["text_hash"] is not None)
 
     def earlier_versions(self, policy: str, *, limit: int = 20) -> dict[str, int]:
         """Text hash → number of the ``limit`` versions before the latest."""

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from monitor.compare import compare
-from monitor.normalize import normalize
+from monitor.judge.compare import compare
+from monitor.text.normalize import normalize
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 LABELLED = TESTS / "labelled"

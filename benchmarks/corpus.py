@@ -18,7 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from monitor import chrome
+from tests.support import chrome
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "text"
 MATERIAL_SENTENCE = (

@@ -36,11 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import Corpus
-from monitor import align as align_module
-from monitor import classify as classify_module
-from monitor import compare as compare_module
 from monitor import pipeline
 from monitor.config import load_config
+from monitor.judge import align as align_module
+from monitor.judge import classify as classify_module
+from monitor.judge import compare as compare_module
 from monitor.pipeline import run_checks
 from monitor.store import Store
 

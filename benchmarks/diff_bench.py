@@ -22,9 +22,9 @@ import statistics
 import time
 from typing import Any
 
-from monitor.align import align
+from monitor.bundled import seeds_dir
+from monitor.judge.align import align
 from monitor.models import Clause
-from monitor.resources import seeds_dir
 
 SIZES = (500, 2_000, 8_000)
 RUNS = {500: 31, 2_000: 15, 8_000: 9}

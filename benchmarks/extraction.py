@@ -15,8 +15,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from monitor.canonical import fold, is_noise_text, visible_text
-from monitor.normalize import normalize
+from monitor.text.canonical import fold, is_noise_text, visible_text
+from monitor.text.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -37,7 +37,7 @@ def pages() -> Iterator[tuple[str, bytes, str]]:
         text = (ROOT / entry["text"]).read_text("utf-8")
         yield entry["name"], (ROOT / entry["page"]).read_bytes(), text
     try:
-        from monitor import chrome
+        from tests.support import chrome
     except ImportError:
         return
     for entry in manifest:

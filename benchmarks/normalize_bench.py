@@ -20,9 +20,9 @@ from pathlib import Path
 
 from lxml import html as lhtml
 
-from monitor import chrome
-from monitor.normalize import normalize
-from monitor.segment import segment
+from monitor.text.normalize import normalize
+from monitor.text.segment import segment
+from tests.support import chrome
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .config import Config, PolicyConfig, WebhookConfig, load_config
-from .errors import ConfigError, FetchError, MonitorError
-from .models import CheckOutcome, CheckResult, Document, FetchResult
-from .pipeline import check_policies, check_policy, run_checks
+from monitor.config import Config, PolicyConfig, WebhookConfig, load_config
+from monitor.errors import ConfigError, FetchError, MonitorError
+from monitor.models import CheckOutcome, CheckResult, Document, FetchResult
+from monitor.pipeline import check_policies, check_policy, run_checks
 
 __version__ = "0.1.0"
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 from lxml.cssselect import CSSSelector
 
-from .errors import ConfigError
+from monitor.errors import ConfigError
 
 __all__ = [
     "SEVERITIES",

@@ -39,14 +39,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .config import Config, PolicyConfig, load_config
-from .errors import MonitorError
-from .fetch import Fetcher, FetchOptions
-from .models import CheckResult, now_iso
-from .notify import flush as notify_flush
-from .pipeline import safe_check
-from .snapshots import SnapshotStore
-from .store import Store
+from monitor.config import Config, PolicyConfig, load_config
+from monitor.errors import MonitorError
+from monitor.models import CheckResult, now_iso
+from monitor.net.fetch import Fetcher, FetchOptions
+from monitor.notify import flush as notify_flush
+from monitor.pipeline import safe_check
+from monitor.snapshots import SnapshotStore
+from monitor.store import Store
 
 __all__ = ["Daemon", "DaemonLockedError", "daemon_running", "lock_path"]
 

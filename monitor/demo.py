@@ -27,14 +27,14 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from .config import load_config
-from .diff import render_text
-from .errors import MonitorError
-from .models import CheckOutcome
-from .pipeline import run_checks
-from .report import check_table
-from .resources import seeds_dir
-from .store import Store
+from monitor.bundled import seeds_dir
+from monitor.config import load_config
+from monitor.errors import MonitorError
+from monitor.judge.inline import render_text
+from monitor.models import CheckOutcome
+from monitor.output.tables import check_table
+from monitor.pipeline import run_checks
+from monitor.store import Store
 
 __all__ = ["SeedPage", "SeedServer", "load_seed_pages", "material_edit", "run_demo"]
 

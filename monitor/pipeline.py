@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from .config import Config, PolicyConfig
-from .errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
-from .fetch import Fetcher, FetchOptions
-from .models import CheckOutcome, CheckResult, now_iso
-from .notify import change_events, status_events
-from .process import REVERT_AFTER, History, process, stored_document
-from .snapshots import SnapshotStore, sha256
-from .store import CheckRecord, NewVersion, Reports, Store, VersionRecord
+from monitor.config import Config, PolicyConfig
+from monitor.errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
+from monitor.models import CheckOutcome, CheckResult, now_iso
+from monitor.net.fetch import Fetcher, FetchOptions
+from monitor.notify import change_events, status_events
+from monitor.outcome import REVERT_AFTER, History, process, stored_document
+from monitor.snapshots import SnapshotStore, sha256
+from monitor.store import CheckRecord, NewVersion, Reports, Store, VersionRecord
 
 __all__ = [
     "check_policies",

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SnapshotError
+from monitor.errors import SnapshotError
 
 __all__ = ["SnapshotStore", "StoredSnapshot", "sha256"]
 

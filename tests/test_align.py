@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import align as align_module
-from monitor.align import Alignment, align
+from monitor.judge import align as align_module
+from monitor.judge.align import Alignment, align
 from monitor.models import Clause, ClauseChange
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds" / "text").glob("*.txt"))

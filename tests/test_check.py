@@ -8,8 +8,8 @@ from pytest_httpserver import HTTPServer
 
 from monitor.config import Config, load_config
 from monitor.demo import DEMO_POLICY, SeedServer, material_edit
-from monitor.fetch import FetchOptions
 from monitor.models import CheckOutcome
+from monitor.net.fetch import FetchOptions
 from monitor.pipeline import run_checks
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store

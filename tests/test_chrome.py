@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lhtml
 
-from monitor.chrome import NOISE_KINDS, TEMPLATES, perturb, policy_fragment, wrap
+from tests.support.chrome import NOISE_KINDS, TEMPLATES, perturb, policy_fragment, wrap
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TEXTS = {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("text/*.txt"))}

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.classify import classify_change
+from monitor.judge.classify import classify_change
 from monitor.models import Clause, ClauseChange
-from monitor.segment import clause_key
+from monitor.text.segment import clause_key
 
 
 def clause(text: str, kind: str = "paragraph") -> Clause:

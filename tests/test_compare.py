@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from monitor.compare import compare
-from monitor.normalize import normalize
+from monitor.judge.compare import compare
+from monitor.text.normalize import normalize
 
 POLICY = """# Privacyverklaring
 

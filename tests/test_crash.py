@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.bundled import seeds_dir
 from monitor.config import load_config
 from monitor.demo import SeedServer
-from monitor.resources import seeds_dir
 from monitor.snapshots import sha256
 from monitor.store import Store
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.dates import DeclaredDate, find_declared_date
+from monitor.judge.dates import DeclaredDate, find_declared_date
 
 SEEDS = Path(__file__).parent.parent / "seeds" / "text"
 TODAY = datetime.date(2025, 6, 1)

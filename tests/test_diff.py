@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.align import Alignment, align
-from monitor.diff import (
+from monitor.judge.align import Alignment, align
+from monitor.judge.inline import (
     comparison_dict,
     inline_diff,
     render_html,

@@ -18,9 +18,9 @@ from monitor.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
-from monitor.fetch import Fetcher, FetchOptions, parse_retry_after
 from monitor.models import FetchResult
-from monitor.netpolicy import address_allowed
+from monitor.net.fetch import Fetcher, FetchOptions, parse_retry_after
+from monitor.net.netpolicy import address_allowed
 
 FAST = dict(allow_private_networks=True, backoff=0.01, timeout=5.0)
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.extraction import measure
-from monitor import chrome
-from monitor.normalize import normalize
-from monitor.segment import segment
+from monitor.text.normalize import normalize
+from monitor.text.segment import segment
+from tests.support import chrome
 
 TEXTS = sorted((Path(__file__).resolve().parent.parent / "seeds" / "text").glob("*.txt"))
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.canonical import clean_url, decode_cfemail, detect_language, fold, visible_text
+from monitor.bundled import seeds_dir
 from monitor.models import Block
-from monitor.normalize import detect_format, normalize, parse_markdown, render_markdown
-from monitor.resources import seeds_dir
-from monitor.segment import segment
+from monitor.text.canonical import clean_url, decode_cfemail, detect_language, fold, visible_text
+from monitor.text.normalize import detect_format, normalize, parse_markdown, render_markdown
+from monitor.text.segment import segment
 
 from .pdfs import make_pdf
 

@@ -24,7 +24,7 @@ import pytest
 
 from monitor.config import Config, load_config
 from monitor.demo import DEMO_POLICY, SeedServer, material_edit
-from monitor.fetch import FetchOptions
+from monitor.net.fetch import FetchOptions
 from monitor.notify import flush, sign
 from monitor.pipeline import run_checks
 from monitor.store import Store

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.models import Block
-from monitor.segment import LONG_PARAGRAPH, clause_key, segment, split_sentences
+from monitor.text.segment import LONG_PARAGRAPH, clause_key, segment, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -45,16 +45,16 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from monitor.canonical import fold
-from monitor.charset import charset_from_content_type, detect_encoding
-from monitor.classify import SEVERITY_ORDER
-from monitor.compare import compare
-from monitor.diff import render_html, render_json, render_markdown, render_text
+from monitor.bundled import seeds_dir
+from monitor.judge.classify import SEVERITY_ORDER
+from monitor.judge.compare import compare
+from monitor.judge.inline import render_html, render_json, render_markdown, render_text
 from monitor.models import Block, Document
-from monitor.normalize import normalize
-from monitor.normalize import render_markdown as blocks_markdown
-from monitor.resources import seeds_dir
-from monitor.segment import clause_key, segment
+from monitor.text.canonical import fold
+from monitor.text.charset import charset_from_content_type, detect_encoding
+from monitor.text.normalize import normalize
+from monitor.text.normalize import render_markdown as blocks_markdown
+from monitor.text.segment import clause_key, segment
 
 from ..pdfs import make_pdf
 

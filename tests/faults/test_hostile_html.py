@@ -31,15 +31,15 @@ from lxml import etree
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from monitor.canonical import fold, is_noise_text, visible_text
+from monitor.bundled import seeds_dir
 from monitor.config import load_config
 from monitor.demo import load_seed_pages
-from monitor.fetch import FetchOptions
 from monitor.models import CheckOutcome, CheckResult
-from monitor.normalize import parse_markdown
+from monitor.net.fetch import FetchOptions
 from monitor.pipeline import run_checks
-from monitor.resources import seeds_dir
 from monitor.store import Store
+from monitor.text.canonical import fold, is_noise_text, visible_text
+from monitor.text.normalize import parse_markdown
 
 from ..conftest import WriteConfig, run_monitor
 

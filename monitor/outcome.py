@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .compare import compare, declared_date, first_version_anomaly
-from .config import PolicyConfig
-from .models import CheckOutcome, Document, FetchResult
-from .normalize import normalize, parse_markdown
-from .snapshots import sha256
-from .store import NewVersion, VersionRecord
+from monitor.config import PolicyConfig
+from monitor.judge.compare import compare, declared_date, first_version_anomaly
+from monitor.models import CheckOutcome, Document, FetchResult
+from monitor.snapshots import sha256
+from monitor.store import NewVersion, VersionRecord
+from monitor.text.normalize import normalize, parse_markdown
 
 __all__ = ["REVERT_AFTER", "History", "Processed", "process", "stored_document"]
 

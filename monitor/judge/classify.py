@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from .lexicon import (
+from monitor.judge.lexicon import (
     DEFINITE,
     EVIDENCE,
     MONTHS,
@@ -42,8 +42,8 @@ from .lexicon import (
     PURPOSES,
     TOPIC,
 )
-from .models import ClauseChange
-from .segment import split_sentences
+from monitor.models import ClauseChange
+from monitor.text.segment import split_sentences
 
 __all__ = ["SEVERITY_ORDER", "Evidence", "classify_change", "evidence", "max_severity"]
 

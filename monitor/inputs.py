@@ -7,12 +7,12 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .config import validate_url
-from .errors import FetchError, InputError
-from .fetch import Fetcher, FetchOptions
-from .models import Document, FetchResult
-from .normalize import normalize
-from .store import Store, VersionRecord
+from monitor.config import validate_url
+from monitor.errors import FetchError, InputError
+from monitor.models import Document, FetchResult
+from monitor.net.fetch import Fetcher, FetchOptions
+from monitor.store import Store, VersionRecord
+from monitor.text.normalize import normalize
 
 __all__ = ["is_url", "load_document", "pick_versions"]
 

@@ -23,17 +23,17 @@ import brotli
 import certifi
 import httpx
 
-from .charset import charset_from_content_type, detect_encoding, is_textual
-from .config import MonitorSettings, mask_credentials
-from .errors import (
+from monitor.config import MonitorSettings, mask_credentials
+from monitor.errors import (
     FetchError,
     HTTPStatusError,
     TooLargeError,
     TooManyRedirectsError,
 )
-from .inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
-from .models import FetchResult
-from .netpolicy import AddressGuard, Resolver
+from monitor.models import FetchResult
+from monitor.net.inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
+from monitor.net.netpolicy import AddressGuard, Resolver
+from monitor.text.charset import charset_from_content_type, detect_encoding, is_textual
 
 __all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
 

@@ -8,8 +8,8 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from .models import CheckOutcome, CheckResult
-from .store import VersionRecord
+from monitor.models import CheckOutcome, CheckResult
+from monitor.store import VersionRecord
 
 __all__ = [
     "check_rows",

@@ -22,9 +22,9 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .config import PolicyConfig
-from .errors import StoreError
-from .models import CheckOutcome, now_iso
+from monitor.config import PolicyConfig
+from monitor.errors import StoreError
+from monitor.models import CheckOutcome, now_iso
 
 __all__ = ["CheckRecord", "Recorded", "Reports", "Store", "VersionRecord"]
 

@@ -54,8 +54,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .diff import inline_diff
-from .models import Clause, ClauseChange
+from monitor.judge.inline import inline_diff
+from monitor.models import Clause, ClauseChange
 
 __all__ = ["MAX_CELLS", "Alignment", "align"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .models import Block, Clause, Document
+from monitor.models import Block, Clause, Document
 
 __all__ = ["LONG_PARAGRAPH", "clause_key", "segment", "split_sentences"]
 

@@ -9,8 +9,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .cli import _console, _print_json, _State, cli
-from .errors import InputError
+from monitor.cli import _console, _print_json, _State, cli
+from monitor.errors import InputError
 
 
 @cli.command()
@@ -26,7 +26,7 @@ def notify(state: _State, force: bool) -> None:
     Example:
         monitor notify --flush
     """
-    from .notify import flush
+    from monitor.notify import flush
 
     config = state.config()
     with state.store() as store:
@@ -55,7 +55,7 @@ def webhooks_list(state: _State, as_json: bool) -> None:
     Example:
         monitor webhooks list --json
     """
-    from .notify import redact_url
+    from monitor.notify import redact_url
 
     rows: list[dict[str, Any]] = [
         {
@@ -100,7 +100,7 @@ def webhooks_test(state: _State, name: str) -> None:
     Example:
         monitor webhooks test compliance
     """
-    from .notify import redact_url, send_test
+    from monitor.notify import redact_url, send_test
 
     config = state.config()
     webhook = next((w for w in config.webhooks if w.name == name), None)
@@ -182,7 +182,7 @@ def feed(state: _State, policy: str | None, tag: str | None, limit: int) -> None
         monitor feed > changes.atom
         monitor feed --tag hosting > hosting.atom
     """
-    from .feed import atom_feed
+    from monitor.output.feed import atom_feed
 
     config = state.config()
     names = [

@@ -16,14 +16,14 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import __version__
-from .config import Config, default_config_path, load_config
-from .errors import InputError, MonitorError
-from .models import CheckResult
-from .pipeline import run_checks
-from .report import check_rows, check_table, history_rows, history_table, policy_table
-from .resources import example_config_text
-from .store import Store
+from monitor import __version__
+from monitor.bundled import example_config_text
+from monitor.config import Config, default_config_path, load_config
+from monitor.errors import InputError, MonitorError
+from monitor.models import CheckResult
+from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
+from monitor.pipeline import run_checks
+from monitor.store import Store
 
 logger = logging.getLogger("monitor")
 
@@ -244,7 +244,7 @@ def run(state: _State, shutdown_timeout: float) -> None:
     Example:
         monitor --config /etc/policy-monitor/config.toml -v run
     """
-    from .daemon import Daemon
+    from monitor.daemon import Daemon
 
     Daemon(state.config_path, shutdown_timeout=shutdown_timeout).run()
 
@@ -260,8 +260,8 @@ def status(state: _State, as_json: bool) -> None:
         monitor status
         monitor status --json | jq '.[] | select(.consecutive_failures > 0)'
     """
-    from .daemon import daemon_running
-    from .report import status_rows, status_table
+    from monitor.daemon import daemon_running
+    from monitor.output.tables import status_rows, status_table
 
     config = state.config()
     with state.store() as store:
@@ -321,11 +321,11 @@ def diff(
         monitor diff old.pdf https://example.nl/privacy --format json
         monitor diff pcextreme-privacy --from 1 --to 2 --format markdown
     """
-    from .compare import compare
-    from .diff import render_html, render_json, render_markdown, render_text
-    from .fetch import FetchOptions
-    from .pipeline import stored_document
-    from .sources import load_document, pick_versions
+    from monitor.inputs import load_document, pick_versions
+    from monitor.judge.compare import compare
+    from monitor.judge.inline import render_html, render_json, render_markdown, render_text
+    from monitor.net.fetch import FetchOptions
+    from monitor.pipeline import stored_document
 
     if second is not None:
         if start or end:
@@ -372,7 +372,7 @@ def demo(workdir: Path | None) -> None:
         monitor demo --dir ./demo-run
         monitor --config ./demo-run/config.toml history pcextreme-privacy
     """
-    from .demo import run_demo
+    from monitor.demo import run_demo
 
     run_demo(_console(), workdir=workdir)
 
@@ -399,4 +399,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(status if isinstance(status, int) else 0)
 
 
-from . import cli_notify  # noqa: E402, F401  (registers notify, webhooks, deliveries, feed)
+from monitor.cli import notify_commands as cli_notify  # noqa: E402, F401  (registers notify, webhooks, deliveries, feed)

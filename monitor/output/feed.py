@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
-from .models import now_iso
+from monitor.models import now_iso
 
 __all__ = ["atom_feed"]
 

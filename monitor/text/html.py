@@ -26,8 +26,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 
-from .canonical import clean_url, decode_cfemail, fold, is_noise_text
-from .models import Block
+from monitor.models import Block
+from monitor.text.canonical import clean_url, decode_cfemail, fold, is_noise_text
 
 __all__ = ["HtmlResult", "html_blocks"]
 

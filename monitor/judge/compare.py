@@ -10,12 +10,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from .align import Alignment, align
-from .classify import SEVERITY_ORDER, classify_change, evidence, max_severity
-from .dates import find_declared_date
-from .diff import comparison_dict
-from .models import Document
-from .segment import segment
+from monitor.judge.align import Alignment, align
+from monitor.judge.classify import SEVERITY_ORDER, classify_change, evidence, max_severity
+from monitor.judge.dates import find_declared_date
+from monitor.judge.inline import comparison_dict
+from monitor.models import Document
+from monitor.text.segment import segment
 
 __all__ = ["compare", "declared_date", "detect_anomaly", "first_version_anomaly"]
 

@@ -13,10 +13,10 @@ import io
 import re
 from pathlib import PurePosixPath
 
-from .canonical import detect_language, fold, is_noise_text
-from .charset import detect_encoding
-from .extract import html_blocks
-from .models import Block, Document
+from monitor.models import Block, Document
+from monitor.text.canonical import detect_language, fold, is_noise_text
+from monitor.text.charset import detect_encoding
+from monitor.text.html import html_blocks
 
 __all__ = ["detect_format", "normalize", "parse_markdown", "parse_text", "render_markdown"]
 

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import Levenshtein
 
-from .render import render_html, render_markdown, render_text
+from monitor.output.render import render_html, render_markdown, render_text
 
 if TYPE_CHECKING:
-    from .align import Alignment
+    from monitor.judge.align import Alignment
 
 __all__ = [
     "comparison_dict",

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from .errors import BlockedAddressError, FetchError
+from monitor.errors import BlockedAddressError, FetchError
 
 __all__ = ["AddressGuard", "Resolver", "address_allowed"]
 

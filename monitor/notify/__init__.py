@@ -33,12 +33,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .config import Config, PolicyConfig, WebhookConfig
-from .errors import FetchError
-from .fetch import parse_retry_after
-from .models import now_iso
-from .netpolicy import AddressGuard
-from .store import Store
+from monitor.config import Config, PolicyConfig, WebhookConfig
+from monitor.errors import FetchError
+from monitor.models import now_iso
+from monitor.net.fetch import parse_retry_after
+from monitor.net.netpolicy import AddressGuard
+from monitor.store import Store
 
 __all__ = [
     "Event",

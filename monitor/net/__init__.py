@@ -1,0 +1,1 @@
+"""Fetching: the HTTP client, the network policy and bounded decoding."""

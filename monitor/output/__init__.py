@@ -1,0 +1,1 @@
+"""What people and programs read: the diff contract, renderers, CLI tables, the Atom feed."""

@@ -21,6 +21,7 @@ import httpx
 from lxml.cssselect import CSSSelector
 
 from monitor.errors import ConfigError
+from monitor.models import Severity
 
 __all__ = [
     "SEVERITIES",
@@ -36,7 +37,7 @@ __all__ = [
     "validate_url",
 ]
 
-SEVERITIES = ("none", "cosmetic", "minor", "material")
+SEVERITIES = Severity.names()
 WEBHOOK_FORMATS = ("json", "slack", "teams")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 __all__ = [
     "Block",
+    "ChangeKind",
     "CheckOutcome",
     "CheckResult",
     "Clause",
     "ClauseChange",
     "Document",
     "FetchResult",
+    "Severity",
     "now_iso",
 ]
 
@@ -21,6 +24,51 @@ __all__ = [
 def now_iso() -> str:
     """The current UTC time, ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Severity(StrEnum):
+    """How much a change matters, from ``none`` to ``material`` (DESIGN.md, "Severity").
+
+    The members are declared in rising order; compare them with :meth:`rank`
+    (a ``StrEnum`` compares as text, so ``<`` would be alphabetical).
+    """
+
+    NONE = "none"  # identical after normalisation
+    COSMETIC = "cosmetic"  # the text differs but says the same
+    MINOR = "minor"  # reworded without changing data practices or rights
+    MATERIAL = "material"  # changes data practices or user rights
+
+    @property
+    def rank(self) -> int:
+        """0 for ``none`` up to 3 for ``material``."""
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The severity names, in rising order."""
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def highest(cls, severities: Iterable[str]) -> Severity:
+        """The highest of ``severities`` (``none`` when there are none)."""
+        return max((cls(s) for s in severities), key=_SEVERITY_RANK.__getitem__, default=cls.NONE)
+
+
+_SEVERITY_RANK = {member: rank for rank, member in enumerate(Severity)}
+
+
+class ChangeKind(StrEnum):
+    """What happened to one clause between two versions."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+    MOVED = "moved"
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The kind names in the order counts and reports list them."""
+        return tuple(member.value for member in cls)
 
 
 class CheckOutcome(StrEnum):

@@ -42,12 +42,12 @@ from monitor.judge.lexicon import (
     PURPOSES,
     TOPIC,
 )
-from monitor.models import ClauseChange
+from monitor.models import ClauseChange, Severity
 from monitor.text.segment import split_sentences
 
 __all__ = ["SEVERITY_ORDER", "Evidence", "classify_change", "evidence", "max_severity"]
 
-SEVERITY_ORDER = ("none", "cosmetic", "minor", "material")
+SEVERITY_ORDER = Severity.names()
 
 _UNITS = (
     r"werkdagen|dagen|dag|business days|working days|days?|weken|week|weeks?|maanden|maand|"
@@ -240,7 +240,7 @@ def _looks_like_date(value: str) -> bool:
 
 
 def max_severity(severities: Iterable[str]) -> str:
-    return max(severities, key=SEVERITY_ORDER.index, default="none")
+    return Severity.highest(severities).value
 
 
 def classify_change(change: ClauseChange) -> ClauseChange:

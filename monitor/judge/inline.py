@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import Levenshtein
 
+from monitor.models import ChangeKind
 from monitor.output.render import render_html, render_markdown, render_text
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"[\w\u0300-\u036f]+|\s+|[^\w\s]")
-_KINDS = ("added", "removed", "modified", "moved")
+_KINDS = ChangeKind.names()
 
 
 def tokenize(text: str) -> list[str]:

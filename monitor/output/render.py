@@ -15,10 +15,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from monitor.models import ChangeKind, Severity
+
 __all__ = ["render_html", "render_markdown", "render_text"]
 
-_KINDS = ("added", "removed", "modified", "moved")
-_SEVERITIES = ("none", "cosmetic", "minor", "material")
+_KINDS = ChangeKind.names()
+_SEVERITIES = Severity.names()
 _DATE_FACTS = (
     ("date_only", "only the declared date changed"),
     ("silent", "silent change"),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.judge.compare import compare
+from monitor.output.contract import to_dict
 from monitor.text.normalize import normalize
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
@@ -54,7 +55,7 @@ def run_pair(folder: Path) -> Result:
     new_path = next(folder.glob("new.*"))
     old = normalize(old_path.read_bytes(), filename=old_path.name, language=label["language"])
     new = normalize(new_path.read_bytes(), filename=new_path.name, language=label["language"])
-    return Result(folder.name, label, compare(old, new))
+    return Result(folder.name, label, to_dict(compare(old, new)))  # as --format json prints it
 
 
 def score(results: list[Result]) -> dict[str, Any]:

@@ -30,8 +30,9 @@ from rich.text import Text
 from monitor.bundled import seeds_dir
 from monitor.config import load_config
 from monitor.errors import MonitorError
-from monitor.judge.inline import render_text
 from monitor.models import CheckOutcome
+from monitor.output.contract import from_dict
+from monitor.output.render import render_text
 from monitor.output.tables import check_table
 from monitor.pipeline import run_checks
 from monitor.store import Store
@@ -264,7 +265,7 @@ def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
         change = store.latest_change(DEMO_POLICY)
     if change is None:
         raise MonitorError(f"demo: no change stored for {DEMO_POLICY}")
-    comparison = change["comparison"]
+    comparison = from_dict(change["comparison"])
     console.print(
         f"\n[bold]What changed in {DEMO_POLICY}[/] "
         f"(version {change['old_version']} → {change['new_version']}, as stored):\n"

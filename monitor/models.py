@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -14,6 +14,8 @@ __all__ = [
     "CheckResult",
     "Clause",
     "ClauseChange",
+    "Comparison",
+    "ComparisonSide",
     "Document",
     "FetchResult",
     "Severity",
@@ -53,6 +55,10 @@ class Severity(StrEnum):
         """The highest of ``severities`` (``none`` when there are none)."""
         return max((cls(s) for s in severities), key=_SEVERITY_RANK.__getitem__, default=cls.NONE)
 
+    # A StrEnum member must hash like its text, so that a dict keyed by names
+    # finds it (Enum's own __hash__ hashes the member name, "MATERIAL").
+    __hash__ = str.__hash__
+
 
 _SEVERITY_RANK = {member: rank for rank, member in enumerate(Severity)}
 
@@ -69,6 +75,8 @@ class ChangeKind(StrEnum):
     def names(cls) -> tuple[str, ...]:
         """The kind names in the order counts and reports list them."""
         return tuple(member.value for member in cls)
+
+    __hash__ = str.__hash__
 
 
 class CheckOutcome(StrEnum):
@@ -178,6 +186,50 @@ class ClauseChange:
     def section(self) -> tuple[str, ...]:
         clause = self.new or self.old
         return clause.section if clause is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonSide:
+    """One side of a comparison: where its text came from and what it declares."""
+
+    source: str | None
+    declared_date: str | None  # ISO date the text says it was last changed, if any
+    clauses: int
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two versions compared: what ``monitor diff`` prints and a stored change holds.
+
+    ``severity`` is the highest of the changes' (``none`` for an anomaly);
+    ``categories`` those of the material changes; ``counts`` the number of
+    clauses per kind plus ``unchanged``.  ``date_only``, ``silent`` and
+    ``backdated`` are the date facts (DESIGN.md, "Dates").  ``anomaly`` says
+    why NEW does not look like a version of OLD; an anomaly is never material.
+    ``monitor.output.contract`` turns it into the JSON contract and back.
+    """
+
+    old: ComparisonSide
+    new: ComparisonSide
+    severity: Severity
+    changes: tuple[ClauseChange, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+    categories: tuple[str, ...] = ()
+    date_only: bool = False
+    silent: bool = False
+    backdated: bool = False
+    anomaly: str | None = None
+
+    @property
+    def material(self) -> bool:
+        """Whether a person should look: a material change that is not an anomaly."""
+        return self.severity == Severity.MATERIAL and self.anomaly is None
+
+    def material_reasons(self, limit: int | None = None) -> list[str]:
+        """The reasons of the material changes, in order, at most ``limit`` of them."""
+        reasons = [r for c in self.changes if c.severity == Severity.MATERIAL for r in c.reasons]
+        return reasons if limit is None else reasons[:limit]
 
 
 @dataclass(frozen=True, slots=True)

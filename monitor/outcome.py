@@ -8,11 +8,10 @@ Pure: it reads only what it is given (the body, the policy's settings and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from monitor.config import PolicyConfig
 from monitor.judge.compare import compare, declared_date, first_version_anomaly
-from monitor.models import CheckOutcome, Document, FetchResult
+from monitor.models import CheckOutcome, Comparison, Document, FetchResult
 from monitor.snapshots import sha256
 from monitor.store import NewVersion, VersionRecord
 from monitor.text.normalize import normalize, parse_markdown
@@ -37,7 +36,7 @@ class Processed:
     outcome: CheckOutcome
     version: NewVersion | None = None
     error: str | None = None
-    comparison: dict[str, Any] | None = None
+    comparison: Comparison | None = None
     text_hash: str | None = None
     earlier: int | None = None  # the earlier version a flapping check served
 
@@ -102,9 +101,9 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
             old_source=f"{policy.name} version {previous.number}",
             new_source=f"{policy.name} version {previous.number + 1}",
         )
-        if comparison["anomaly"]:
-            return Processed(CheckOutcome.ANOMALY, error=comparison["anomaly"])
-        new_date = comparison["new"]["declared_date"]
+        if comparison.anomaly:
+            return Processed(CheckOutcome.ANOMALY, error=comparison.anomaly)
+        new_date = comparison.new.declared_date
     return Processed(
         CheckOutcome.NEW_VERSION,
         version=NewVersion(

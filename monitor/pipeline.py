@@ -16,10 +16,11 @@ from typing import Any
 
 from monitor.config import Config, PolicyConfig
 from monitor.errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
-from monitor.models import CheckOutcome, CheckResult, now_iso
+from monitor.models import CheckOutcome, CheckResult, Comparison, now_iso
 from monitor.net.fetch import Fetcher, FetchOptions
 from monitor.notify import change_events, status_events
 from monitor.outcome import REVERT_AFTER, History, process, stored_document
+from monitor.output.contract import to_dict
 from monitor.snapshots import SnapshotStore, sha256
 from monitor.store import CheckRecord, NewVersion, Reports, Store, VersionRecord
 
@@ -189,7 +190,7 @@ def _record_now(
     policy: PolicyConfig,
     failures: int,
     new_version: NewVersion | None = None,
-    comparison: dict[str, Any] | None = None,
+    comparison: Comparison | None = None,
     events: Sequence[Any] = (),
     flapping: dict[str, Any] | None = None,
 ) -> CheckResult:
@@ -212,8 +213,8 @@ def _record_now(
     recorded = store.record_check(
         record,
         new_version=new_version,
-        comparison=comparison,
-        severity=comparison["severity"] if comparison else "none",
+        comparison=to_dict(comparison) if comparison is not None else None,
+        severity=str(comparison.severity) if comparison is not None else "none",
         events=events,
         reports=reports,
     )
@@ -232,7 +233,7 @@ def _record_now(
         report=recorded.report,
     )
     if comparison is not None and recorded.change_id is not None:
-        result = replace(result, severity=comparison["severity"])
+        result = replace(result, severity=str(comparison.severity))
     return result
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from monitor.judge.compare import compare
+from typing import Any
+
+from monitor.judge import compare as judge
+from monitor.models import Document
+from monitor.output.contract import to_dict
 from monitor.text.normalize import normalize
 
 POLICY = """# Privacyverklaring
@@ -34,6 +38,11 @@ CONTRACT_KEYS = [
     "old", "new", "severity", "material", "date_only", "silent", "backdated", "anomaly",
     "categories", "counts", "changes",
 ]  # fmt: skip
+
+
+def compare(old: Document, new: Document, **options: Any) -> dict[str, Any]:
+    """The comparison as the JSON contract prints it."""
+    return to_dict(judge.compare(old, new, **options))
 
 
 def doc(date: str = "23 mei 2018", period: str = "12 maanden", text: str | None = None):  # type: ignore[no-untyped-def]

@@ -1,11 +1,10 @@
-"""Inline word diff, the ``monitor diff`` JSON object, and the renderers."""
+"""Inline word diff, the ``monitor diff`` JSON contract, and the renderers."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -13,16 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.judge.align import Alignment, align
-from monitor.judge.inline import (
-    comparison_dict,
-    inline_diff,
+from monitor.judge.compare import assemble, clause_counts
+from monitor.judge.inline import inline_diff, tokenize
+from monitor.models import ClauseChange, Comparison, ComparisonSide, Severity
+from monitor.output.contract import from_dict, to_dict
+from monitor.output.render import (
+    RENDERERS,
+    render,
     render_html,
     render_json,
     render_markdown,
     render_text,
-    tokenize,
 )
-from monitor.models import ClauseChange
 from tests.test_align import make_clauses, seed
 
 # -- inline_diff ---------------------------------------------------------------------------------
@@ -95,17 +96,23 @@ IMG = '"><img src=x onerror=alert(1)>'
 LINK = "[click](javascript:alert(1))"
 
 
-def comparison(old: list[str], new: list[str], **overrides: Any) -> dict[str, Any]:
-    alignment = align(make_clauses(old), make_clauses(new))
-    arguments: dict[str, Any] = {
-        "old_meta": {"source": "old.html", "declared_date": date(2018, 5, 23), "language": "nl"},
-        "new_meta": {"source": "new.html", "declared_date": "2019-01-10", "language": "nl"},
-        "severity": "material",
-        "categories": ["data_retention"],
-        "date_facts": {"silent": False, "backdated": False, "date_only": False},
+def from_alignment(alignment: Alignment, **overrides: Any) -> Comparison:
+    """A comparison of ``alignment`` whose summary fields the test chooses."""
+    old_count, new_count = clause_counts(alignment)
+    fields: dict[str, Any] = {
+        "old": ComparisonSide("old.html", "2018-05-23", old_count, "nl"),
+        "new": ComparisonSide("new.html", "2019-01-10", new_count, "nl"),
+        "severity": Severity.MATERIAL,
+        "changes": alignment.changes,
+        "counts": alignment.counts,
+        "categories": ("data_retention",),
         "anomaly": None,
     }
-    return comparison_dict(alignment, **(arguments | overrides))
+    return Comparison(**(fields | overrides))
+
+
+def comparison(old_texts: list[str], new_texts: list[str], **overrides: Any) -> Comparison:
+    return from_alignment(align(make_clauses(old_texts), make_clauses(new_texts)), **overrides)
 
 
 def edited_seed() -> tuple[list[str], list[str]]:
@@ -118,7 +125,7 @@ def edited_seed() -> tuple[list[str], list[str]]:
 
 
 def test_the_comparison_follows_the_contract() -> None:
-    result = comparison(*edited_seed())
+    result = to_dict(comparison(*edited_seed()))
     assert list(result) == [
         "old",
         "new",
@@ -156,12 +163,57 @@ def test_the_comparison_follows_the_contract() -> None:
     assert modified["section"] == ["Klantenservicesysteem"]
     added = next(c for c in result["changes"] if c["kind"] == "added")
     assert added["old_text"] is None and added["similarity"] == 0.0
-    assert json.loads(render_json(result)) == result
+    assert json.loads(render_json(comparison(*edited_seed()))) == result
+
+
+def test_the_contract_reads_back() -> None:
+    result = to_dict(comparison(*edited_seed()))
+    back = from_dict(json.loads(json.dumps(result)))
+    assert to_dict(back) == result
+    assert back.material and back.old.declared_date == "2018-05-23"
+    assert render_text(back, color=False) == render_text(comparison(*edited_seed()), color=False)
 
 
 def test_an_anomaly_is_never_material() -> None:
-    result = comparison(["a."], ["b."], anomaly="The new page is a block page.")
+    result = to_dict(comparison(["a."], ["b."], anomaly="The new page is a block page."))
     assert result["material"] is False and result["anomaly"] == "The new page is a block page."
+
+
+def classified(severities: list[str]) -> Alignment:
+    """An alignment of added clauses with the given severities, as classify would set them."""
+    clauses = make_clauses([f"Zin nummer {i}." for i, _ in enumerate(severities)])
+    changes = tuple(
+        ClauseChange("added", None, clause, severity=severity, categories=(f"cat_{severity}",))
+        for clause, severity in zip(clauses, severities, strict=True)
+    )
+    return Alignment(changes, 0)
+
+
+def test_assemble_takes_the_highest_severity_and_material_categories() -> None:
+    side = ComparisonSide("a", "2018-05-23", 0)
+    result = assemble(classified(["minor", "material", "cosmetic"]), old=side, new=side)
+    assert result.severity is Severity.MATERIAL and result.material
+    assert result.categories == ("cat_material",)
+    assert result.silent and not result.date_only and not result.backdated
+    none = assemble(classified([]), old=side, new=side)
+    assert none.severity is Severity.NONE and not none.material
+
+
+def test_assemble_date_facts() -> None:
+    old = ComparisonSide("a", "2019-01-10", 1)
+    new = ComparisonSide("b", "2018-05-23", 1)
+    cosmetic = assemble(classified(["cosmetic"]), old=old, new=new)
+    assert cosmetic.date_only and cosmetic.backdated and not cosmetic.silent
+    minor = assemble(classified(["minor"]), old=old, new=new)
+    assert not minor.date_only and minor.backdated
+
+
+def test_assemble_an_anomaly_has_no_severity_categories_or_date_facts() -> None:
+    old = ComparisonSide("a", "2019-01-10", 1)
+    new = ComparisonSide("b", "2018-05-23", 1)
+    result = assemble(classified(["material"]), old=old, new=new, anomaly="a block page")
+    assert result.severity is Severity.NONE and not result.material
+    assert result.categories == () and not (result.date_only or result.silent or result.backdated)
 
 
 def test_json_keeps_non_ascii_text() -> None:
@@ -174,17 +226,28 @@ def test_json_keeps_non_ascii_text() -> None:
 HOSTILE = [f"Wij bewaren niets. {SCRIPT} Echt niet.", f"Meer info {IMG} en {LINK} <b>vet</b>."]
 
 
-def hostile_comparison() -> dict[str, Any]:
+def hostile_comparison() -> Comparison:
     old = ["Kop", "Een gewone zin die blijft staan.", "Wij bewaren niets.", f"Weg {SCRIPT}."]
     new = ["Kop", "Een gewone zin die blijft staan.", HOSTILE[0], HOSTILE[1]]
     return comparison(
         old,
         new,
-        old_meta={"source": SCRIPT, "declared_date": None, "language": '"><x'},
-        new_meta={"source": IMG, "declared_date": None, "language": "nl"},
-        categories=[SCRIPT],
+        old=ComparisonSide(SCRIPT, None, len(old), '"><x'),
+        new=ComparisonSide(IMG, None, len(new), "nl"),
+        categories=(SCRIPT,),
         anomaly=None,
     )
+
+
+def test_every_format_is_registered_and_rendered_by_name() -> None:
+    assert list(RENDERERS) == ["text", "markdown", "html", "json"]
+    result = comparison(*edited_seed())
+    assert render("markdown", result) == render_markdown(result)
+    assert render("html", result) == render_html(result)
+    assert render("json", result) == render_json(result)
+    assert render("text", result, color=True) == render_text(result, color=True)
+    with pytest.raises(ValueError, match="unknown format 'yaml'; choose from text, markdown"):
+        render("yaml", result)
 
 
 def test_html_escapes_policy_text_and_forbids_scripts() -> None:
@@ -254,16 +317,14 @@ def test_text_never_passes_control_characters_through(color: bool) -> None:
 
 
 def test_alignment_without_changes_renders() -> None:
-    result = comparison_dict(
+    result = from_alignment(
         Alignment((), 3),
-        old_meta={},
-        new_meta={},
-        severity="none",
-        categories=[],
-        date_facts={},
-        anomaly=None,
+        old=ComparisonSide(None, None, 3),
+        new=ComparisonSide(None, None, 3),
+        severity=Severity.NONE,
+        categories=(),
     )
-    assert result["old"]["clauses"] == 3 and result["changes"] == []
+    assert to_dict(result)["old"]["clauses"] == 3 and to_dict(result)["changes"] == []
     assert "No changes." in render_html(result)
     assert render_markdown(result).startswith("**Severity: none**")
     assert "0 added" in render_text(result, color=False)
@@ -272,14 +333,6 @@ def test_alignment_without_changes_renders() -> None:
 def test_a_modified_change_without_inline_still_renders() -> None:
     clauses = make_clauses(["Oud.", "Nieuw."])
     change = ClauseChange("modified", clauses[0], clauses[1], 0.5)
-    result = comparison_dict(
-        Alignment((change,), 0),
-        old_meta={},
-        new_meta={},
-        severity="minor",
-        categories=[],
-        date_facts={},
-        anomaly=None,
-    )
+    result = from_alignment(Alignment((change,), 0), severity=Severity.MINOR, categories=())
     assert "[-Oud.-]" in render_text(result, color=False)
     assert "<del>Oud.</del>" in render_html(result)

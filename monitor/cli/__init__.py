@@ -21,6 +21,7 @@ from monitor.bundled import example_config_text
 from monitor.config import Config, default_config_path, load_config
 from monitor.errors import InputError, MonitorError
 from monitor.models import CheckResult
+from monitor.output.render import RENDERERS, render
 from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
 from monitor.pipeline import run_checks
 from monitor.store import Store
@@ -284,7 +285,7 @@ def status(state: _State, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "html", "json"]),
+    type=click.Choice(list(RENDERERS)),
     default="text",
     show_default=True,
     help="Output format.",
@@ -323,7 +324,6 @@ def diff(
     """
     from monitor.inputs import load_document, pick_versions
     from monitor.judge.compare import compare
-    from monitor.judge.inline import render_html, render_json, render_markdown, render_text
     from monitor.net.fetch import FetchOptions
     from monitor.pipeline import stored_document
 
@@ -341,17 +341,9 @@ def diff(
     if not old.blocks:
         raise InputError(f"{old.source}: {old.problem or 'no text found'}")
     comparison = compare(old, new, language=lang)
-    if fmt == "json":
-        output = render_json(comparison)
-    elif fmt == "markdown":
-        output = render_markdown(comparison)
-    elif fmt == "html":
-        output = render_html(comparison)
-    else:
-        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        output = render_text(comparison, color=color)
-    click.echo(output.rstrip("\n"))
-    return 1 if comparison["material"] else 0
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(fmt, comparison, color=color).rstrip("\n"))
+    return 1 if comparison.material else 0
 
 
 @cli.command()

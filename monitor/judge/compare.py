@@ -1,23 +1,29 @@
 """One comparison of two versions: segment, align, classify, read dates, spot anomalies.
 
 This is what ``monitor diff`` prints and what the pipeline stores as a
-change: a dict following the ``monitor diff`` JSON contract (DESIGN.md).
+change: a :class:`~monitor.models.Comparison` (``monitor.output.contract``
+turns it into the JSON contract of DESIGN.md).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
 from monitor.judge.align import Alignment, align
-from monitor.judge.classify import SEVERITY_ORDER, classify_change, evidence, max_severity
+from monitor.judge.classify import classify_change, evidence
 from monitor.judge.dates import find_declared_date
-from monitor.judge.inline import comparison_dict
-from monitor.models import Document
+from monitor.models import Comparison, ComparisonSide, Document, Severity
 from monitor.text.segment import segment
 
-__all__ = ["compare", "declared_date", "detect_anomaly", "first_version_anomaly"]
+__all__ = [
+    "assemble",
+    "clause_counts",
+    "compare",
+    "declared_date",
+    "detect_anomaly",
+    "first_version_anomaly",
+]
 
 _BLOCK_PAGE = re.compile(
     r"just a moment|checking your browser|attention required|verify you are (a )?human|"
@@ -83,6 +89,46 @@ def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | 
     return None
 
 
+def assemble(
+    alignment: Alignment,
+    *,
+    old: ComparisonSide,
+    new: ComparisonSide,
+    anomaly: str | None = None,
+) -> Comparison:
+    """The comparison of a classified alignment: severity, categories and date facts.
+
+    An anomaly is never material: its severity is ``none`` and it has no
+    categories or date facts.
+    """
+    severity = Severity.highest(c.severity for c in alignment.changes)
+    if anomaly is not None:
+        severity = Severity.NONE
+    old_date, new_date = old.declared_date, new.declared_date
+    categories = sorted(
+        {cat for c in alignment.changes if c.severity == Severity.MATERIAL for cat in c.categories}
+    )
+    dates_differ = old_date != new_date and (old_date or new_date) is not None
+    return Comparison(
+        old=old,
+        new=new,
+        severity=severity,
+        changes=alignment.changes,
+        counts=dict(alignment.counts),
+        categories=tuple(categories) if anomaly is None else (),
+        date_only=anomaly is None and dates_differ and severity.rank <= Severity.COSMETIC.rank,
+        silent=anomaly is None
+        and severity == Severity.MATERIAL
+        and old_date is not None
+        and old_date == new_date,
+        backdated=anomaly is None
+        and old_date is not None
+        and new_date is not None
+        and new_date < old_date,
+        anomaly=anomaly,
+    )
+
+
 def compare(
     old: Document,
     new: Document,
@@ -90,48 +136,23 @@ def compare(
     old_source: str | None = None,
     new_source: str | None = None,
     language: str | None = None,
-) -> dict[str, Any]:
-    """The comparison of two documents, as the ``monitor diff`` JSON object."""
+) -> Comparison:
+    """The comparison of two documents: what ``monitor diff`` prints and a change stores."""
     if language:
         old, new = replace(old, language=language), replace(new, language=language)
     alignment = align(segment(old), segment(new))
     alignment = replace(alignment, changes=tuple(classify_change(c) for c in alignment.changes))
-    anomaly = detect_anomaly(old, new, alignment)
-    severity = max_severity(c.severity for c in alignment.changes)
-    if anomaly is not None:
-        severity = "none"
-    old_date, new_date = declared_date(old), declared_date(new)
-    categories = sorted(
-        {cat for c in alignment.changes if c.severity == "material" for cat in c.categories}
-    )
-    dates_differ = old_date != new_date and (old_date or new_date) is not None
-    date_facts = {
-        "date_only": anomaly is None
-        and dates_differ
-        and SEVERITY_ORDER.index(severity) <= SEVERITY_ORDER.index("cosmetic"),
-        "silent": anomaly is None
-        and severity == "material"
-        and old_date is not None
-        and old_date == new_date,
-        "backdated": anomaly is None
-        and old_date is not None
-        and new_date is not None
-        and new_date < old_date,
-    }
-    return comparison_dict(
+    old_count, new_count = clause_counts(alignment)
+    return assemble(
         alignment,
-        old_meta={
-            "source": old_source or old.source,
-            "declared_date": old_date,
-            "language": old.language,
-        },
-        new_meta={
-            "source": new_source or new.source,
-            "declared_date": new_date,
-            "language": new.language,
-        },
-        severity=severity,
-        categories=categories if anomaly is None else [],
-        date_facts=date_facts,
-        anomaly=anomaly,
+        old=ComparisonSide(old_source or old.source, declared_date(old), old_count, old.language),
+        new=ComparisonSide(new_source or new.source, declared_date(new), new_count, new.language),
+        anomaly=detect_anomaly(old, new, alignment),
     )
+
+
+def clause_counts(alignment: Alignment) -> tuple[int, int]:
+    """How many clauses the old and the new side have, as the alignment counted them."""
+    counts = alignment.counts
+    shared = counts["unchanged"] + counts["moved"] + counts["modified"]
+    return shared + counts["removed"], shared + counts["added"]

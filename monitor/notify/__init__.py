@@ -35,9 +35,10 @@ import httpx
 
 from monitor.config import Config, PolicyConfig, WebhookConfig
 from monitor.errors import FetchError
-from monitor.models import now_iso
+from monitor.models import Comparison, now_iso
 from monitor.net.fetch import parse_retry_after
 from monitor.net.netpolicy import AddressGuard
+from monitor.output.contract import to_dict
 from monitor.store import Store
 
 __all__ = [
@@ -111,30 +112,31 @@ def _cap(text: str | None) -> str | None:
 def change_events(
     config: Config,
     policy: PolicyConfig,
-    comparison: dict[str, Any],
+    comparison: Comparison,
     *,
     old_version: dict[str, Any],
     new_version: dict[str, Any],
 ) -> list[Event]:
     """``policy.changed`` events for the webhooks that want a change of this severity."""
-    targets = [w for w in config.webhooks if w.wants(policy, comparison["severity"])]
+    targets = [w for w in config.webhooks if w.wants(policy, comparison.severity)]
     if not targets:
         return []
-    changes = comparison["changes"]
+    contract = to_dict(comparison)
+    changes = contract["changes"]
     payload = {
         "event_type": "policy.changed",
         "created_at": now_iso(),
         "policy": {"name": policy.name, "url": policy.url, "tags": list(policy.tags)},
         "old_version": old_version,
         "new_version": new_version,
-        "severity": comparison["severity"],
-        "material": comparison["material"],
-        "categories": comparison["categories"],
-        "reasons": [r for c in changes for r in c["reasons"] if c["severity"] == "material"][:50],
-        "counts": comparison["counts"],
-        "date_only": comparison["date_only"],
-        "silent": comparison["silent"],
-        "backdated": comparison["backdated"],
+        "severity": str(comparison.severity),
+        "material": comparison.material,
+        "categories": list(comparison.categories),
+        "reasons": comparison.material_reasons(limit=50),
+        "counts": contract["counts"],
+        "date_only": comparison.date_only,
+        "silent": comparison.silent,
+        "backdated": comparison.backdated,
         "changes": [
             {
                 "kind": c["kind"],

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from monitor.models import now_iso
+from monitor.output.contract import from_dict
 
 __all__ = ["atom_feed"]
 
@@ -24,29 +25,26 @@ def atom_feed(changes: Sequence[dict[str, Any]], *, title: str, feed_id: str) ->
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = "policy-monitor"
     for change in changes:
-        comparison = change["comparison"]
+        comparison = from_dict(change["comparison"])
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        categories = ", ".join(comparison["categories"]) or "material"
+        categories = ", ".join(comparison.categories) or "material"
         ET.SubElement(
             entry, f"{{{ATOM}}}title"
         ).text = f"{change['policy']}: material change ({categories})"
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{feed_id}:change:{change['id']}"
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = change["created_at"]
         ET.SubElement(entry, f"{{{ATOM}}}link", href=change["url"])
-        for category in comparison["categories"]:
+        for category in comparison.categories:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=category)
-        reasons = [
-            r for c in comparison["changes"] if c["severity"] == "material" for r in c["reasons"]
-        ]
-        facts = [f for f in ("silent", "date_only", "backdated") if comparison.get(f)]
+        reasons = comparison.material_reasons(limit=20)
+        facts = [f for f in ("silent", "date_only", "backdated") if getattr(comparison, f)]
         dates = (
-            f"declared {comparison['old']['declared_date'] or '-'} -> "
-            f"{comparison['new']['declared_date'] or '-'}"
-            + ("; " + ", ".join(facts) if facts else "")
+            f"declared {comparison.old.declared_date or '-'} -> "
+            f"{comparison.new.declared_date or '-'}" + ("; " + ", ".join(facts) if facts else "")
         )
         lines = [
             f"Version {change['old_version']} -> {change['new_version']} ({dates})",
-            *(f"- {reason}" for reason in reasons[:20]),
+            *(f"- {reason}" for reason in reasons),
             f"Full diff: monitor diff {change['policy']} --from {change['old_version']} "
             f"--to {change['new_version']}",
         ]

@@ -1,8 +1,11 @@
-"""Render a comparison (the ``monitor diff`` JSON object) as Markdown, HTML or terminal text.
+"""Render a comparison as terminal text, Markdown, HTML or JSON: the ``--format`` registry.
 
-Each renderer takes the dict built by ``monitor.diff.comparison_dict`` and
-returns a string.  Policy text is untrusted: Markdown escapes every character
-that could start markup, HTML escapes everything with ``html.escape`` under a
+Each renderer takes a :class:`~monitor.models.Comparison` and returns a string;
+``@register("name")`` adds one to ``RENDERERS``, whose names are the choices of
+``monitor diff --format``, and ``render(name, comparison)`` calls it.
+
+Policy text is untrusted: Markdown escapes every character that could start
+markup, HTML escapes everything with ``html.escape`` under a
 Content-Security-Policy that forbids scripts, and terminal text replaces control
 characters so a policy can never send escape sequences to a terminal.
 """
@@ -12,12 +15,52 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from monitor.models import ChangeKind, Severity
+from monitor.models import ChangeKind, ClauseChange, Comparison, ComparisonSide, Severity
+from monitor.output.contract import render_json as _json
 
-__all__ = ["render_html", "render_markdown", "render_text"]
+__all__ = [
+    "RENDERERS",
+    "Renderer",
+    "register",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
+
+
+class Renderer(Protocol):
+    """A ``--format``: a comparison to text; ``color`` matters to terminal text only."""
+
+    def __call__(self, comparison: Comparison, *, color: bool = False) -> str: ...
+
+
+RENDERERS: dict[str, Renderer] = {}
+"""The renderers by ``--format`` name, in the order ``--help`` lists them."""
+
+
+def register(name: str) -> Callable[[Renderer], Renderer]:
+    """Add the decorated function to ``RENDERERS`` as ``name``."""
+
+    def add(renderer: Renderer) -> Renderer:
+        RENDERERS[name] = renderer
+        return renderer
+
+    return add
+
+
+def render(name: str, comparison: Comparison, *, color: bool = False) -> str:
+    """``comparison`` in the format ``name`` (a key of ``RENDERERS``)."""
+    try:
+        renderer = RENDERERS[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}; choose from {', '.join(RENDERERS)}") from None
+    return renderer(comparison, color=color)
+
 
 _KINDS = ChangeKind.names()
 _SEVERITIES = Severity.names()
@@ -31,55 +74,117 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^:\"'$])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _counts_line(comparison: Mapping[str, Any]) -> str:
-    counts = comparison.get("counts", {})
+def _counts_line(comparison: Comparison) -> str:
+    counts = comparison.counts
     return ", ".join(f"{counts.get(k, 0)} {k}" for k in (*_KINDS, "unchanged"))
 
 
-def _side(meta: Mapping[str, Any] | None) -> tuple[str, str]:
+def _side(side: ComparisonSide) -> tuple[str, str]:
     """``(source, "declared ..., N clauses")`` for one side of the comparison."""
-    meta = meta or {}
-    declared = meta.get("declared_date") or "no declared date"
-    if meta.get("declared_date"):
-        declared = f"declared {declared}"
-    clauses = meta.get("clauses")
-    detail = declared if clauses is None else f"{declared}, {clauses} clauses"
-    return str(meta.get("source") or "?"), detail
+    declared = f"declared {side.declared_date}" if side.declared_date else "no declared date"
+    return str(side.source or "?"), f"{declared}, {side.clauses} clauses"
 
 
-def _facts(comparison: Mapping[str, Any]) -> str:
+def _facts(comparison: Comparison) -> str:
     return ", ".join(
-        f"{label}: {'yes' if comparison.get(key) else 'no'}" for key, label in _DATE_FACTS
+        f"{label}: {'yes' if getattr(comparison, key) else 'no'}" for key, label in _DATE_FACTS
     )
 
 
-def _trail(change: Mapping[str, Any]) -> str:
-    return " › ".join(str(s) for s in change.get("section") or []) or "(no section)"
+def _trail(change: ClauseChange) -> str:
+    return " › ".join(str(s) for s in change.section) or "(no section)"
 
 
-def _extra(change: Mapping[str, Any]) -> str:
+def _old_text(change: ClauseChange) -> str:
+    return change.old.text if change.old is not None else ""
+
+
+def _new_text(change: ClauseChange) -> str:
+    return change.new.text if change.new is not None else ""
+
+
+def _extra(change: ClauseChange) -> str:
     """Similarity (modified only) and categories of a change, or ``""``."""
     parts = []
-    if change.get("kind") == "modified":
+    if change.kind == ChangeKind.MODIFIED:
         # Floored, so that a changed clause never shows as "1.00".
-        similarity = math.floor(float(change.get("similarity") or 0) * 100 + 1e-9) / 100
+        similarity = math.floor(float(change.similarity) * 100 + 1e-9) / 100
         parts.append(f"similarity {similarity:.2f}")
-    categories = change.get("categories") or []
-    if categories:
-        parts.append(", ".join(str(c) for c in categories))
+    if change.categories:
+        parts.append(", ".join(str(c) for c in change.categories))
     return " · ".join(parts)
 
 
-def _meta_line(change: Mapping[str, Any]) -> str:
+def _meta_line(change: ClauseChange) -> str:
     extra = _extra(change)
-    return f"{change.get('kind')} · {change.get('severity')}" + (f" · {extra}" if extra else "")
+    return f"{change.kind} · {change.severity}" + (f" · {extra}" if extra else "")
 
 
-def _ops(change: Mapping[str, Any]) -> Sequence[Sequence[str]]:
-    return change.get("inline") or [
-        ["delete", change.get("old_text") or ""],
-        ["insert", change.get("new_text") or ""],
+def _ops(change: ClauseChange) -> Sequence[Sequence[str]]:
+    return change.inline or (("delete", _old_text(change)), ("insert", _new_text(change)))
+
+
+# -- terminal -------------------------------------------------------------------------------------
+
+_RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
+_DEL, _INS = "\x1b[31;9m", "\x1b[32;4m"
+_KIND_COLOR = {
+    "added": "\x1b[32m",
+    "removed": "\x1b[31m",
+    "modified": "\x1b[33m",
+    "moved": "\x1b[36m",
+}
+
+
+def _safe(text: str) -> str:
+    """Control characters (escape sequences, bells...) shown as ``\\xNN``, never sent."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+@register("text")
+def render_text(comparison: Comparison, *, color: bool = False) -> str:
+    """Terminal text; ``color`` uses ANSI colours, else ``[-deleted-]`` and ``{+inserted+}``."""
+
+    def paint(text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if color and text else text
+
+    def mark(op: str, text: str) -> str:
+        text = _safe(text)
+        if op == "equal":
+            return text
+        if color:
+            return paint(text, _DEL if op == "delete" else _INS)
+        return f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+
+    old_source, old_detail = _side(comparison.old)
+    new_source, new_detail = _side(comparison.new)
+    lines = [
+        paint(f"{_safe(old_source)} → {_safe(new_source)}", _BOLD),
+        f"  old: {_safe(old_detail)}",
+        f"  new: {_safe(new_detail)}",
+        f"severity: {paint(_safe(str(comparison.severity)), _BOLD)}  ({_counts_line(comparison)})",
+        f"dates: {_facts(comparison)}",
     ]
+    if comparison.categories:
+        lines.append(f"categories: {_safe(', '.join(comparison.categories))}")
+    if comparison.anomaly:
+        lines.append(f"anomaly: {_safe(comparison.anomaly)}")
+    for change in comparison.changes:
+        kind = str(change.kind)
+        lines += ["", paint(_safe(_trail(change)), _DIM)]
+        lines.append(paint(_safe(_meta_line(change)), _KIND_COLOR.get(kind, "")))
+        lines += [f"  reason: {_safe(str(reason))}" for reason in change.reasons]
+        if kind == "modified":
+            ops = _ops(change)
+            lines.append("  - " + "".join(mark(op, t) for op, t in ops if op != "insert"))
+            lines.append("  + " + "".join(mark(op, t) for op, t in ops if op != "delete"))
+        elif kind == "removed":
+            lines.append("  - " + paint(_safe(_old_text(change)), _KIND_COLOR["removed"]))
+        elif kind == "added":
+            lines.append("  + " + paint(_safe(_new_text(change)), _KIND_COLOR["added"]))
+        else:
+            lines.append("    " + _safe(_new_text(change)))
+    return "\n".join(line.replace("\n", "\n    ") for line in lines) + "\n"
 
 
 # -- Markdown -------------------------------------------------------------------------------------
@@ -109,33 +214,33 @@ def _md_quote(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
 
 
-def render_markdown(comparison: Mapping[str, Any]) -> str:
+@register("markdown")
+def render_markdown(comparison: Comparison, *, color: bool = False) -> str:
     """A Markdown report for a ticket or pull request."""
-    old_source, old_detail = _side(comparison.get("old"))
-    new_source, new_detail = _side(comparison.get("new"))
+    old_source, old_detail = _side(comparison.old)
+    new_source, new_detail = _side(comparison.new)
     lines = [
-        f"**Severity: {md_escape(str(comparison.get('severity')))}** · "
+        f"**Severity: {md_escape(str(comparison.severity))}** · "
         f"{md_escape(_counts_line(comparison))}",
         "",
         f"- Old: {md_escape(old_source)} ({md_escape(old_detail)})",
         f"- New: {md_escape(new_source)} ({md_escape(new_detail)})",
         f"- Dates: {md_escape(_facts(comparison))}",
     ]
-    if comparison.get("categories"):
-        lines.append(f"- Categories: {md_escape(', '.join(comparison['categories']))}")
-    if comparison.get("anomaly"):
-        lines.append(f"- Anomaly: {md_escape(str(comparison['anomaly']))}")
-    for change in comparison.get("changes") or []:
+    if comparison.categories:
+        lines.append(f"- Categories: {md_escape(', '.join(comparison.categories))}")
+    if comparison.anomaly:
+        lines.append(f"- Anomaly: {md_escape(comparison.anomaly)}")
+    for change in comparison.changes:
         lines += [
             "",
             f"### {md_escape(_trail(change))}",
             "",
             f"**{md_escape(_meta_line(change))}**",
         ]
-        reasons = change.get("reasons") or []
-        if reasons:
-            lines += [""] + [f"- {md_escape(str(reason))}" for reason in reasons]
-        if change.get("kind") == "modified":
+        if change.reasons:
+            lines += [""] + [f"- {md_escape(str(reason))}" for reason in change.reasons]
+        if change.kind == ChangeKind.MODIFIED:
             body = "".join(
                 md_escape(text)
                 if op == "equal"
@@ -143,10 +248,10 @@ def render_markdown(comparison: Mapping[str, Any]) -> str:
                 for op, text in _ops(change)
                 if op == "equal" or text.strip() or op == "insert"
             )
-        elif change.get("kind") == "removed":
-            body = _md_wrap(change.get("old_text") or "", "~~")
+        elif change.kind == ChangeKind.REMOVED:
+            body = _md_wrap(_old_text(change), "~~")
         else:
-            body = md_escape(change.get("new_text") or "")
+            body = md_escape(_new_text(change))
         lines += ["", _md_quote(body)]
     return "\n".join(lines) + "\n"
 
@@ -177,19 +282,18 @@ def _pick(value: object, allowed: Sequence[str]) -> str:
     return str(value) if value in allowed else "other"
 
 
-def _html_change(change: Mapping[str, Any]) -> str:
-    kind = _pick(change.get("kind"), _KINDS)
-    severity = _pick(change.get("severity"), _SEVERITIES)
+def _html_change(change: ClauseChange) -> str:
+    kind = _pick(change.kind, _KINDS)
+    severity = _pick(change.severity, _SEVERITIES)
     parts = [
         f'<section class="change {kind}">',
         f'<p class="trail">{_h(_trail(change))}</p>',
-        f'<p class="meta"><strong>{_h(change.get("kind"))}</strong> '
-        f'<span class="sev sev-{severity}">{_h(change.get("severity"))}</span> '
+        f'<p class="meta"><strong>{_h(change.kind)}</strong> '
+        f'<span class="sev sev-{severity}">{_h(change.severity)}</span> '
         f"{_h(_extra(change))}</p>",
     ]
-    reasons = change.get("reasons") or []
-    if reasons:
-        parts.append("<ul>" + "".join(f"<li>{_h(r)}</li>" for r in reasons) + "</ul>")
+    if change.reasons:
+        parts.append("<ul>" + "".join(f"<li>{_h(r)}</li>" for r in change.reasons) + "</ul>")
     if kind == "modified":
         old = "".join(
             _h(t) if op == "equal" else f"<del>{_h(t)}</del>"
@@ -206,38 +310,39 @@ def _html_change(change: Mapping[str, Any]) -> str:
             f'<div><h4>New</h4><p class="text">{new}</p></div></div>'
         )
     else:
-        text = change.get("old_text") if kind == "removed" else change.get("new_text")
-        parts.append(f'<p class="text">{_h(text or "")}</p>')
+        text = _old_text(change) if kind == "removed" else _new_text(change)
+        parts.append(f'<p class="text">{_h(text)}</p>')
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def render_html(comparison: Mapping[str, Any]) -> str:
+@register("html")
+def render_html(comparison: Comparison, *, color: bool = False) -> str:
     """A self-contained HTML page: inline CSS, no JavaScript, a strict CSP."""
-    old, new = comparison.get("old") or {}, comparison.get("new") or {}
-    severity = _pick(comparison.get("severity"), _SEVERITIES)
+    old, new = comparison.old, comparison.new
+    severity = _pick(comparison.severity, _SEVERITIES)
     rows = "".join(
-        f"<tr><th>{label}</th><td>{_h(meta.get('source') or '?')}</td>"
-        f"<td>{_h(meta.get('declared_date') or '-')}</td>"
-        f"<td>{_h(meta.get('clauses', '-'))}</td></tr>"
-        for label, meta in (("Old", old), ("New", new))
+        f"<tr><th>{label}</th><td>{_h(side.source or '?')}</td>"
+        f"<td>{_h(side.declared_date or '-')}</td>"
+        f"<td>{_h(side.clauses)}</td></tr>"
+        for label, side in (("Old", old), ("New", new))
     )
     header = [
         "<header>",
         f'<h1>Policy changes <span class="sev sev-{severity}">'
-        f"{_h(comparison.get('severity'))}</span></h1>",
+        f"{_h(comparison.severity)}</span></h1>",
         f"<p>{_h(_counts_line(comparison))}</p>",
         "<table><tr><th></th><th>source</th><th>declared date</th><th>clauses</th></tr>"
         f"{rows}</table>",
         f"<p>{_h(_facts(comparison))}</p>",
     ]
-    if comparison.get("categories"):
-        header.append(f"<p>Categories: {_h(', '.join(comparison['categories']))}</p>")
-    if comparison.get("anomaly"):
-        header.append(f"<p><strong>Anomaly:</strong> {_h(comparison['anomaly'])}</p>")
+    if comparison.categories:
+        header.append(f"<p>Categories: {_h(', '.join(comparison.categories))}</p>")
+    if comparison.anomaly:
+        header.append(f"<p><strong>Anomaly:</strong> {_h(comparison.anomaly)}</p>")
     header.append("</header>")
-    body = [_html_change(change) for change in comparison.get("changes") or []]
-    language = str(new.get("language") or old.get("language") or "")
+    body = [_html_change(change) for change in comparison.changes]
+    language = str(new.language or old.language or "")
     return (
         "\n".join(
             [
@@ -249,8 +354,7 @@ def render_html(comparison: Mapping[str, Any]) -> str:
                 "style-src 'unsafe-inline'\">",
                 '<meta name="referrer" content="no-referrer">',
                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                f"<title>Policy changes: {_h(old.get('source') or '?')} → "
-                f"{_h(new.get('source') or '?')}</title>",
+                f"<title>Policy changes: {_h(old.source or '?')} → {_h(new.source or '?')}</title>",
                 f"<style>{_CSS}</style>",
                 "</head>",
                 "<body>",
@@ -266,66 +370,7 @@ def render_html(comparison: Mapping[str, Any]) -> str:
     )
 
 
-# -- terminal -------------------------------------------------------------------------------------
-
-_RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
-_DEL, _INS = "\x1b[31;9m", "\x1b[32;4m"
-_KIND_COLOR = {
-    "added": "\x1b[32m",
-    "removed": "\x1b[31m",
-    "modified": "\x1b[33m",
-    "moved": "\x1b[36m",
-}
-
-
-def _safe(text: str) -> str:
-    """Control characters (escape sequences, bells...) shown as ``\\xNN``, never sent."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def render_text(comparison: Mapping[str, Any], *, color: bool) -> str:
-    """Terminal text; ``color`` uses ANSI colours, else ``[-deleted-]`` and ``{+inserted+}``."""
-
-    def paint(text: str, style: str) -> str:
-        return f"{style}{text}{_RESET}" if color and text else text
-
-    def mark(op: str, text: str) -> str:
-        text = _safe(text)
-        if op == "equal":
-            return text
-        if color:
-            return paint(text, _DEL if op == "delete" else _INS)
-        return f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
-
-    old_source, old_detail = _side(comparison.get("old"))
-    new_source, new_detail = _side(comparison.get("new"))
-    lines = [
-        paint(f"{_safe(old_source)} → {_safe(new_source)}", _BOLD),
-        f"  old: {_safe(old_detail)}",
-        f"  new: {_safe(new_detail)}",
-        f"severity: {paint(_safe(str(comparison.get('severity'))), _BOLD)}"
-        f"  ({_counts_line(comparison)})",
-        f"dates: {_facts(comparison)}",
-    ]
-    if comparison.get("categories"):
-        lines.append(f"categories: {_safe(', '.join(comparison['categories']))}")
-    if comparison.get("anomaly"):
-        lines.append(f"anomaly: {_safe(str(comparison['anomaly']))}")
-    for change in comparison.get("changes") or []:
-        kind = str(change.get("kind"))
-        lines += ["", paint(_safe(_trail(change)), _DIM)]
-        lines.append(paint(_safe(_meta_line(change)), _KIND_COLOR.get(kind, "")))
-        lines += [f"  reason: {_safe(str(reason))}" for reason in change.get("reasons") or []]
-        if kind == "modified":
-            ops = _ops(change)
-            lines.append("  - " + "".join(mark(op, t) for op, t in ops if op != "insert"))
-            lines.append("  + " + "".join(mark(op, t) for op, t in ops if op != "delete"))
-        elif kind == "removed":
-            lines.append(
-                "  - " + paint(_safe(change.get("old_text") or ""), _KIND_COLOR["removed"])
-            )
-        elif kind == "added":
-            lines.append("  + " + paint(_safe(change.get("new_text") or ""), _KIND_COLOR["added"]))
-        else:
-            lines.append("    " + _safe(change.get("new_text") or ""))
-    return "\n".join(line.replace("\n", "\n    ") for line in lines) + "\n"
+@register("json")
+def render_json(comparison: Comparison, *, color: bool = False) -> str:
+    """The JSON object of the ``monitor diff`` contract (``monitor.output.contract``)."""
+    return _json(comparison)

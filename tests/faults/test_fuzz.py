@@ -46,10 +46,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from monitor.bundled import seeds_dir
-from monitor.judge.classify import SEVERITY_ORDER
 from monitor.judge.compare import compare
-from monitor.judge.inline import render_html, render_json, render_markdown, render_text
-from monitor.models import Block, Document
+from monitor.models import Block, Comparison, Document, Severity
+from monitor.output.contract import from_dict, to_dict
+from monitor.output.render import render_html, render_json, render_markdown, render_text
 from monitor.text.canonical import fold
 from monitor.text.charset import charset_from_content_type, detect_encoding
 from monitor.text.normalize import normalize
@@ -353,9 +353,14 @@ def check_document(document: Document) -> None:
     assert again.text == document.text, "normalising the Markdown again changed it"
 
 
+SEVERITY_ORDER = Severity.names()
+
+
 def check_comparison(
-    comparison: dict[str, Any], old: Document, new: Document, sources: tuple[str, str]
+    result: Comparison, old: Document, new: Document, sources: tuple[str, str]
 ) -> None:
+    comparison = to_dict(result)
+    assert to_dict(from_dict(comparison)) == comparison
     assert set(comparison) == {
         "old", "new", "severity", "material", "date_only", "silent", "backdated", "anomaly",
         "categories", "counts", "changes",
@@ -387,11 +392,11 @@ def check_comparison(
         assert severity == "none" and comparison["categories"] == []
     assert comparison["material"] == (severity == "material")
     assert json.loads(json.dumps(comparison)) == comparison
-    assert json.loads(render_json(comparison)) == comparison
-    check_reports(comparison)
+    assert json.loads(render_json(result)) == comparison
+    check_reports(result)
 
 
-def check_reports(comparison: dict[str, Any]) -> None:
+def check_reports(comparison: Comparison) -> None:
     page = render_html(comparison)
     assert re.search(r"<\s*script", page, re.IGNORECASE) is None
     tags = {tag.lower() for tag in re.findall(r"<\s*/?\s*([A-Za-z][\w:-]*)", page)}
@@ -448,7 +453,7 @@ def test_mutated_seed_pages_normalise(given_input: Input) -> None:
     document = run_normalize(given_input)
     check_clauses(document)
     same = compare(document, document)
-    assert same["changes"] == [] and same["counts"]["unchanged"] == len(segment(document))
+    assert same.changes == () and same.counts["unchanged"] == len(segment(document))
     check_comparison(same, document, document, ("", ""))
 
 

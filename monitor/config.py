@@ -22,6 +22,7 @@ from lxml.cssselect import CSSSelector
 
 from monitor.errors import ConfigError
 from monitor.models import Severity
+from monitor.notify.formats import FORMATS
 
 __all__ = [
     "SEVERITIES",
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 SEVERITIES = Severity.names()
-WEBHOOK_FORMATS = ("json", "slack", "teams")
+WEBHOOK_FORMATS = tuple(FORMATS)  # the registered body formats, by name
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -17,7 +17,7 @@
   exits at once; transactions and atomic snapshot writes keep the store
   consistent either way.
 - Notifications: the outbox is flushed every few seconds and right after a
-  change or a report is queued (see ``notify.py``).
+  change or a report is queued (see ``monitor.notify``).
 - One daemon per database: a lock file beside it, held while running and
   released by the operating system on exit or crash.
 """
@@ -43,7 +43,7 @@ from monitor.config import Config, PolicyConfig, load_config
 from monitor.errors import MonitorError
 from monitor.models import CheckResult, now_iso
 from monitor.net.fetch import Fetcher, FetchOptions
-from monitor.notify import flush as notify_flush
+from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import safe_check
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from monitor.config import validate_url
 from monitor.errors import FetchError, InputError
-from monitor.models import Document, FetchResult
+from monitor.models import Document, FetchResult, VersionRecord
 from monitor.net.fetch import Fetcher, FetchOptions
-from monitor.store import Store, VersionRecord
+from monitor.store import Store
 from monitor.text.normalize import normalize
 
 __all__ = ["is_url", "load_document", "pick_versions"]

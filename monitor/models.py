@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "Block",
@@ -18,7 +19,11 @@ __all__ = [
     "ComparisonSide",
     "Document",
     "FetchResult",
+    "NewVersion",
+    "ReportFacts",
+    "Reports",
     "Severity",
+    "VersionRecord",
     "now_iso",
 ]
 
@@ -250,3 +255,61 @@ class CheckResult:
     severity: str | None = None  # of the change a new version made, when there was one
     report: str | None = None  # "unreachable", "recovered" or "flapping" when one was queued
     details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """A stored version of a policy, as the store reads it back."""
+
+    id: int
+    policy: str
+    number: int
+    text_hash: str
+    text: str
+    title: str | None
+    language: str | None
+    declared_date: str | None
+    snapshot_sha256: str | None
+    first_seen: str
+    last_seen: str
+
+    @property
+    def size(self) -> int:
+        return len(self.text.encode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A text to store as the policy's next version."""
+
+    text: str
+    text_hash: str
+    title: str | None = None
+    language: str | None = None
+    declared_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFacts:
+    """What the report rule reads, as the store finds it inside the check's transaction."""
+
+    outcome: CheckOutcome
+    failures: int  # failed or anomalous checks in a row, this one included
+    failures_before_report: int
+    failure_reported: bool  # an unreachable report is out, and no recovery since
+    flapping_reported: bool  # a check already flapped while the latest version was latest
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """Events a check may cause, and ``due``, the rule that picks the one to queue.
+
+    The store applies the rule inside the check's transaction, so a report is
+    queued exactly once and never lost to a crash.
+    """
+
+    failures_before_report: int
+    due: Callable[[ReportFacts], str | None]
+    unreachable: Sequence[Any] = ()  # after that many failed checks in a row, once
+    recovered: Sequence[Any] = ()  # at the first success after an unreachable report
+    flapping: Sequence[Any] = ()  # the first flapping check while a version is latest

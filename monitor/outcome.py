@@ -10,10 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.config import PolicyConfig
+from monitor.hashing import sha256
 from monitor.judge.compare import compare, declared_date, first_version_anomaly
-from monitor.models import CheckOutcome, Comparison, Document, FetchResult
-from monitor.snapshots import sha256
-from monitor.store import NewVersion, VersionRecord
+from monitor.models import (
+    CheckOutcome,
+    Comparison,
+    Document,
+    FetchResult,
+    NewVersion,
+    VersionRecord,
+)
 from monitor.text.normalize import normalize, parse_markdown
 
 __all__ = ["REVERT_AFTER", "History", "Processed", "process", "stored_document"]

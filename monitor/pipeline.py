@@ -16,13 +16,21 @@ from typing import Any
 
 from monitor.config import Config, PolicyConfig
 from monitor.errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
-from monitor.models import CheckOutcome, CheckResult, Comparison, now_iso
+from monitor.hashing import sha256
+from monitor.models import (
+    CheckOutcome,
+    CheckResult,
+    Comparison,
+    NewVersion,
+    VersionRecord,
+    now_iso,
+)
 from monitor.net.fetch import Fetcher, FetchOptions
-from monitor.notify import change_events, status_events
+from monitor.notify.events import change_events, check_reports
 from monitor.outcome import REVERT_AFTER, History, process, stored_document
 from monitor.output.contract import to_dict
-from monitor.snapshots import SnapshotStore, sha256
-from monitor.store import CheckRecord, NewVersion, Reports, Store, VersionRecord
+from monitor.snapshots import SnapshotStore
+from monitor.store import CheckRecord, Store
 
 __all__ = [
     "check_policies",
@@ -198,17 +206,8 @@ def _record_now(
     the policy's count of failed checks in a row before this one."""
     reports = None
     if config is not None:
-        reports = Reports(
-            failures_before_report=config.monitor.failures_before_report,
-            unreachable=status_events(
-                config, policy, "policy.unreachable", failures=failures + 1, error=record.error
-            ),
-            recovered=status_events(config, policy, "policy.recovered", failures=0, error=None),
-            flapping=status_events(
-                config, policy, "policy.flapping", failures=0, error=None, **flapping
-            )
-            if flapping
-            else (),
+        reports = check_reports(
+            config, policy, failures=failures, error=record.error, flapping=flapping
         )
     recorded = store.record_check(
         record,

@@ -8,19 +8,15 @@ a file under a final name.  Reading verifies the hash.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from monitor.errors import SnapshotError
+from monitor.hashing import sha256
 
 __all__ = ["SnapshotStore", "StoredSnapshot", "sha256"]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ import pytest
 from monitor.config import Config, load_config
 from monitor.demo import DEMO_POLICY, SeedServer, material_edit
 from monitor.net.fetch import FetchOptions
-from monitor.notify import flush, sign
+from monitor.notify.delivery import flush, sign
 from monitor.pipeline import run_checks
 from monitor.store import Store
 
@@ -436,7 +436,8 @@ def test_sign_matches_the_design() -> None:
 
 def test_status_reports_read_well_in_chat(write_config: WriteConfig) -> None:
     from monitor.config import WebhookConfig
-    from monitor.notify import render_body, status_events
+    from monitor.notify.events import status_events
+    from monitor.notify.formats import render_body
 
     path = write_config({"p": "https://example.nl/privacy"}, extra=HOOK_SLACK)
     config = load_config(path)

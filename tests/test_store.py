@@ -7,8 +7,8 @@ import pytest
 
 from monitor.config import PolicyConfig
 from monitor.errors import StoreError
-from monitor.models import CheckOutcome
-from monitor.store import CheckRecord, NewVersion, Store
+from monitor.models import CheckOutcome, NewVersion
+from monitor.store import CheckRecord, Store
 
 
 def version(text: str) -> NewVersion:

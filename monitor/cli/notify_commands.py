@@ -26,7 +26,7 @@ def notify(state: _State, force: bool) -> None:
     Example:
         monitor notify --flush
     """
-    from monitor.notify import flush
+    from monitor.notify.delivery import flush
 
     config = state.config()
     with state.store() as store:
@@ -55,7 +55,7 @@ def webhooks_list(state: _State, as_json: bool) -> None:
     Example:
         monitor webhooks list --json
     """
-    from monitor.notify import redact_url
+    from monitor.notify.delivery import redact_url
 
     rows: list[dict[str, Any]] = [
         {
@@ -100,7 +100,7 @@ def webhooks_test(state: _State, name: str) -> None:
     Example:
         monitor webhooks test compliance
     """
-    from monitor.notify import redact_url, send_test
+    from monitor.notify.delivery import redact_url, send_test
 
     config = state.config()
     webhook = next((w for w in config.webhooks if w.name == name), None)

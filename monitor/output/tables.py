@@ -8,8 +8,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from monitor.models import CheckOutcome, CheckResult
-from monitor.store import VersionRecord
+from monitor.models import CheckOutcome, CheckResult, VersionRecord
 
 __all__ = [
     "check_rows",

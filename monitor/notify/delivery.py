@@ -1,0 +1,246 @@
+"""Delivery: a sender that posts the outbox's pending deliveries.
+
+The sender posts pending deliveries oldest first, one target at a time in
+order, signs each body (``Monitor-Signature``, see DESIGN.md), retries 408,
+429 and 5xx and network failures with exponential backoff and jitter
+(honouring ``Retry-After``) until the delivery is older than the webhook's
+``max_age``, and gives up at once on other 4xx. Every attempt is recorded. A
+crash between a POST and its record repeats that delivery; receivers
+deduplicate by ``Monitor-Event-Id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import random
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.config import Config, PolicyConfig, WebhookConfig
+from monitor.errors import FetchError
+from monitor.models import now_iso
+from monitor.net.fetch import parse_retry_after
+from monitor.net.netpolicy import AddressGuard
+from monitor.notify.formats import render_body
+
+__all__ = ["FlushStats", "Outbox", "flush", "redact_url", "send_test", "sign"]
+
+logger = logging.getLogger(__name__)
+
+
+class _RedactUrlPaths(logging.Filter):
+    """httpx logs every request's full URL; a webhook URL's path is often its secret."""
+
+    _URL = re.compile(r"(https?://[^/\s\"']+)/[^\s\"']*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self._URL.sub(r"\1/…", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactUrlPaths())
+
+RETRY_BASE = 5.0
+RETRY_MAX = 3_600.0
+
+
+@dataclass(frozen=True, slots=True)
+class FlushStats:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def redact_url(url: str) -> str:
+    """A webhook URL safe to print: scheme and host only (paths often hold tokens)."""
+    parts = urlsplit(url)
+    return (
+        f"{parts.scheme}://{parts.hostname or '?'}{':' + str(parts.port) if parts.port else ''}/…"
+    )
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The ``Monitor-Signature`` value: HMAC-SHA256 over ``"<t>." + body``."""
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+# -- sending --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    status: int | None
+    error: str | None
+    retry: bool
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+class Outbox(Protocol):
+    """What the sender needs of the store's notification outbox."""
+
+    def pending_targets(self) -> list[str]: ...
+
+    def next_delivery(self, webhook: str) -> dict[str, Any] | None: ...
+
+    def record_attempt(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        http_status: int | None,
+        error: str | None,
+        duration: float,
+        next_attempt_at: str | None,
+    ) -> None: ...
+
+
+def _client(config: Config) -> httpx.AsyncClient:
+    transport = AddressGuard(
+        httpx.AsyncHTTPTransport(retries=0),
+        allow_private_networks=config.monitor.allow_private_networks,
+    )
+    timeout = httpx.Timeout(config.monitor.timeout, connect=min(10.0, config.monitor.timeout))
+    return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
+
+
+async def _post(
+    client: httpx.AsyncClient, webhook: WebhookConfig, event_id: str, body: bytes, user_agent: str
+) -> _Outcome:
+    headers = {
+        **dict(webhook.headers),
+        "Content-Type": "application/json",
+        "User-Agent": user_agent,
+        "Monitor-Event-Id": event_id,
+    }
+    if webhook.secret is not None:
+        secret = webhook.resolve_secret()
+        if secret is None:
+            name = webhook.secret.removeprefix("env:")
+            return _Outcome(None, f"secret environment variable {name} is not set", retry=True)
+        headers["Monitor-Signature"] = sign(secret, int(time.time()), body)
+    try:
+        response = await client.post(webhook.url, content=body, headers=headers)
+    except FetchError as exc:  # the network policy refused the address
+        return _Outcome(None, str(exc), retry=False)
+    except httpx.TimeoutException:
+        return _Outcome(None, "timed out", retry=True)
+    except httpx.TransportError as exc:
+        return _Outcome(None, f"connection failed: {type(exc).__name__}", retry=True)
+    status = response.status_code
+    if 200 <= status < 300:
+        return _Outcome(status, None, retry=False)
+    retry = status in (408, 429) or status >= 500
+    return _Outcome(
+        status,
+        f"HTTP {status}",
+        retry=retry,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )
+
+
+async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushStats:
+    """Post every due delivery (all pending ones with ``force``), target by target in order."""
+    webhooks = {w.name: w for w in config.webhooks}
+    async with _client(config) as client:
+        results = await asyncio.gather(
+            *(
+                _flush_target(client, config, store, webhooks[name], force=force)
+                for name in await asyncio.to_thread(store.pending_targets)
+                if name in webhooks
+            )
+        )
+    return FlushStats(
+        delivered=sum(r.delivered for r in results),
+        retrying=sum(r.retrying for r in results),
+        failed=sum(r.failed for r in results),
+    )
+
+
+async def _flush_target(
+    client: httpx.AsyncClient, config: Config, store: Outbox, webhook: WebhookConfig, *, force: bool
+) -> FlushStats:
+    delivered = retrying = failed = 0
+    while True:
+        row = await asyncio.to_thread(store.next_delivery, webhook.name)
+        if row is None:
+            break
+        now = datetime.now(UTC)
+        if not force and datetime.fromisoformat(row["next_attempt_at"]) > now:
+            break  # the oldest is waiting: later ones wait behind it, in order
+        body = render_body(webhook, json.loads(row["payload"]))
+        started = time.monotonic()
+        outcome = await _post(client, webhook, row["event_id"], body, config.monitor.user_agent)
+        duration = time.monotonic() - started
+        attempts = row["attempts"] + 1
+        age = (now - datetime.fromisoformat(row["created_at"])).total_seconds()
+        if outcome.ok:
+            status, next_at = "delivered", None
+            delivered += 1
+        elif outcome.retry and age < webhook.max_age:
+            delay = min(RETRY_BASE * 2 ** (attempts - 1), RETRY_MAX) * random.uniform(0.5, 1.5)
+            if outcome.retry_after is not None:
+                delay = max(delay, min(outcome.retry_after, RETRY_MAX))
+            status, next_at = "pending", (now + timedelta(seconds=delay)).isoformat()
+            retrying += 1
+        else:
+            status, next_at = "failed", None
+            failed += 1
+        await asyncio.to_thread(
+            store.record_attempt,
+            row["id"],
+            status=status,
+            http_status=outcome.status,
+            error=outcome.error,
+            duration=duration,
+            next_attempt_at=next_at,
+        )
+        logger.info(
+            "delivery id=%s webhook=%s event=%s outcome=%s http=%s attempts=%d%s",
+            row["id"],
+            webhook.name,
+            row["event_type"],
+            status,
+            outcome.status,
+            attempts,
+            f" error={outcome.error!r}" if outcome.error else "",
+        )
+        if status == "pending":
+            break  # keep order: nothing after it goes out before it
+    return FlushStats(delivered, retrying, failed)
+
+
+async def send_test(config: Config, name: str) -> tuple[int | None, str | None, str]:
+    """Post a sample signed event to webhook ``name``: (HTTP status, error, body excerpt)."""
+    webhook = next(w for w in config.webhooks if w.name == name)
+    sample = PolicyConfig(name="example-policy", url="https://www.example.org/privacy")
+    event_id = str(uuid.uuid4())
+    payload: dict[str, Any] = {
+        "event_id": event_id,
+        "event_type": "policy.test",
+        "created_at": now_iso(),
+        "policy": {"name": sample.name, "url": sample.url, "tags": []},
+        "message": "a test event from `monitor webhooks test`",
+    }
+    body = render_body(webhook, payload)
+    async with _client(config) as client:
+        outcome = await _post(client, webhook, event_id, body, config.monitor.user_agent)
+    return outcome.status, outcome.error, body.decode("utf-8")[:300]

@@ -1,0 +1,163 @@
+"""Notification events: what a change or a policy's status sends, to which webhooks,
+and the rule that decides when an outage, a recovery or flapping is reported.
+
+An event (``policy.changed``, ``policy.unreachable``, ``policy.recovered``,
+``policy.flapping``) becomes one delivery row per interested webhook, written in
+the same transaction as the change or the state that causes it: a notification
+can be late, never lost. Payload text is data: bodies are built with
+``json.dumps`` (see ``formats``), never a template.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.config import Config, PolicyConfig, WebhookConfig
+from monitor.models import CheckOutcome, Comparison, ReportFacts, Reports, now_iso
+from monitor.output.contract import to_dict
+
+__all__ = ["Event", "change_events", "check_reports", "report_due", "status_events"]
+
+MAX_CHANGES = 20
+MAX_TEXT = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One delivery to write: an event for one webhook."""
+
+    event_id: str
+    event_type: str
+    webhook: str
+    policy: str
+    payload: dict[str, Any]
+
+
+def _cap(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_TEXT:
+        return text
+    return text[: MAX_TEXT - 1] + "…"
+
+
+def change_events(
+    config: Config,
+    policy: PolicyConfig,
+    comparison: Comparison,
+    *,
+    old_version: dict[str, Any],
+    new_version: dict[str, Any],
+) -> list[Event]:
+    """``policy.changed`` events for the webhooks that want a change of this severity."""
+    targets = [w for w in config.webhooks if w.wants(policy, comparison.severity)]
+    if not targets:
+        return []
+    contract = to_dict(comparison)
+    changes = contract["changes"]
+    payload = {
+        "event_type": "policy.changed",
+        "created_at": now_iso(),
+        "policy": {"name": policy.name, "url": policy.url, "tags": list(policy.tags)},
+        "old_version": old_version,
+        "new_version": new_version,
+        "severity": str(comparison.severity),
+        "material": comparison.material,
+        "categories": list(comparison.categories),
+        "reasons": comparison.material_reasons(limit=50),
+        "counts": contract["counts"],
+        "date_only": comparison.date_only,
+        "silent": comparison.silent,
+        "backdated": comparison.backdated,
+        "changes": [
+            {
+                "kind": c["kind"],
+                "section": c["section"],
+                "old_text": _cap(c["old_text"]),
+                "new_text": _cap(c["new_text"]),
+                "severity": c["severity"],
+                "categories": c["categories"],
+                "reasons": c["reasons"],
+            }
+            for c in changes[:MAX_CHANGES]
+        ],
+        "changes_truncated": len(changes) > MAX_CHANGES,
+        "diff_command": (
+            f"monitor diff {policy.name} --from {old_version['number']} "
+            f"--to {new_version['number']}"
+        ),
+    }
+    return _events("policy.changed", policy.name, payload, targets)
+
+
+def status_events(
+    config: Config,
+    policy: PolicyConfig,
+    event_type: str,
+    *,
+    failures: int,
+    error: str | None,
+    **extra: Any,
+) -> list[Event]:
+    """``policy.unreachable`` / ``policy.recovered`` / ``policy.flapping`` events."""
+    targets = [w for w in config.webhooks if w.wants(policy, None)]
+    payload = {
+        "event_type": event_type,
+        "created_at": now_iso(),
+        "policy": {"name": policy.name, "url": policy.url, "tags": list(policy.tags)},
+        "consecutive_failures": failures,
+        "last_error": error,
+        **extra,
+    }
+    return _events(event_type, policy.name, payload, targets)
+
+
+def _events(
+    event_type: str, policy: str, payload: dict[str, Any], targets: list[WebhookConfig]
+) -> list[Event]:
+    event_id = str(uuid.uuid4())
+    body = {"event_id": event_id, **payload}
+    return [Event(event_id, event_type, w.name, policy, body) for w in targets]
+
+
+def report_due(facts: ReportFacts) -> str | None:
+    """The report a check makes due: ``"unreachable"``, ``"recovered"``, ``"flapping"``
+    or None.
+
+    ``policy.unreachable`` once ``failures_before_report`` checks in a row failed (once
+    until a recovery); ``policy.recovered`` at the first success after that report;
+    ``policy.flapping`` at the first flapping check while a version is the latest.
+    """
+    if facts.failures >= facts.failures_before_report and not facts.failure_reported:
+        return "unreachable"
+    if facts.failures == 0 and facts.failure_reported:
+        return "recovered"
+    if facts.outcome == CheckOutcome.FLAPPING and not facts.flapping_reported:
+        return "flapping"
+    return None
+
+
+def check_reports(
+    config: Config,
+    policy: PolicyConfig,
+    *,
+    failures: int,
+    error: str | None,
+    flapping: dict[str, Any] | None,
+) -> Reports:
+    """The reports a check of ``policy`` may cause, with :func:`report_due` to pick the one
+    due. ``failures`` is the policy's count of failed checks in a row before this one;
+    ``error`` the check's; ``flapping`` the versions a flapping check served, if it did."""
+    return Reports(
+        failures_before_report=config.monitor.failures_before_report,
+        due=report_due,
+        unreachable=status_events(
+            config, policy, "policy.unreachable", failures=failures + 1, error=error
+        ),
+        recovered=status_events(config, policy, "policy.recovered", failures=0, error=None),
+        flapping=status_events(
+            config, policy, "policy.flapping", failures=0, error=None, **flapping
+        )
+        if flapping
+        else (),
+    )

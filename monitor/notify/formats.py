@@ -1,0 +1,91 @@
+"""Webhook body formats, by the name a ``[[webhook]]`` table's ``format`` uses.
+
+A format turns an event's payload into the JSON value to post;
+``@register("name")`` adds one to :data:`FORMATS`, which ``config`` reads the
+valid names from. Text is data, never a template.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # config imports this module: no import of config at run time
+    from monitor.config import WebhookConfig
+
+__all__ = ["FORMATS", "register", "render_body"]
+
+Format = Callable[[dict[str, Any]], dict[str, Any]]
+FORMATS: dict[str, Format] = {}
+
+
+def register(name: str) -> Callable[[Format], Format]:
+    """Register a body format under ``name`` (the value of a webhook's ``format``)."""
+
+    def add(format_: Format) -> Format:
+        FORMATS[name] = format_
+        return format_
+
+    return add
+
+
+@register("json")
+def json_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """The event itself."""
+    return payload
+
+
+@register("slack")
+def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """A Slack incoming-webhook message: one line of text."""
+    return {"text": _slack_escape(_summary(payload))}
+
+
+@register("teams")
+def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """A Microsoft Teams message card."""
+    return {
+        "@type": "MessageCard",
+        "@context": "https://schema.org/extensions",
+        "summary": f"policy-monitor: {payload['event_type']}",
+        "title": f"policy-monitor: {payload['event_type']}",
+        "text": _summary(payload),
+    }
+
+
+def render_body(webhook: WebhookConfig, payload: dict[str, Any]) -> bytes:
+    """The raw body for a webhook's ``format``. Text is data, never a template."""
+    body = FORMATS[webhook.format](payload)
+    return json.dumps(body, ensure_ascii=False, sort_keys=False).encode("utf-8")
+
+
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _summary(payload: dict[str, Any]) -> str:
+    policy = payload["policy"]["name"]
+    kind = payload["event_type"]
+    if kind == "policy.changed":
+        reasons = "; ".join(payload["reasons"][:5]) or "no material reasons"
+        facts = [f for f in ("silent", "date_only", "backdated") if payload.get(f)]
+        return (
+            f"{policy}: {payload['severity']} change "
+            f"({', '.join(payload['categories']) or 'no categories'})"
+            f"{' [' + ', '.join(facts) + ']' if facts else ''}: {reasons}. "
+            f"See: {payload['diff_command']}"
+        )
+    if kind == "policy.unreachable":
+        return (
+            f"{policy}: unreachable after {payload['consecutive_failures']} checks in a row "
+            f"({payload.get('last_error') or 'no error text'})"
+        )
+    if kind == "policy.recovered":
+        return f"{policy}: reachable again"
+    if kind == "policy.flapping":
+        return (
+            f"{policy}: the site serves versions {payload['latest_version']} and "
+            f"{payload['earlier_version']} in turn; reported once, not on every check"
+        )
+    return f"{policy}: {kind}"

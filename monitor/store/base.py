@@ -1,0 +1,113 @@
+"""The connection: opening (with the migrations), write transactions, reads, and
+error messages that name a full disk as such."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from monitor.errors import StoreError
+from monitor.store.schema import migrations
+
+__all__ = ["StoreBase"]
+
+
+class StoreBase:
+    """The connection and its transactions, which every part of :class:`Store` uses."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        # One connection, shared: async callers run store calls in worker threads (so a
+        # write waiting for another process's lock never stalls the event loop), and
+        # this lock keeps those threads from interleaving inside a transaction.
+        self._lock = threading.RLock()
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Self:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+            db = Database(conn)
+            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(f"cannot open database {path}: {_reason(exc, path)}") from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One write transaction. IMMEDIATE takes the write lock up front, so a
+        second writer waits for the busy timeout instead of failing mid-way."""
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[Database]:
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot write to database {self.path}: {_reason(exc, self.path)}"
+            ) from None
+        try:
+            yield self.db
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.rollback()
+            raise StoreError(
+                f"cannot write to database {self.path}: {_reason(exc, self.path)}"
+            ) from None
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            with self._lock:
+                return list(self.db.query(sql, params))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read database {self.path}: {exc}") from None
+
+
+# Below this many free bytes on the database's disk, SQLite's "database or disk is
+# full" and its I/O errors are reported as the full disk they are (ENOSPC while
+# growing the shared-memory file reaches SQLite as a plain "disk I/O error").
+_NEARLY_FULL = 1 << 20
+
+
+def _reason(exc: sqlite3.DatabaseError | OSError, path: Path) -> str:
+    """Why a database operation failed, in words that name a full disk as such."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    message = str(exc)
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR"):
+        try:
+            free = shutil.disk_usage(path.parent).free
+        except OSError:
+            return message
+        if free < _NEARLY_FULL:
+            return f"no space left on device ({message}; {free} bytes free)"
+    return message

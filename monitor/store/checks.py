@@ -1,0 +1,230 @@
+"""Recording a check: the check, its snapshot row, its new version and change, and
+the events they cause, in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlite_utils import Database
+
+from monitor.errors import StoreError
+from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, now_iso
+from monitor.store.base import StoreBase
+from monitor.store.outbox import enqueue
+
+__all__ = ["CheckRecord", "CheckWriter", "Recorded"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRecord:
+    """What the pipeline hands the store at the end of a check."""
+
+    policy: str
+    started_at: str
+    duration: float
+    outcome: CheckOutcome
+    http_status: int | None = None
+    error: str | None = None
+    final_url: str | None = None
+    size: int | None = None
+    snapshot_sha256: str | None = None
+    snapshot_path: str | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    text_hash: str | None = None
+
+
+class Recorded(NamedTuple):
+    check_id: int
+    version: int | None  # the new version's number, or the current one's
+    change_id: int | None
+    report: str | None  # "unreachable", "recovered" or "flapping" when one was queued
+
+
+class CheckWriter(StoreBase):
+    """Writes a check with everything it causes."""
+
+    # -- recording a check --------------------------------------------------
+
+    def record_check(
+        self,
+        check: CheckRecord,
+        *,
+        new_version: NewVersion | None = None,
+        comparison: dict[str, Any] | None = None,
+        severity: str = "minor",
+        events: Sequence[Any] = (),
+        reports: Reports | None = None,
+    ) -> Recorded:
+        """Write a check, its snapshot row, (maybe) its new version and change with the
+        change's ``events``, and any report due (see :class:`Reports`), atomically."""
+        now = now_iso()
+        with self._write() as db:
+            row = db.execute("SELECT id FROM policies WHERE name = ?", [check.policy]).fetchone()
+            if row is None:
+                raise StoreError(f"policy {check.policy!r} is not in the database")
+            policy_id = row[0]
+            if check.snapshot_sha256 and check.snapshot_path:
+                db.execute(
+                    """INSERT OR IGNORE INTO snapshots
+                           (sha256, size, content_type, path, created_at)
+                       VALUES (?, ?, ?, ?, ?)""",
+                    [
+                        check.snapshot_sha256,
+                        check.size or 0,
+                        check.content_type,
+                        check.snapshot_path,
+                        now,
+                    ],
+                )
+            latest = db.execute(
+                "SELECT id, number, text_hash FROM versions WHERE policy_id = ? "
+                "ORDER BY number DESC LIMIT 1",
+                [policy_id],
+            ).fetchone()
+            version_id: int | None = latest[0] if latest else None
+            number: int | None = latest[1] if latest else None
+            change_id: int | None = None
+            outcome = check.outcome
+            if (
+                new_version is not None
+                and latest is not None
+                and latest[2] == new_version.text_hash
+            ):
+                outcome = CheckOutcome.UNCHANGED  # another writer stored the same text first
+                new_version = None
+            if new_version is not None:
+                number = (number or 0) + 1
+                cursor = db.execute(
+                    """INSERT INTO versions (policy_id, number, text_hash, text, title, language,
+                           declared_date, snapshot_sha256, first_seen, last_seen)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [
+                        policy_id,
+                        number,
+                        new_version.text_hash,
+                        new_version.text,
+                        new_version.title,
+                        new_version.language,
+                        new_version.declared_date,
+                        check.snapshot_sha256,
+                        check.started_at,
+                        check.started_at,
+                    ],
+                )
+                old_version_id, version_id = version_id, cursor.lastrowid
+                if old_version_id is not None and comparison is not None:
+                    cursor = db.execute(
+                        """INSERT INTO changes (policy_id, old_version_id, new_version_id,
+                               severity, created_at, comparison) VALUES (?, ?, ?, ?, ?, ?)""",
+                        [
+                            policy_id,
+                            old_version_id,
+                            version_id,
+                            severity,
+                            now,
+                            json.dumps(comparison, ensure_ascii=False),
+                        ],
+                    )
+                    change_id = cursor.lastrowid
+                    enqueue(db, events, change_id=change_id, at=now)
+            elif version_id is not None and outcome in (
+                CheckOutcome.UNCHANGED,
+                CheckOutcome.NOT_MODIFIED,
+            ):
+                db.execute(
+                    "UPDATE versions SET last_seen = ? WHERE id = ?", [check.started_at, version_id]
+                )
+            if outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED):
+                db.execute(
+                    "UPDATE policies SET etag = ?, last_modified = ?, last_raw_sha256 = ? "
+                    "WHERE id = ?",
+                    [check.etag, check.last_modified, check.snapshot_sha256, policy_id],
+                )
+            failed = outcome in (CheckOutcome.ERROR, CheckOutcome.ANOMALY)
+            db.execute(
+                "UPDATE policies SET consecutive_failures = "
+                "CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
+                [failed, policy_id],
+            )
+            report = self._report(db, policy_id, outcome, version_id, reports, at=now)
+            recorded_version = (
+                version_id
+                if outcome
+                in (
+                    CheckOutcome.NEW_VERSION,
+                    CheckOutcome.UNCHANGED,
+                    CheckOutcome.NOT_MODIFIED,
+                    CheckOutcome.FLAPPING,
+                )
+                else None
+            )
+            cursor = db.execute(
+                """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
+                       error, final_url, size, snapshot_sha256, version_id, text_hash)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    policy_id,
+                    check.started_at,
+                    round(check.duration * 1000),
+                    check.http_status,
+                    str(outcome),
+                    check.error,
+                    check.final_url,
+                    check.size,
+                    check.snapshot_sha256,
+                    recorded_version,
+                    check.text_hash,
+                ],
+            )
+            check_id = int(cursor.lastrowid or 0)
+        return Recorded(check_id, number, change_id, report)
+
+    def _report(
+        self,
+        db: Database,
+        policy_id: int,
+        outcome: CheckOutcome,
+        version_id: int | None,
+        reports: Reports | None,
+        *,
+        at: str,
+    ) -> str | None:
+        """Queue the report ``reports.due`` finds due for this check, if any; return its
+        name. The facts it decides on are read here, inside the check's transaction."""
+        if reports is None:
+            return None
+        failures, reported_at = db.execute(
+            "SELECT consecutive_failures, failure_reported_at FROM policies WHERE id = ?",
+            [policy_id],
+        ).fetchone()
+        # Only a flapping check can make a flapping report due: the others skip the query.
+        flapped = outcome == CheckOutcome.FLAPPING and (
+            db.execute(
+                "SELECT 1 FROM checks WHERE policy_id = ? AND version_id IS ? AND outcome = ? "
+                "LIMIT 1",
+                [policy_id, version_id, str(CheckOutcome.FLAPPING)],
+            ).fetchone()
+            is not None
+        )
+        facts = ReportFacts(
+            outcome=outcome,
+            failures=failures,
+            failures_before_report=reports.failures_before_report,
+            failure_reported=bool(reported_at),
+            flapping_reported=flapped,
+        )
+        report = reports.due(facts)
+        if report == "unreachable":
+            db.execute("UPDATE policies SET failure_reported_at = ? WHERE id = ?", [at, policy_id])
+            enqueue(db, reports.unreachable, change_id=None, at=at)
+        elif report == "recovered":
+            db.execute("UPDATE policies SET failure_reported_at = NULL WHERE id = ?", [policy_id])
+            enqueue(db, reports.recovered, change_id=None, at=at)
+        elif report == "flapping":
+            enqueue(db, reports.flapping, change_id=None, at=at)
+        return report

@@ -1,0 +1,99 @@
+"""The notification outbox: deliveries queued with the check that causes them, and
+the sender's reads and writes of them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.models import now_iso
+from monitor.store.base import StoreBase
+
+__all__ = ["Outbox", "enqueue"]
+
+
+def enqueue(db: Database, events: Sequence[Any], *, change_id: int | None, at: str) -> None:
+    """Queue one delivery per event (inside the caller's transaction); a repeat is ignored."""
+    for event in events:
+        db.execute(
+            """INSERT OR IGNORE INTO deliveries (event_id, event_type, webhook, policy,
+                   change_id, payload, created_at, next_attempt_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                event.event_id,
+                event.event_type,
+                event.webhook,
+                event.policy,
+                change_id,
+                json.dumps(event.payload, ensure_ascii=False),
+                at,
+                at,
+            ],
+        )
+
+
+class Outbox(StoreBase):
+    """The ``deliveries`` and ``delivery_attempts`` tables."""
+
+    def pending_targets(self) -> list[str]:
+        rows = self._rows("SELECT DISTINCT webhook FROM deliveries WHERE status = 'pending'")
+        return sorted(r["webhook"] for r in rows)
+
+    def next_delivery(self, webhook: str) -> dict[str, Any] | None:
+        """The oldest pending delivery of a target (deliveries go out in order)."""
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE webhook = ? AND status = 'pending' ORDER BY id LIMIT 1",
+            [webhook],
+        )
+        return rows[0] if rows else None
+
+    def record_attempt(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        http_status: int | None,
+        error: str | None,
+        duration: float,
+        next_attempt_at: str | None,
+    ) -> None:
+        now = now_iso()
+        with self._write() as db:
+            db.execute(
+                """INSERT INTO delivery_attempts (delivery_id, at, http_status, error, duration_ms)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [delivery_id, now, http_status, error, round(duration * 1000)],
+            )
+            db.execute(
+                """UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?,
+                       last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                       delivered_at = CASE WHEN ? = 'delivered' THEN ? END
+                   WHERE id = ?""",
+                [status, http_status, error, next_attempt_at, status, now, delivery_id],
+            )
+
+    def deliveries(self, *, include_delivered: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_delivered else "WHERE status != 'delivered'"
+        return self._rows(
+            f"""SELECT id, event_id, event_type, webhook, policy, status, attempts, created_at,
+                       next_attempt_at, delivered_at, last_status, last_error
+                FROM deliveries {where} ORDER BY id"""
+        )
+
+    def delivery_attempts(self, delivery_id: int) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id", [delivery_id]
+        )
+
+    def retry_delivery(self, delivery_id: int) -> bool:
+        """Requeue a delivery (failed or waiting) to go out at the next flush."""
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, "
+                "created_at = ? WHERE id = ? AND status != 'delivered'",
+                [now_iso(), now_iso(), delivery_id],
+            )
+            return bool(cursor.rowcount)

@@ -1,0 +1,143 @@
+"""The schema: numbered migrations, applied in order when a database is opened.
+
+Tables: ``policies``, ``checks`` (every attempt), ``snapshots`` (raw bodies,
+by sha256), ``versions`` (normalised texts, stored only when they differ
+from the latest), ``changes`` (one per new version after the first),
+``daemon`` (the heartbeat), ``deliveries`` and ``delivery_attempts`` (the
+notification outbox).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+__all__ = ["migrations"]
+
+migrations = Migrations("policy-monitor")
+
+
+@migrations(name="0001_initial")
+def _m0001(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE policies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            language TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            etag TEXT,
+            last_modified TEXT,
+            last_raw_sha256 TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE snapshots (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            content_type TEXT,
+            path TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            policy_id INTEGER NOT NULL REFERENCES policies(id),
+            number INTEGER NOT NULL,
+            text_hash TEXT NOT NULL,
+            text TEXT NOT NULL,
+            title TEXT,
+            language TEXT,
+            declared_date TEXT,
+            snapshot_sha256 TEXT REFERENCES snapshots(sha256),
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            UNIQUE (policy_id, number)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE checks (
+            id INTEGER PRIMARY KEY,
+            policy_id INTEGER NOT NULL REFERENCES policies(id),
+            started_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            http_status INTEGER,
+            outcome TEXT NOT NULL,
+            error TEXT,
+            final_url TEXT,
+            size INTEGER,
+            snapshot_sha256 TEXT REFERENCES snapshots(sha256),
+            version_id INTEGER REFERENCES versions(id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            policy_id INTEGER NOT NULL REFERENCES policies(id),
+            old_version_id INTEGER NOT NULL REFERENCES versions(id),
+            new_version_id INTEGER NOT NULL UNIQUE REFERENCES versions(id),
+            severity TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            comparison TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX checks_policy ON checks(policy_id, id)")
+    db.execute("CREATE INDEX versions_policy ON versions(policy_id, number)")
+
+
+@migrations(name="0002_schedule_and_daemon")
+def _m0002(db: Database) -> None:
+    db.execute("ALTER TABLE policies ADD COLUMN next_check_at TEXT")
+    db.execute("ALTER TABLE policies ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE policies ADD COLUMN failure_reported_at TEXT")
+    db.execute(
+        """CREATE TABLE daemon (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            stopped_at TEXT
+        )"""
+    )
+
+
+@migrations(name="0003_outbox")
+def _m0003(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            webhook TEXT NOT NULL,
+            policy TEXT NOT NULL,
+            change_id INTEGER REFERENCES changes(id),
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            UNIQUE (event_id, webhook)
+        )"""
+    )
+    db.execute("CREATE INDEX deliveries_due ON deliveries(status, webhook, id)")
+    db.execute(
+        """CREATE TABLE delivery_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+            at TEXT NOT NULL,
+            http_status INTEGER,
+            error TEXT,
+            duration_ms INTEGER NOT NULL
+        )"""
+    )
+
+
+@migrations(name="0004_check_text_hash")
+def _m0004(db: Database) -> None:
+    # What text each check saw (when it got that far): flapping and reverts are read from it.
+    db.execute("ALTER TABLE checks ADD COLUMN text_hash TEXT")

@@ -230,10 +230,19 @@ def sample_noise(pairs: list[Pair], per_source: int, seed: int = 13) -> list[Pai
 
 
 def load_labels(path: Path | None) -> dict[str, dict[str, Any]]:
+    """Labels by the archive's version commit (the first part of a label's key)."""
     if path is None:
         return {}
     data = tomllib.loads(path.read_text("utf-8"))
-    return {label["key"]: label for label in data.get("pair", [])}
+    return {label["key"].split(":")[0]: label for label in data.get("pair", [])}
+
+
+def _combined(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One verdict for a version from those of its changed sources: an anomaly in any
+    source makes the version an anomaly, else a material change in any makes it material."""
+    anomaly = next((v["anomaly"] for v in verdicts if v["anomaly"]), None)
+    material = anomaly is None and any(v["material"] for v in verdicts)
+    return {"anomaly": anomaly, "material": material}
 
 
 def score(judged: list[Judged], labels: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -245,11 +254,20 @@ def score(judged: list[Judged], labels: dict[str, dict[str, Any]]) -> dict[str, 
         "noise_anomaly": sum(bool(j.raw["anomaly"]) for j in noise if j.raw),
     }
     figures["noise_material_rate"] = round(figures["noise_material"] / max(1, len(noise)), 4)
+    by_version: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for j in judged:
+        version = j.pair.new_version
+        if version in labels:
+            sides = by_version.setdefault(version, {"raw": [], "text": []})
+            if j.raw is not None:
+                sides["raw"].append(j.raw)
+            if j.text is not None and not sides["text"]:
+                sides["text"].append(j.text)
     for side in ("raw", "text"):
         rows = [
-            (labels[j.pair.key]["label"], getattr(j, side))
-            for j in judged
-            if j.pair.key in labels and getattr(j, side) is not None
+            (labels[version]["label"], _combined(sides[side]))
+            for version, sides in by_version.items()
+            if sides[side]
         ]
         material = [r for lab, r in rows if lab == "material"]
         quiet = [r for lab, r in rows if lab == "not_material"]
@@ -333,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     labels = load_labels(args.labels)
     chosen = sample_noise(pairs, 2 if args.smoke else args.noise_per_source)
-    chosen += [p for p in pairs if p.kind == "recorded" and (p.key in labels or args.smoke)]
+    chosen += [p for p in pairs if p.kind == "recorded" and (p.new_version in labels or args.smoke)]
     if args.smoke:
         chosen = chosen[:6]
     judged: list[Judged] = []

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.config import PolicyConfig
-from monitor.judge.compare import compare, declared_date, first_version_anomaly
+from monitor.judge.anomaly import first_version_anomaly
+from monitor.judge.compare import compare, declared_date
 from monitor.models import CheckOutcome, Comparison, Document, FetchResult
 from monitor.snapshots import sha256
 from monitor.store import NewVersion, VersionRecord

@@ -15,7 +15,8 @@ from monitor.judge.compare import compare, declared_date
 from monitor.models import CheckOutcome, Comparison, Document, FetchResult
 from monitor.snapshots import sha256
 from monitor.store import NewVersion, VersionRecord
-from monitor.text.normalize import normalize, parse_markdown
+from monitor.text.markdown import parse_markdown
+from monitor.text.normalize import normalize
 
 __all__ = ["REVERT_AFTER", "History", "Processed", "process", "stored_document"]
 

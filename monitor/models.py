@@ -178,7 +178,7 @@ class ClauseChange:
     new: Clause | None
     similarity: float = 0.0
     inline: tuple[tuple[str, str], ...] = ()
-    severity: Severity = Severity.MINOR
+    severity: str = "minor"
     categories: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
 

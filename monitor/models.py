@@ -183,7 +183,7 @@ class ClauseChange:
     new: Clause | None
     similarity: float = 0.0
     inline: tuple[tuple[str, str], ...] = ()
-    severity: str = "minor"
+    severity: Severity = Severity.MINOR
     categories: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
 

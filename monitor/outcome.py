@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from monitor.config import PolicyConfig
 from monitor.hashing import sha256
-from monitor.judge.compare import compare, declared_date, first_version_anomaly
+from monitor.judge.anomaly import first_version_anomaly
+from monitor.judge.compare import compare, declared_date
 from monitor.models import (
     CheckOutcome,
     Comparison,
@@ -20,7 +21,8 @@ from monitor.models import (
     NewVersion,
     VersionRecord,
 )
-from monitor.text.normalize import normalize, parse_markdown
+from monitor.text.markdown import parse_markdown
+from monitor.text.normalize import normalize
 
 __all__ = ["REVERT_AFTER", "History", "Processed", "process", "stored_document"]
 

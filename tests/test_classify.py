@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.judge.classify import classify_change
-from monitor.models import Clause, ClauseChange
+from monitor.models import Clause, ClauseChange, Severity
 from monitor.text.segment import clause_key
 
 
@@ -164,3 +164,11 @@ def test_nothing_is_material_without_a_reason(a: list[str], b: list[str]) -> Non
         assert change.categories
     if a == b:
         assert change.severity != "material"
+
+
+@pytest.mark.parametrize("kind", ["added", "removed", "modified", "moved"])
+def test_severity_is_a_severity_member(kind: str) -> None:
+    old = None if kind == "added" else clause("Wij bewaren je gegevens 12 maanden.")
+    new = None if kind == "removed" else clause("Wij bewaren je gegevens 24 maanden.")
+    change = classify_change(ClauseChange(kind, old, new))
+    assert isinstance(change.severity, Severity)

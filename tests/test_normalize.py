@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from monitor.bundled import seeds_dir
 from monitor.models import Block
 from monitor.text.canonical import clean_url, decode_cfemail, detect_language, fold, visible_text
-from monitor.text.normalize import detect_format, normalize, parse_markdown, render_markdown
+from monitor.text.formats import detect_format
+from monitor.text.markdown import parse_markdown, render_markdown
+from monitor.text.normalize import normalize
 from monitor.text.segment import segment
 
 from .pdfs import make_pdf

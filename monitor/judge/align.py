@@ -55,7 +55,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from monitor.judge.inline import inline_diff
-from monitor.models import Clause, ClauseChange
+from monitor.models import Clause, ClauseChange, Severity
 
 __all__ = ["MAX_CELLS", "Alignment", "align"]
 
@@ -139,7 +139,7 @@ def align(
     changes: list[tuple[tuple[int, int, int], ClauseChange]] = []
     for i, j in exact:
         if (i, j) not in kept:
-            change = ClauseChange("moved", olds[i], news[j], 1.0, severity="cosmetic")
+            change = ClauseChange("moved", olds[i], news[j], 1.0, severity=Severity.COSMETIC)
             changes.append(((j, 0, 0), change))
     for score, i, j in fuzzy:
         ops = inline_diff(olds[i].text, news[j].text) if inline else ()

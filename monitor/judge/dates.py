@@ -55,7 +55,28 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+
+from monitor.judge.date_tables import (
+    BEFORE_GAP_RE,
+    CONTEXT_RE,
+    DATE_RE,
+    EFFECT_LEAD_RE,
+    EFFECTIVE,
+    LAW_FILLER,
+    LAW_RE,
+    LOG_DATE_WITHIN,
+    LOG_HEADING_RE,
+    LOG_LINES,
+    LOG_MISSES,
+    MONTHS,
+    PREVIOUS_RE,
+    SENTENCE_END_RE,
+    TRIGGERS,
+    UPDATED,
+    WORD_RE,
+    WS_RE,
+    Cue,
+)
 
 __all__ = ["DeclaredDate", "find_declared_date"]
 
@@ -65,272 +86,6 @@ class DeclaredDate:
     date: datetime.date
     kind: str  # "updated" | "effective"
     phrase: str  # the cue + date span as found in the text
-
-
-# --------------------------------------------------------------------------- month names
-
-_MONTHS: Final[dict[str, int]] = {}
-for _number, _names in enumerate(
-    (
-        "januari january janvier januar jänner jaenner jan janv",
-        "februari february février fevrier februar feber feb febr fév fev févr fevr",
-        "maart march mars märz maerz mrt mar mär mrz",
-        "april avril apr avr",
-        "mei may mai",
-        "juni june juin jun",
-        "juli july juillet jul juil juill",
-        "augustus august août aout aug",
-        "september septembre sep sept",
-        "oktober october octobre okt oct",
-        "november novembre nov",
-        "december décembre decembre dezember dec déc dez",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
-
-_MONTH: Final = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-
-_DATE_RE: Final = re.compile(
-    rf"""
-    (?<![\w.,/-])
-    (?:
-        (?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})
-        (?![\d]|[./-]\d)
-      | (?P<na>\d{{1,2}})(?P<sep>[./-])(?P<nb>\d{{1,2}})(?P=sep)(?P<ny>\d{{4}}|\d{{2}})
-        (?![\d]|[./-]\d)
-      | (?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|ère|re|ste|de|e|\.)?\s+(?:of\s+)?
-        (?P<dm>{_MONTH})\b\.?,?\s+(?P<dy>\d{{4}})(?!\d)
-      | (?P<mm>{_MONTH})\b\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}})(?!\d)
-      | (?P<om>{_MONTH})\b\.?,?\s+(?P<oy>\d{{4}})(?!\d)
-      | (?P<pm>\d{{1,2}})[./](?P<py>(?:19|20)\d\d)(?![\d]|[./-]\d)
-    )
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-# --------------------------------------------------------------------------- cue phrases
-
-_UPDATED: Final = "updated"
-_EFFECTIVE: Final = "effective"
-
-
-@dataclass(frozen=True, slots=True)
-class _Cue:
-    lang: str
-    kind: str
-    patterns: tuple[str, ...]  # lowercase regexes, each starting with a literal letter
-    max_gap: int = 60
-    before: bool = False  # the date may also stand right before the cue
-    needs_context: bool = False  # generic "datum:" / "date:": only near wijziging/versie/...
-
-
-_NEXT_IS_DATE: Final = rf"(?=\s+(?:\d|(?:{_MONTH})\b))"
-
-_CUES: Final[tuple[_Cue, ...]] = (
-    # Dutch
-    _Cue(
-        "nl",
-        _UPDATED,
-        (
-            r"laatst(?:e\s+keer)?\s+(?:gewijzigd|bijgewerkt|aangepast|herzien|geactualiseerd)",
-            r"laatste\s+(?:wijziging(?:en)?|aanpassing(?:en)?|herziening|update|versie)",
-            r"wijzigingsdatum",
-            r"bijwerkdatum",
-            r"herzieningsdatum",
-            r"versiedatum",
-            r"versie\s+van",
-            r"bijgewerkt\s+(?:op|per)",
-            r"gewijzigd\s+(?:op|per)",
-            r"aangepast\s+(?:op|per)",
-            r"herzien\s+(?:op|per)",
-        ),
-    ),
-    _Cue(
-        "nl",
-        _EFFECTIVE,
-        (
-            r"geldig\s+(?:vanaf|sinds|per|met\s+ingang\s+van)",
-            r"met\s+ingang\s+van",
-            r"ingangsdatum",
-            r"van\s+kracht\s+(?:vanaf|sinds|per)",
-        ),
-    ),
-    _Cue("nl", _EFFECTIVE, (r"in\s+werking(?:\s+getreden|\s+treedt|\s+treden)?",), before=True),
-    # English
-    _Cue(
-        "en",
-        _UPDATED,
-        (
-            r"last\s+(?:updated|update|modified|modification|revised|revision|changed|amended"
-            r"|reviewed)",
-            rf"updated(?:\s+(?:on|as\s+of)|\s*:|{_NEXT_IS_DATE})",
-            rf"revised(?:\s+(?:on|as\s+of)|\s*:|{_NEXT_IS_DATE})",
-            r"revision\s+date",
-            r"modification\s+date",
-            r"update\s+date",
-            r"version\s+date",
-            r"amendment\s+date",
-            r"date\s+of\s+(?:last\s+)?(?:revision|update|modification|amendment)",
-        ),
-    ),
-    _Cue(
-        "en",
-        _EFFECTIVE,
-        (
-            rf"effective(?:\s+(?:date|as\s+of|from|on|since)|\s*:|{_NEXT_IS_DATE})",
-            # "takes effect on", "came into effect on", "in effect from": the phrase is
-            # widened to the verb by _EFFECT_LEAD_RE
-            r"effect\s+(?:on|from|as\s+of|since)",
-        ),
-    ),
-    # German
-    _Cue(
-        "de",
-        _UPDATED,
-        (
-            r"stand(?:\s*:|\s+vom\b"
-            r"|\s+(?:dieser|der|des)\s+(?:datenschutz|information|erkl[äa]rung|hinweis)\w*"
-            r"|(?=\s+(?:\d|[^\W\d]+\.?\s+\d{4})))",
-        ),
-        max_gap=40,
-    ),
-    _Cue(
-        "de",
-        _UPDATED,
-        (
-            r"zuletzt\s+(?:aktualisiert|ge(?:ä|ae)ndert|überarbeitet|bearbeitet)",
-            r"letzte\s+(?:aktualisierung|(?:ä|ae)nderung|überarbeitung)",
-            r"aktualisiert\s+am",
-            r"ge(?:ä|ae)ndert\s+am",
-        ),
-    ),
-    _Cue(
-        "de",
-        _EFFECTIVE,
-        (r"gültig\s+(?:ab|seit|vom)", r"gueltig\s+(?:ab|seit|vom)", r"gilt\s+(?:ab|seit)"),
-    ),
-    _Cue("de", _EFFECTIVE, (r"inkrafttreten(?:s)?",)),
-    _Cue(
-        "de",
-        _EFFECTIVE,
-        (r"in\s+kraft(?:\s+(?:seit|ab|getreten|treten|tritt))?",),
-        before=True,
-    ),
-    # French
-    _Cue(
-        "fr",
-        _UPDATED,
-        (
-            r"derni[èe]re\s+(?:mise\s+[àa]\s+jour|modification|r[ée]vision)",
-            r"mise?s?\s+[àa]\s+jour(?:\s+(?:le|du)|\s*:)",
-            r"modifi[ée]e?s?\s+le",
-            r"révis[ée]e?s?\s+le",
-            r"revis[ée]e?s?\s+le",
-            r"actualis[ée]e?s?\s+le",
-        ),
-    ),
-    _Cue(
-        "fr",
-        _EFFECTIVE,
-        (
-            r"date\s+d['’]entr[ée]e\s+en\s+vigueur",
-            r"en\s+vigueur",
-            r"applicable\s+(?:à|a)\s+compter\s+du",
-        ),
-    ),
-    # generic "Datum:" / "Date :" only next to a word about versions or changes
-    _Cue("nl", _UPDATED, (r"datum\s*:",), needs_context=True),
-    _Cue("en", _UPDATED, (r"date\s*:",), needs_context=True),
-)
-
-
-def _trigger_regexes() -> tuple[tuple[str, re.Pattern[str], dict[str, _Cue]], ...]:
-    """Cue regexes grouped by their first two letters, the shared letters factored out.
-
-    They run on the lowercased text without IGNORECASE, so each one scans with sre's fast
-    literal-prefix search; a single case-insensitive alternation of all cues tries every
-    position and costs some 20 times more.
-    """
-    groups: dict[str, list[tuple[str, _Cue]]] = {}
-    for cue in _CUES:
-        for pattern in cue.patterns:
-            if not pattern[:2].isalpha():
-                raise ValueError(f"cue pattern must start with two letters: {pattern!r}")
-            groups.setdefault(pattern[:2], []).append((pattern, cue))
-    built = []
-    for members in groups.values():
-        prefix = members[0][0]
-        for pattern, _ in members:
-            n = 0
-            while n < min(len(prefix), len(pattern)) and prefix[n] == pattern[n]:
-                n += 1
-            prefix = prefix[:n]
-        while prefix and not prefix.isalpha():  # stop before any regex syntax
-            prefix = prefix[:-1]
-        # keep the last letter inside when a member would otherwise start with a quantifier
-        if any(
-            pattern[len(prefix) : len(prefix) + 1] in ("?", "*", "+", "{") for pattern, _ in members
-        ):
-            prefix = prefix[:-1]
-        names = {f"c{i}": cue for i, (_, cue) in enumerate(members)}
-        branches = "|".join(
-            rf"(?P<c{i}>{pattern[len(prefix) :]})(?:(?<=\W)|(?!\w))"
-            for i, (pattern, _) in enumerate(members)
-        )
-        built.append((prefix, re.compile(f"{prefix}(?:{branches})"), names))
-    return tuple(built)
-
-
-_TRIGGERS: Final = _trigger_regexes()
-_EFFECT_LEAD_RE: Final = re.compile(r"(?:\b(?:comes?|came|takes?|took|taking|into|in)\s+)+$")
-
-_CONTEXT_RE: Final = re.compile(
-    r"wijziging|gewijzigd|versie|herzien|bijgewerkt|version|revision|revised|modif|update"
-    r"|(?:ä|ae)nderung|aktualisier|mise\s+[àa]\s+jour",
-    re.IGNORECASE,
-)
-_PREVIOUS_RE: Final = re.compile(
-    r"\b(?:vorige|vorig|oude|eerdere|voorgaande|previous|prior|former|earlier|old"
-    r"|ancienne|pr[ée]c[ée]dente?|ant[ée]rieure|fr(?:ü|ue)here[nrs]?|vorherige[nrs]?"
-    r"|alte[nrs]?|bisherige[nrs]?)\b",
-    re.IGNORECASE,
-)
-_LAW_RE: Final = re.compile(
-    r"\b(?:AVG|UAVG|GDPR|DSGVO|DS-GVO|BDSG|RGPD|CCPA|CPRA|Wbp|verordening|regulation"
-    r"|verordnung|r[èe]glement|r[ée]glementation|l[ée]gislation|legislation|wetgeving"
-    r"|gesetz|gesetzgebung|wet|loi|law|act|directive|richtlijn)\b",
-    re.IGNORECASE,
-)
-# fmt: off
-_LAW_FILLER: Final = frozenset((
-    "is", "ist", "est", "was", "war", "werd", "wurde", "has", "have", "had", "heeft", "hat",
-    "a", "been", "zijn", "sind", "op", "on", "am", "le", "la", "les", "seit", "sinds", "since",
-    "depuis", "die", "which", "that", "dat", "welke", "qui", "became", "become", "entered",
-    "entrée", "entree", "entré", "entre", "de", "der", "the", "al", "bereits", "already",
-    "officieel", "officially",
-))
-# fmt: on
-_SENTENCE_END_RE: Final = re.compile(r"[.!?]\s+[A-ZÀ-ÝÄÖÜ]")
-_BEFORE_GAP_RE: Final = re.compile(
-    r"\s*[,:()–-]?\s*(?:(?:is|ist|wird|werd|zijn|sind|wurde|est)\s+)?", re.IGNORECASE
-)
-_WS_RE: Final = re.compile(r"\s+")
-_WORD_RE: Final = re.compile(r"[^\W\d_]+")
-
-_LOG_HEADING_RE: Final = re.compile(
-    r"\n[ \t>#•-]*(?:\d+(?:\.\d+)*\.?[ \t]*)?"
-    r"(?:wijzigingen|wijzigingsoverzicht|wijzigingshistorie|versiegeschiedenis"
-    r"|versiehistorie|versiebeheer|change\s*log|changes|version\s+history|revision\s+history"
-    r"|document\s+history|history\s+of\s+changes|(?:ä|ae)nderungshistorie|(?:ä|ae)nderungen"
-    r"|versionshistorie|versionsgeschichte|(?:ä|ae)nderungsverlauf"
-    r"|historique\s+des\s+(?:modifications|versions|mises\s+[àa]\s+jour)"
-    r"|journal\s+des\s+modifications|modifications)[ \t]*:?[ \t]*(?=\n)",
-)  # run on "\n" + the lowercased text + "\n": the leading newline is a fast literal prefix
-_LOG_LINES: Final = 40  # lines read after a change-log heading
-_LOG_DATE_WITHIN: Final = 30  # an entry's date starts within this many characters of its line
-_LOG_MISSES: Final = 3  # non-entry lines in a row that end a change log
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +107,7 @@ def _build(year: int, month: int, day: int) -> datetime.date | None:
 
 
 def _date_from(m: re.Match[str], month_first: bool) -> datetime.date | None:
-    """The date of one ``_DATE_RE`` match; ``month_first`` applies to numeric d/m forms."""
+    """The date of one ``DATE_RE`` match; ``month_first`` applies to numeric d/m forms."""
     if m["iy"]:
         return _build(int(m["iy"]), int(m["im"]), int(m["id"]))
     if m["na"]:
@@ -364,11 +119,11 @@ def _date_from(m: re.Match[str], month_first: bool) -> datetime.date | None:
         day, month = (b, a) if month_first else (a, b)
         return _build(year, month, day) or _build(year, day, month)  # a part > 12 decides
     if m["dd"]:
-        return _build(int(m["dy"]), _MONTHS[m["dm"].lower()], int(m["dd"]))
+        return _build(int(m["dy"]), MONTHS[m["dm"].lower()], int(m["dd"]))
     if m["mm"]:
-        return _build(int(m["my"]), _MONTHS[m["mm"].lower()], int(m["md"]))
+        return _build(int(m["my"]), MONTHS[m["mm"].lower()], int(m["md"]))
     if m["om"]:
-        return _build(int(m["oy"]), _MONTHS[m["om"].lower()], 1)
+        return _build(int(m["oy"]), MONTHS[m["om"].lower()], 1)
     return _build(int(m["py"]), int(m["pm"]), 1)
 
 
@@ -399,7 +154,7 @@ def _clause_start(text: str, pos: int, limit: int = 80) -> int:
 
 def _gap_ok(gap: str, max_gap: int) -> bool:
     """Cue and date belong together: short gap, same sentence, at most one line break."""
-    if len(gap) > max_gap or _SENTENCE_END_RE.search(gap):
+    if len(gap) > max_gap or SENTENCE_END_RE.search(gap):
         return False
     if "\n" in gap:
         pieces = gap.split("\n")
@@ -417,13 +172,13 @@ def _law_subject(text: str, clause_start: int, cue_start: int, gap: str) -> bool
     "effective date of the GDPR: ...": a law word in the gap, or a law word followed only by
     filler words ("is", "which became", ...) right before the cue.
     """
-    if _LAW_RE.search(gap):
+    if LAW_RE.search(gap):
         return True
     prefix = text[clause_start:cue_start]
-    law = _last(_LAW_RE.finditer(prefix))
+    law = _last(LAW_RE.finditer(prefix))
     if law is None:
         return False
-    return all(word in _LAW_FILLER for word in _WORD_RE.findall(prefix[law.end() :].lower()))
+    return all(word in LAW_FILLER for word in WORD_RE.findall(prefix[law.end() :].lower()))
 
 
 def _near_context(text: str, start: int, end: int) -> bool:
@@ -433,14 +188,14 @@ def _near_context(text: str, start: int, end: int) -> bool:
     if line_end < 0:
         line_end = len(text)
     window_start, window_end = max(line_start, start - 40), min(line_end, end + 60)
-    return _CONTEXT_RE.search(text, window_start, window_end) is not None
+    return CONTEXT_RE.search(text, window_start, window_end) is not None
 
 
 def _after(
-    text: str, cue: _Cue, end: int, next_cue: int, language: str | None
+    text: str, cue: Cue, end: int, next_cue: int, language: str | None
 ) -> tuple[datetime.date, int, str] | None:
     """The date right after a cue ending at ``end``: (date, end of the date, gap text)."""
-    date_m = _DATE_RE.search(text, end, min(len(text), end + cue.max_gap + 45))
+    date_m = DATE_RE.search(text, end, min(len(text), end + cue.max_gap + 45))
     if date_m is None or date_m.start() - end > cue.max_gap or date_m.start() >= next_cue:
         return None  # no date, too far, or it belongs to the next cue
     gap = text[end : date_m.start()]
@@ -451,11 +206,11 @@ def _after(
 
 
 def _before(
-    text: str, cue: _Cue, start: int, prev_end: int, language: str | None
+    text: str, cue: Cue, start: int, prev_end: int, language: str | None
 ) -> tuple[datetime.date, int] | None:
     """The date right before a cue ("op 1 mei 2024 in werking getreden"): (date, its start)."""
-    date_m = _last(_DATE_RE.finditer(text, max(prev_end, start - 45), start))
-    if date_m is None or _BEFORE_GAP_RE.fullmatch(text, date_m.end(), start) is None:
+    date_m = _last(DATE_RE.finditer(text, max(prev_end, start - 45), start))
+    if date_m is None or BEFORE_GAP_RE.fullmatch(text, date_m.end(), start) is None:
         return None
     date = _date_from(date_m, _month_first(date_m, cue.lang, language))
     return None if date is None else (date, date_m.start())
@@ -465,13 +220,13 @@ def _before(
 class _CueMatch:
     start: int
     end: int
-    cue: _Cue
+    cue: Cue
 
 
 def _find_cues(low: str) -> list[_CueMatch]:
     """Cue matches in text order, at word starts, without overlaps (the earlier, longer wins)."""
     hits: list[_CueMatch] = []
-    for prefix, regex, names in _TRIGGERS:
+    for prefix, regex, names in TRIGGERS:
         if prefix not in low:  # str search is faster than even a literal-prefix regex scan
             continue
         for m in regex.finditer(low):
@@ -479,7 +234,7 @@ def _find_cues(low: str) -> list[_CueMatch]:
             if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
                 continue
             if low.startswith("effect ", start) or low.startswith("effect\n", start):
-                lead = _EFFECT_LEAD_RE.search(low, max(0, start - 20), start)
+                lead = EFFECT_LEAD_RE.search(low, max(0, start - 20), start)
                 start = lead.start() if lead else start
             hits.append(_CueMatch(start, m.end(), names[m.lastgroup or ""]))
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -514,12 +269,12 @@ def _cue_candidates(
             date, span_start = before
             span_end, gap = hit.end, ""
         clause_start = _clause_start(text, span_start)
-        if cue.kind == _EFFECTIVE and _law_subject(text, clause_start, span_start, gap):
+        if cue.kind == EFFECTIVE and _law_subject(text, clause_start, span_start, gap):
             continue
         previous = bool(
-            _PREVIOUS_RE.search(text, clause_start, span_start) or _PREVIOUS_RE.search(gap)
+            PREVIOUS_RE.search(text, clause_start, span_start) or PREVIOUS_RE.search(gap)
         )
-        phrase = _WS_RE.sub(" ", text[span_start:span_end]).strip()
+        phrase = WS_RE.sub(" ", text[span_start:span_end]).strip()
         found.append(_Candidate(date, cue.kind, phrase, previous))
     return found
 
@@ -533,28 +288,28 @@ def _change_log(
     """Entries (lines led by a date) under change-log headings, and the spans of those lines."""
     entries: list[_Candidate] = []
     spans: list[tuple[int, int]] = []
-    for heading in _LOG_HEADING_RE.finditer(f"\n{low}\n"):
+    for heading in LOG_HEADING_RE.finditer(f"\n{low}\n"):
         pos = heading.end()  # an offset in text: the leading "\n" shifts by one
         misses = 0
-        for _ in range(_LOG_LINES):
+        for _ in range(LOG_LINES):
             if pos >= len(text):
                 break
             line_end = text.find("\n", pos)
             if line_end < 0:
                 line_end = len(text)
             if text[pos:line_end].strip():
-                date_m = _DATE_RE.search(text, pos, min(line_end, pos + _LOG_DATE_WITHIN + 30))
+                date_m = DATE_RE.search(text, pos, min(line_end, pos + LOG_DATE_WITHIN + 30))
                 date = None
-                if date_m is not None and date_m.start() - pos <= _LOG_DATE_WITHIN:
+                if date_m is not None and date_m.start() - pos <= LOG_DATE_WITHIN:
                     date = _date_from(date_m, _month_first(date_m, None, language))
                 if date is not None and date_m is not None:
-                    phrase = _WS_RE.sub(" ", text[pos : date_m.end()]).strip(" |-•>#")
-                    entries.append(_Candidate(date, _UPDATED, phrase, False))
+                    phrase = WS_RE.sub(" ", text[pos : date_m.end()]).strip(" |-•>#")
+                    entries.append(_Candidate(date, UPDATED, phrase, False))
                     spans.append((pos, line_end))
                     misses = 0
                 else:
                     misses += 1
-                    if misses >= _LOG_MISSES:
+                    if misses >= LOG_MISSES:
                         break
             pos = line_end + 1
     return entries, spans
@@ -603,11 +358,11 @@ def find_declared_date(
         for c in _cue_candidates(text, low, language, log_spans)
         if not c.previous and _plausible(c.date, today)
     ]
-    updated = next((c for c in current if c.kind == _UPDATED), None)
+    updated = next((c for c in current if c.kind == UPDATED), None)
     if updated is None:
         logged = [c for c in log_entries if _plausible(c.date, today)]
         updated = max(logged, key=lambda c: c.date, default=None)
-    effective = next((c for c in current if c.kind == _EFFECTIVE), None)
+    effective = next((c for c in current if c.kind == EFFECTIVE), None)
     if updated is not None and (effective is None or effective.date <= updated.date):
         chosen = updated
     elif effective is not None:

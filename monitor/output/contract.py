@@ -104,7 +104,7 @@ def _change(data: Mapping[str, Any]) -> ClauseChange:
         new=clause(data.get("new_text")),
         similarity=float(data.get("similarity") or 0.0),
         inline=tuple((str(op), str(text)) for op, text in data.get("inline") or ()),
-        severity=str(data.get("severity") or "minor"),
+        severity=Severity(data.get("severity") or "minor"),
         categories=tuple(data.get("categories") or ()),
         reasons=tuple(data.get("reasons") or ()),
     )

@@ -9,7 +9,10 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from monitor.models import Block
+
 __all__ = [
+    "add_block",
     "clean_url",
     "decode_cfemail",
     "detect_language",
@@ -107,6 +110,13 @@ _NOISE = re.compile(
 def is_noise_text(text: str) -> bool:
     """True for a block that is only page furniture: a spinner, "back to top", "share"..."""
     return len(text) < 40 and bool(_NOISE.match(text))
+
+
+def add_block(blocks: list[Block], kind: str, text: str, level: int = 0) -> None:
+    """Append a block of ``text`` (folded) unless it is empty or page furniture."""
+    text = fold(text)
+    if text and not is_noise_text(text):
+        blocks.append(Block(kind, text, level))
 
 
 _STOPWORDS = {

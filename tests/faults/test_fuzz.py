@@ -52,8 +52,8 @@ from monitor.output.contract import from_dict, to_dict
 from monitor.output.render import render_html, render_json, render_markdown, render_text
 from monitor.text.canonical import fold
 from monitor.text.charset import charset_from_content_type, detect_encoding
+from monitor.text.markdown import render_markdown as blocks_markdown
 from monitor.text.normalize import normalize
-from monitor.text.normalize import render_markdown as blocks_markdown
 from monitor.text.segment import clause_key, segment
 
 from ..pdfs import make_pdf

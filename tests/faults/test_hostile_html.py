@@ -39,7 +39,7 @@ from monitor.net.fetch import FetchOptions
 from monitor.pipeline import run_checks
 from monitor.store import Store
 from monitor.text.canonical import fold, is_noise_text, visible_text
-from monitor.text.normalize import parse_markdown
+from monitor.text.markdown import parse_markdown
 
 from ..conftest import WriteConfig, run_monitor
 

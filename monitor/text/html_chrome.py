@@ -1,0 +1,243 @@
+"""Page chrome: what is never text, hidden elements, and page furniture (navigation,
+cookie banners, share and newsletter boxes, headers and footers) named by tag,
+role, class or id; and the choice of the element that holds the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from lxml import etree
+
+from monitor.text.html_walk import HEADINGS
+
+__all__ = [
+    "NEVER_TEXT",
+    "drop_all",
+    "drop_chrome",
+    "element_text",
+    "is_hidden",
+    "main_content",
+    "marks_chrome",
+    "text_weights",
+]
+
+NEVER_TEXT = (
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "object",
+    "embed", "canvas", "video", "audio", "picture", "img", "source", "track", "map", "link",
+    "meta", "button", "input", "select", "textarea", "option", "datalist", "output",
+    "nav", "aside", "menu", "dialog", "head",
+)  # fmt: skip
+_CHROME_ROLES = {
+    "navigation", "complementary", "search", "dialog", "alertdialog", "menu", "menubar",
+    "toolbar", "tablist", "alert", "status", "marquee", "timer",
+}  # fmt: skip
+# Class or id names that always mean furniture, whatever the element holds.
+_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(cookie-?(?:banner|bar|notice|consent|law|popup|modal|wall|message|melding)|"
+    r"cookiebar|cookiebanner|cookienotice|cookie-?settings|consent-?(?:banner|manager|bar|box)|"
+    r"cmp|onetrust|ot-sdk|cookiebot|cybot|cc-window|cc-banner|gdpr-?banner|"
+    r"share-?(?:buttons?|bar|links|box|tools)|breadcrumbs?|kruimelpad|spinner|loader|"
+    r"skip-?link|skip-?to-?content|sr-only|visually-?hidden|screen-?reader-?text|ad-?slot|"
+    r"advert|advertentie|adsbygoogle|chat-?widget|back-?to-?top|to-?top|edit-?this|prev-?next|"
+    r"pagination|on-?this-?page|entry-?meta|post-?meta|byline|edit-?link|comments-?area|"
+    r"no-?comments|comment-?respond|author-?box|announcement-?bar|badge|doc-?footer|"
+    r"theme-last-updated|entry-?footer|post-?footer|table-?of-?contents)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Names that usually mean furniture, but also name policy sections ("sharing",
+# "consent"): only small elements carrying them are dropped.
+_WEAK_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(share|sharing|social|socials|newsletter|nieuwsbrief|subscribe|modal|popup|"
+    r"overlay|toast|feedback|helpful|related|toc|banner|promo|consent)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_WEAK_CHROME_MAX_CHARS = 400
+_PAGE_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(header|footer|topbar|top-?bar|navbar|nav|menu|masthead|site-?header|"
+    r"site-?footer|page-?header|page-?footer|sidebar|usp-?bar|benefits)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(hidden|d-none|is-hidden|hide|invisible|u-hidden)(?:$|\s)", re.IGNORECASE
+)
+
+
+def drop_all(elements: object) -> None:
+    for el in list(elements):  # type: ignore[call-overload]
+        if el.getparent() is not None:
+            _drop_tree(el)
+
+
+def element_text(el: etree._Element) -> str:
+    return str(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
+
+
+def _drop_tree(el: etree._Element) -> None:
+    """Remove ``el`` and its subtree, keeping the text that follows it."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = _NOT_XML.sub(" ", (previous.tail or "") + el.tail)
+        else:
+            parent.text = _NOT_XML.sub(" ", (parent.text or "") + el.tail)
+    parent.remove(el)
+
+
+# Characters the parser lets through (raw or as "&#31;") but lxml refuses in a text it is given.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+_TEXT_BLOCKS = {"p", "li", "td", "th", "dt", "dd", *HEADINGS}
+
+
+_STRONG, _WEAK, _NEITHER = 2, 1, 0
+_NAMES_MAX = 2_000  # characters of a class or id value that are read
+
+
+def _names(attrib: Mapping[str, str]) -> str:
+    """An element's class and id names, as the furniture patterns read them.
+
+    Only the start of a long value is read: no real class list runs to thousands of
+    characters, and a multi-megabyte one would cost seconds of pattern matching per
+    element (and stay in the caches below).
+    """
+    return f"{attrib.get('class', '')[:_NAMES_MAX]} {attrib.get('id', '')[:_NAMES_MAX]}"
+
+
+@lru_cache(maxsize=8192)
+def _names_verdict(names: str) -> int:
+    """Whether class and id names mean furniture (pages repeat their class names a lot)."""
+    if not names.strip():
+        return _NEITHER
+    if _CHROME_CLASS.search(names):
+        return _STRONG
+    return _WEAK if _WEAK_CHROME_CLASS.search(names) else _NEITHER
+
+
+@lru_cache(maxsize=8192)
+def _page_chrome_names(names: str) -> bool:
+    return bool(_PAGE_CHROME_CLASS.search(names))
+
+
+def _has_prose(el: etree._Element) -> bool:
+    """True when an element holds a sentence of twelve words or more outside links."""
+    return any(len(chunk.split()) >= 12 for chunk in el.xpath(".//text()[not(ancestor::a)]"))
+
+
+def is_hidden(attrib: Mapping[str, str]) -> bool:
+    """Hidden from readers (attribute, inline style or class), or a furniture role."""
+    style = attrib.get("style")
+    return bool(
+        "hidden" in attrib
+        or attrib.get("aria-hidden") == "true"
+        or (style and _HIDDEN_STYLE.search(style))
+        or attrib.get("role", "").lower() in _CHROME_ROLES
+        or _HIDDEN_CLASS.search(attrib.get("class", "")[:_NAMES_MAX])
+    )
+
+
+def marks_chrome(attrib: Mapping[str, str]) -> bool:
+    """Hidden, or named as furniture (strongly, weakly, or as a page header or footer)."""
+    names = _names(attrib)
+    return is_hidden(attrib) or _names_verdict(names) != _NEITHER or _page_chrome_names(names)
+
+
+def drop_chrome(doc: etree._Element) -> None:
+    """Drop hidden elements and page furniture named by role, class or id.
+
+    A class or id rule never drops an element holding half of the page's text
+    (a wrapper called "skipToContent_fallback" can hold the whole policy),
+    and the weak names ("share", "consent", ...) only drop small containers
+    that hold a form or no prose: a policy section with id "sharing" stays.
+    """
+    hidden: list[etree._Element] = []
+    named: list[tuple[etree._Element, bool]] = []
+    for el in doc.iter(etree.Element):
+        attrib = el.attrib
+        if not attrib:
+            continue
+        if is_hidden(attrib):
+            hidden.append(el)
+            continue
+        verdict = _names_verdict(_names(attrib))
+        if verdict == _STRONG:
+            named.append((el, True))
+        elif (
+            verdict == _WEAK
+            and el.tag not in _TEXT_BLOCKS
+            and (el.find(".//form") is not None or not _has_prose(el))
+        ):
+            named.append((el, False))
+    drop_all(hidden)
+    if not named:
+        return
+    page_chars = len(element_text(doc))
+    drop_all(
+        el
+        for el, strong in named
+        if el.getparent() is not None
+        and (size := len(element_text(el).strip())) < 0.5 * page_chars
+        and (strong or size < _WEAK_CHROME_MAX_CHARS)
+    )
+
+
+def text_weights(root: etree._Element) -> dict[etree._Element, int]:
+    """Characters of non-link text in each element's subtree (one pass, no recursion)."""
+    elements = list(root.iter(etree.Element))
+    in_link: dict[etree._Element, bool] = {}
+    for el in elements:
+        parent = el.getparent()
+        in_link[el] = el.tag == "a" or (parent is not None and in_link.get(parent, False))
+    weight: dict[etree._Element, int] = {}
+    for el in reversed(elements):
+        own = 0 if in_link[el] else len((el.text or "").strip())
+        total = own
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            total += weight.get(child, 0)
+            if not in_link[el]:
+                total += len((child.tail or "").strip())
+        weight[el] = total
+    return weight
+
+
+def main_content(body: etree._Element) -> etree._Element:
+    """The element holding the policy: a semantic container, else the densest block."""
+    weights = text_weights(body)
+    total = max(1, weights.get(body, 0))
+    semantic = [
+        el
+        for el in body.iter("main", "article", "div", "section")
+        if (el.tag in ("main", "article") or el.get("role") == "main")
+        and weights.get(el, 0) >= 0.3 * total
+    ]
+    if semantic:
+        return max(semantic, key=lambda el: weights.get(el, 0))
+    # Page chrome marked only by class names (div soup): drop it unless it holds most text.
+    chrome = [
+        el
+        for el in body.iter(etree.Element)
+        if _page_chrome_names(_names(el)) and weights.get(el, 0) < 0.5 * total
+    ]
+    if chrome:
+        drop_all(chrome)
+        weights = text_weights(body)
+    current = body
+    while True:
+        children = [c for c in current if isinstance(c.tag, str)]
+        if not children:
+            return current
+        best = max(children, key=lambda c: weights.get(c, 0))
+        if weights.get(best, 0) < 0.9 * max(1, weights.get(current, 0)):
+            return current
+        if next(best.iter("h1"), None) is None and any(
+            c is not best and next(c.iter("h1"), None) is not None for c in children
+        ):
+            return current  # the policy's title sits beside the text: this is the container
+        current = best

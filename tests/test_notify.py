@@ -453,7 +453,7 @@ def test_status_reports_read_well_in_chat(write_config: WriteConfig) -> None:
         error = "HTTP 403" if kind == "policy.unreachable" else None
         [event] = status_events(config, policy, kind, failures=failures, error=error, **extra)
         assert event.payload["event_type"] == kind
-        texts[kind] = json.loads(render_body(webhook, event.payload))["text"]
+        texts[kind] = json.loads(render_body(webhook.format, event.payload))["text"]
     assert texts["policy.flapping"] == (
         "p: the site serves versions 4 and 3 in turn; reported once, not on every check"
     )

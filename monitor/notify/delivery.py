@@ -186,7 +186,7 @@ async def _flush_target(
         now = datetime.now(UTC)
         if not force and datetime.fromisoformat(row["next_attempt_at"]) > now:
             break  # the oldest is waiting: later ones wait behind it, in order
-        body = render_body(webhook, json.loads(row["payload"]))
+        body = render_body(webhook.format, json.loads(row["payload"]))
         started = time.monotonic()
         outcome = await _post(client, webhook, row["event_id"], body, config.monitor.user_agent)
         duration = time.monotonic() - started
@@ -240,7 +240,7 @@ async def send_test(config: Config, name: str) -> tuple[int | None, str | None, 
         "policy": {"name": sample.name, "url": sample.url, "tags": []},
         "message": "a test event from `monitor webhooks test`",
     }
-    body = render_body(webhook, payload)
+    body = render_body(webhook.format, payload)
     async with _client(config) as client:
         outcome = await _post(client, webhook, event_id, body, config.monitor.user_agent)
     return outcome.status, outcome.error, body.decode("utf-8")[:300]

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # config imports this module: no import of config at run time
-    from monitor.config import WebhookConfig
+from typing import Any
 
 __all__ = ["FORMATS", "register", "render_body"]
 
@@ -54,9 +51,10 @@ def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_body(webhook: WebhookConfig, payload: dict[str, Any]) -> bytes:
-    """The raw body for a webhook's ``format``. Text is data, never a template."""
-    body = FORMATS[webhook.format](payload)
+def render_body(format_name: str, payload: dict[str, Any]) -> bytes:
+    """The raw body in the format ``format_name`` (a webhook's ``format``). Text is data,
+    never a template."""
+    body = FORMATS[format_name](payload)
     return json.dumps(body, ensure_ascii=False, sort_keys=False).encode("utf-8")
 
 

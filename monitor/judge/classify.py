@@ -8,7 +8,9 @@ text of a clause (see ``lexicon.py`` for the term lists):
   "B.V." or "GmbH", and capitalised names in sharing and transfer clauses);
 - terms per category (data kinds, purposes, recipients, rights, legal bases,
   transfers, audiences, trackers, security measures, notices);
-- e-mail addresses, URLs, phone numbers and article references;
+- contacts: e-mail addresses, phone numbers, postal addresses and the channels
+  links give (rights, opt-out and contact forms by domain: see ``links.py``;
+  any other link target is not text a reader reads) and article references;
 - negations ("niet", "geen", "not", "never", ...) and modal verbs
   ("kunnen"/"zullen", "may"/"will", ...).
 
@@ -46,6 +48,7 @@ from monitor.judge.evidence import (
     evidence,
     whole_categories,
 )
+from monitor.judge.links import channels, reader_text
 from monitor.judge.surface import cosmetic_reason, surface_only
 from monitor.models import ClauseChange, Severity
 from monitor.text.segment import split_sentences
@@ -75,12 +78,12 @@ def _classify_whole(change: ClauseChange, text: str, kind: str) -> ClauseChange:
     found = evidence(text)
     categories = whole_categories(found)
     clause = change.new or change.old
-    if clause is not None and clause.kind == "heading":
+    if clause is not None and (clause.kind == "heading" or _is_label(clause.kind, text, found)):
         return replace(
             change,
             severity=Severity.MINOR,
             categories=tuple(sorted(categories)),
-            reasons=(f"heading {kind}",),
+            reasons=(f"{'heading' if clause.kind == 'heading' else 'short label'} {kind}",),
         )
     if not categories:
         return replace(change, severity=Severity.MINOR, categories=(), reasons=(f"clause {kind}",))
@@ -97,7 +100,20 @@ def _classify_whole(change: ClauseChange, text: str, kind: str) -> ClauseChange:
     )
 
 
+def _is_label(kind: str, text: str, found: Evidence) -> bool:
+    """A paragraph of at most three words that names no organisation, contact or quantity
+    ("Cookie Notice"): a title or a link label, not a statement about a practice."""
+    return (
+        kind == "paragraph"
+        and len(reader_text(text).split()) <= 3
+        and not (found.organisations or found.contacts or found.quantities)
+    )
+
+
 def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange:
+    if reader_text(old) == reader_text(new) and channels(old) == channels(new):
+        reason = "only link targets changed; the text and its contact channels are the same"
+        return replace(change, severity=Severity.COSMETIC, categories=(), reasons=(reason,))
     surface = surface_only(old, new)
     if surface:  # case, punctuation or spelling: the words mean what they meant
         return replace(change, severity=Severity.COSMETIC, categories=(), reasons=(surface,))
@@ -135,6 +151,12 @@ def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange
             f"contact: {_pair(sorted(a.contacts - b.contacts), sorted(b.contacts - a.contacts))}"
         )
         categories.add("contact")
+    if a.sites != b.sites and context:
+        # Sites named in a clause about a practice: where cookies are set, who receives.
+        lost_sites, gained_sites = sorted(a.sites - b.sites), sorted(b.sites - a.sites)
+        reasons.append(f"sites: {_pair(lost_sites, gained_sites)}")
+        tracking = {"cookies_tracking", "third_party_sharing"} & context
+        categories.add(min(tracking) if tracking else "third_party_sharing")
     if a.articles != b.articles:
         old_refs, new_refs = sorted(a.articles - b.articles), sorted(b.articles - a.articles)
         reasons.append(f"legal reference: {_pair(old_refs, new_refs)}")

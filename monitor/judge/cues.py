@@ -45,7 +45,14 @@ MONEY = re.compile(
 )
 PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent|percent|prozent|pour cent)", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"']+", re.IGNORECASE)
+# A site named in the text (".grok.com", "x.ai"; a bare URL reads as its site): the
+# top-level domain must be a common one, so that glued sentences ("end.Next") are not sites.
+SITE = re.compile(
+    r"(?<![\w@/.-])\.?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?:com|net|org|io|ai|nl|de|fr|eu|uk|be|app|dev|co|info|biz|me|us|ca|au|ch|at|es|it|"
+    r"se|no|dk|fi|pl|jp|cn|ie|lu|gov|edu|tv|ly|gg|xyz|cloud|tech|so|to|is))(?![\w-]|\.[a-z0-9])",
+    re.IGNORECASE,
+)
 PHONE = re.compile(r"(?<!\w)(?:\+|00)?\d[\d ()-]{7,}\d(?!\w)")
 ARTICLE = re.compile(
     r"\b(?:artikel|artikelen|art\.|article|artikel|§)\s*\d+[a-z]?"

@@ -33,11 +33,12 @@ from monitor.judge.cues import (
     SCOPE,
     SENSITIVE_FOR_NAMES,
     SENTENCE_END,
+    SITE,
     TOPIC_RE,
-    URL,
     WORD,
 )
 from monitor.judge.lexicon import DEFINITE, NEGATIONS, NUMBER_WORDS, PERMISSIVE
+from monitor.judge.links import channels, reader_text
 
 __all__ = [
     "Evidence",
@@ -63,6 +64,7 @@ class Evidence:
     scope: Counter[str]  # "uitsluitend", "onder andere", "tenzij": what limits or opens a practice
     permissive: Counter[str]
     definite: Counter[str]
+    sites: frozenset[str] = frozenset()  # domain names the text names (".grok.com")
 
     @property
     def categories(self) -> set[str]:
@@ -71,7 +73,14 @@ class Evidence:
 
 @lru_cache(maxsize=4096)
 def evidence(text: str) -> Evidence:
-    """Read the evidence in one clause text (cached: the same clause is read once)."""
+    """Read the evidence in one clause text (cached: the same clause is read once).
+
+    The text is read as a reader sees it (:func:`~monitor.judge.links.reader_text`):
+    link targets say nothing, except the channels a link gives (e-mail, rights and
+    contact forms), which are contacts.
+    """
+    link_channels = channels(text)
+    text = reader_text(text)
     lower = text.lower()
     terms: Counter[tuple[str, str]] = Counter()
     for cat, patterns in EVIDENCE_RE.items():
@@ -94,7 +103,7 @@ def evidence(text: str) -> Evidence:
                 if name.lower() not in NOT_NAMES and len(name) > 2:
                     organisations.add(name.lower())
     contacts = {m.group(0).lower().rstrip(".,") for m in EMAIL.finditer(text)}
-    contacts |= {m.group(0).lower().rstrip(".,;") for m in URL.finditer(text)}
+    contacts |= link_channels
     contacts |= {
         re.sub(r"\D", "", m.group(0))
         for m in PHONE.finditer(text)
@@ -119,6 +128,7 @@ def evidence(text: str) -> Evidence:
         scope=Counter(m.group(0) for m in SCOPE.finditer(lower)),
         permissive=Counter(w for w in words if w in PERMISSIVE),
         definite=Counter(w for w in words if w in DEFINITE),
+        sites=frozenset(m.group(1).lower() for m in SITE.finditer(text)),
     )
 
 

@@ -19,6 +19,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "e-mailadres/email address": r"(e-?mail[- ]?adres|email address|e-mail address|e-mail-adresse|adresse (e-mail|électronique))",
         "adres/postal address": r"(postadres|factuuradres|afleveradres|woonadres|n\.?a\.?w|postal address|billing address|home address|anschrift|postanschrift|adresse postale)",
         "telefoonnummer/phone number": r"(telefoonnummer|mobiel(e)? nummer|phone number|telephone number|mobile number|telefonnummer|numéro de téléphone)",
+        "bestanden/files": r"((lokale|geüploade|uw|je|jouw) bestanden|(local|uploaded|your) files|(lokale|hochgeladene|ihre) dateien|(vos )?fichiers (locaux|téléversés))",
         "geboortedatum/date of birth": r"(geboortedatum|date of birth|birth ?date|geburtsdatum|date de naissance)",
         "geslacht/gender": r"(geslacht\b|gender\b|geschlecht\b|sexe\b)",
         "ip-adres/IP address": r"(ip[- ]?adres|ip[- ]?address|ip-adresse|adresse ip)",
@@ -50,7 +51,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "afmelden/opt out": r"(afmeld|uitschrijv|opt[- ]?out|opt[- ]?in\b|untick|uitvinken|aanvinken|tick the box|unsubscrib|abmeld|abbestell|désinscri|désabonn|lien de désinscription)",
         "intrekken/withdraw": r"(intrekken|intrekking|in te trekken|withdraw|widerruf|retirer|révoquer)",
         "verwerking stoppen/stop processing": r"(verwerking (te )?(stoppen|beëindigen)|stop (the )?processing|verarbeitung (zu )?beenden|arrêter le traitement)",
-        "voorkeuren/preferences": r"(voorkeursinstellingen|privacy-?instellingen|cookie-?instellingen|privacy settings|preference cent|preferences\b|einstellungen\b|paramètres de confidentialité)",
+        "voorkeuren/preferences": r"(voorkeursinstellingen|privacy-?instellingen|cookie-?instellingen|privacy settings|privacy ?choices|cookie (choices|preferences)|preference cent|preferences\b|einstellungen\b|paramètres de confidentialité)",
     },
     "user_access_edit_deletion": {
         "inzage/access": r"(inzage|inzien|recht op toegang|kopie (op)?vragen|kopie van (je|jouw|uw|de) (persoons)?gegevens|right (of|to) access|access (to )?your (personal )?data|(request|obtain) a copy|copy of (your|the) (personal )?data|auskunft|kopie (ihrer|der) daten|droit d'accès|copie de vos données)",
@@ -104,6 +105,7 @@ EVIDENCE: dict[str, dict[str, str]] = {
     "contact": {
         "verwerkingsverantwoordelijke/controller": r"(verwerkingsverantwoordelijke|verantwoordelijke voor de verwerking|data controller|controller\b|verantwortliche|verantwortlicher|responsable (du|de) traitement)",
         "functionaris gegevensbescherming/DPO": r"(functionaris (voor de )?gegevensbescherming|data protection officer|dpo\b|datenschutzbeauftragte|délégué à la protection)",
+        "moedermaatschappij/parent company": r"(moedermaatschappij|moederbedrijf|parent company|muttergesellschaft|société mère|maison mère)",
     },
     "other": {
         "geautomatiseerde besluitvorming/automated decisions": r"(geautomatiseerde (besluit|beslis|verwerking)|automated (decision|processing)|automatisierte (entscheidung|verarbeitung)|(décision|traitement) automatisé)",

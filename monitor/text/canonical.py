@@ -107,9 +107,37 @@ _NOISE = re.compile(
 )
 
 
+# A cookie-consent banner rendered as text: its buttons, and its short invitation.
+_CONSENT_BUTTON = (
+    r"(?:(?:accept|reject|allow|deny|decline|refuse|agree)(?: all| to all)?"
+    r"(?: strictly necessary| necessary| essential| non-essential| optional)?(?: cookies)?|"
+    r"only (?:strictly )?necessary(?: cookies)?|(?:cookie|privacy) (?:settings|preferences)|"
+    r"manage (?:cookies|preferences|choices|options)|customi[sz]e|"
+    r"(?:alle )?cookies? (?:accepteren|weigeren|toestaan)|alles (?:accepteren|weigeren)|"
+    r"accepteren|weigeren|akkoord|instellingen|alle (?:akzeptieren|ablehnen)|"
+    r"(?:alle )?cookies (?:akzeptieren|ablehnen|zulassen)|einstellungen|"
+    r"tout (?:accepter|refuser)|accepter|refuser|paramétrer|personnaliser)"
+)
+_CONSENT_BUTTONS = re.compile(rf"^(?:\s*{_CONSENT_BUTTON}\s*[|·/,]?)+$", re.IGNORECASE)
+_CONSENT_BANNER = re.compile(
+    r"^(?:we(?:'d| would) like to use cookies|we use cookies|this (?:web)?site uses cookies|"
+    r"deze (?:web)?site (?:maakt gebruik van|gebruikt) cookies|wij gebruiken cookies|"
+    r"wir verwenden cookies|diese (?:web)?seite verwendet cookies|"
+    r"(?:ce site|nous) utilis\w+ des cookies)"
+    r".*\b(?:accept|agree|consent|accepteren|akkoord|toestemming|akzeptieren|zustimm|"
+    r"einwillig|accepter|consentement)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def is_noise_text(text: str) -> bool:
-    """True for a block that is only page furniture: a spinner, "back to top", "share"..."""
-    return len(text) < 40 and bool(_NOISE.match(text))
+    """True for a block that is only page furniture: a spinner, "back to top", "share",
+    a cookie-consent banner's buttons or its short invitation to accept."""
+    if len(text) < 40 and _NOISE.match(text):
+        return True
+    if len(text) < 120 and _CONSENT_BUTTONS.match(text):
+        return True
+    return len(text) < 450 and bool(_CONSENT_BANNER.match(text))
 
 
 def add_block(blocks: list[Block], kind: str, text: str, level: int = 0) -> None:

@@ -1,6 +1,6 @@
 """Accuracy of material-change detection and declared dates on the labelled pairs.
 
-    python -m benchmarks.accuracy [--set labelled|holdout] [--verbose]
+    python -m benchmarks.accuracy [--set labelled|holdout] [--verbose] [--smoke]
 
 Every folder of ``tests/labelled/`` holds an OLD and a NEW version and the
 label a person gave the pair (``label.toml``). Each pair is normalised and
@@ -116,8 +116,10 @@ def score(results: list[Result]) -> dict[str, Any]:
     }
 
 
-def evaluate(folder: Path = LABELLED) -> tuple[list[Result], dict[str, Any]]:
-    results = [run_pair(pair) for pair in pairs(folder)]
+def evaluate(
+    folder: Path = LABELLED, *, limit: int | None = None
+) -> tuple[list[Result], dict[str, Any]]:
+    results = [run_pair(pair) for pair in list(pairs(folder))[:limit]]
     return results, score(results)
 
 
@@ -130,8 +132,9 @@ def main() -> None:
         choices=["labelled", "holdout"],
         help="labelled: the set the rules were developed on; holdout: pairs built afterwards",
     )
+    parser.add_argument("--smoke", action="store_true", help="Only the first 5 pairs (for CI).")
     args = parser.parse_args()
-    results, figures = evaluate(TESTS / args.set)
+    results, figures = evaluate(TESTS / args.set, limit=5 if args.smoke else None)
     for r in results:
         wrong = (
             r.expected_material != r.found_material

@@ -1,6 +1,6 @@
 """The resource bounds of one check, whatever the page: memory and time on hostile pages.
 
-    python -m benchmarks.bounds [--max-bytes 10000000] [--only KIND ...]
+    python -m benchmarks.bounds [--max-bytes 10000000] [--only KIND ...] [--smoke]
 
 Serves each page kind from a threaded HTTP server on loopback and runs one
 ``monitor check`` of it in a fresh subprocess (its own database, a config
@@ -339,7 +339,12 @@ def main() -> None:
     parser.add_argument(
         "--limit", type=float, default=600.0, help="seconds before a check is killed"
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="The baseline and one small hostile page (for CI)."
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.max_bytes, args.only, args.limit = 1_000_000, ["one line"], 60.0
     kinds = [
         name
         for name in KINDS
@@ -443,6 +448,8 @@ def main() -> None:
             }
         )
     )
+    if args.smoke and crashed:
+        sys.exit(f"smoke run: internal errors or crashes: {', '.join(crashed)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """A whole check cycle at scale, side by side with urlwatch on the same corpus.
 
-    python -m benchmarks.cycle --policies 1000 [--no-urlwatch] [--profile]
+    python -m benchmarks.cycle --policies 1000 [--no-urlwatch] [--profile] [--smoke]
 
 Serves N policy pages (50-200 KB, varied chrome; ``benchmarks/corpus.py``)
 from another process with a small latency, then for each tool runs three
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import Corpus
-from monitor import pipeline
+from monitor import outcome as outcome_module
 from monitor.config import load_config
 from monitor.judge import align as align_module
 from monitor.judge import classify as classify_module
@@ -64,7 +64,7 @@ def _timed(stage: str, func: Callable[..., Any]) -> Callable[..., Any]:
 def stage_timers() -> Iterator[None]:
     """CPU time per stage, by wrapping the stage functions where the pipeline calls them."""
     patches = [
-        (pipeline, "normalize", "normalise"),
+        (outcome_module, "normalize", "normalise"),
         (compare_module, "segment", "segment"),
         (compare_module, "align", "diff"),
         (compare_module, "classify_change", "classify"),
@@ -191,9 +191,12 @@ def run_urlwatch(corpus: Corpus, root: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policies", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help="A tiny run in seconds (for CI).")
     parser.add_argument("--no-urlwatch", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile one more cycle.")
     args = parser.parse_args()
+    if args.smoke:
+        args.policies = min(args.policies, 20)
     print(f"building and serving {args.policies} pages ...", flush=True)
     with Corpus(args.policies) as corpus, tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -266,6 +269,8 @@ def main() -> None:
         "cpu_ms_per_policy_changed_cycle": ours["changed"]["cpu_ms_per_policy"],
     }
     print(json.dumps(summary))
+    if args.smoke and any(ours[c]["errors"] for c in ("first", "unchanged", "changed")):
+        sys.exit("smoke run: some checks ended in an error")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """``monitor run`` against many loopback-served policies with short intervals.
 
-    python -m benchmarks.daemon_bench [--policies 1000] [--seconds 90] [--interval 20s]
+    python -m benchmarks.daemon_bench [--policies 1000] [--seconds 90] [--interval 20s] [--smoke]
 
 Serves N policy pages from the seeds (half with validators, so re-checks are
 304s; half with rotating script nonces, so re-checks are fetched and found
@@ -54,7 +54,10 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--interval", default="20s")
+    parser.add_argument("--smoke", action="store_true", help="A tiny run in seconds (for CI).")
     args = parser.parse_args()
+    if args.smoke:
+        args.policies, args.seconds, args.interval = 10, 8.0, "3s"
     seeds = load_seed_pages()
     pages = [
         replace(seeds[i % len(seeds)], name=f"p{i}", rotate_nonce=i % 2 == 1)
@@ -99,7 +102,7 @@ def main() -> None:
                 flush=True,
             )
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=120)
+        returncode = process.wait(timeout=120)
         log.close()
     # the steady part: after every policy has its first version
     steady = [s for s in samples if first_pass_done is not None and s[0] >= first_pass_done]
@@ -124,6 +127,8 @@ def main() -> None:
         "db_bytes_per_1000_unchanged_checks": round((bytes1 - bytes0) / unchanged * 1000),
     }
     print(json.dumps(result))
+    if args.smoke and (returncode != 0 or first_pass_done is None):
+        sys.exit(f"smoke run: daemon exit {returncode}, first pass done: {first_pass_done}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """How clause alignment (with inline diffs) scales with the size of a policy.
 
-Run: ``python -m benchmarks.diff_bench``.  Builds synthetic policies of 500,
-2,000 and 8,000 clauses from the sentences of the seed policies (numbered, so
-every clause is distinct, with a heading every dozen clauses), changes 5% of
+Run: ``python -m benchmarks.diff_bench [--smoke]`` (smoke: 50 and 200 clauses, for
+CI).  Builds synthetic policies of 500, 2,000 and 8,000 clauses from the sentences
+of the seed policies (numbered, so every clause is distinct, with a heading every
+dozen clauses), changes 5% of
 the clauses (a quarter each modified, removed, added and moved), and times
 ``monitor.align.align`` -- which also computes the inline diff of every
 modified clause -- taking the median of several runs.  It prints the time per
@@ -12,6 +13,7 @@ as its last line, the numbers as one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import itertools
 import json
@@ -97,13 +99,13 @@ def as_clauses(rows: list[tuple[str, str, tuple[str, ...]]]) -> list[Clause]:
     return [clause(k, text, section, kind) for k, (kind, text, section) in enumerate(rows)]
 
 
-def measure(size: int, pool: list[str]) -> dict[str, Any]:
+def measure(size: int, pool: list[str], runs: int | None = None) -> dict[str, Any]:
     held_out = len(pool) // 5
     old_rows = policy(size, pool[held_out:])
     old, new = as_clauses(old_rows), as_clauses(change(old_rows, pool[:held_out]))
     alignment = align(old, new)  # warm up, and the counts to report
     times = []
-    for _ in range(RUNS[size]):
+    for _ in range(runs or RUNS[size]):
         started = time.perf_counter()
         align(old, new)
         times.append((time.perf_counter() - started) * 1000)
@@ -117,8 +119,14 @@ def measure(size: int, pool: list[str]) -> dict[str, Any]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="A tiny run in seconds (for CI).")
+    args = parser.parse_args()
     pool = sentences()
-    results = [measure(size, pool) for size in SIZES]
+    if args.smoke:
+        results = [measure(size, pool, runs=3) for size in (50, 200)]
+    else:
+        results = [measure(size, pool) for size in SIZES]
     print(f"align + inline, {CHANGED:.0%} of clauses changed, {len(pool)} seed sentences")
     print(f"python {platform.python_version()} on {platform.machine()}")
     for r in results:

@@ -5,11 +5,13 @@ wrapped in every chrome template), the seed text is the label: recall is the
 share of the seed's paragraphs found among the extracted blocks, precision the
 share of extracted blocks that belong to the seed text.
 
-    python -m benchmarks.extraction
+    python -m benchmarks.extraction [--smoke]
 """
 
 from __future__ import annotations
 
+import argparse
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -62,8 +64,11 @@ def measure(body: bytes, text: str) -> tuple[float, float, list[str], list[str]]
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="Only the first 5 pages (for CI).")
+    args = parser.parse_args()
     rows = []
-    for name, body, text in pages():
+    for name, body, text in itertools.islice(pages(), 5 if args.smoke else None):
         recall, precision, missed, extra = measure(body, text)
         rows.append((name, recall, precision, missed, extra))
         print(f"{name:55} recall {recall:6.1%}  precision {precision:6.1%}")

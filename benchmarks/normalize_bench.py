@@ -1,6 +1,6 @@
 """Normalise + segment speed, against the floor of parsing the same pages with lxml.
 
-    python -m benchmarks.normalize_bench [--pages 100] [--size 100000]
+    python -m benchmarks.normalize_bench [--pages 100] [--size 100000] [--smoke]
 
 Builds pages of about ``--size`` bytes from the seed policies (each seed text
 wrapped in the chrome templates of ``monitor.chrome``), then times, best of
@@ -62,7 +62,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--smoke", action="store_true", help="A tiny run in seconds (for CI).")
     args = parser.parse_args()
+    if args.smoke:
+        args.pages, args.size = 5, 20_000
     pages = build_pages(args.pages, args.size)
     mean_kb = sum(map(len, pages)) / len(pages) / 1000
     clauses = 0

@@ -1,6 +1,7 @@
 """Judgement on real histories: replay an Open Terms Archive collection through ``compare``.
 
     python -m benchmarks.replay SNAPSHOTS_REPO VERSIONS_REPO [--labels FILE] [--noise-per-source N]
+    python -m benchmarks.replay --smoke    # a three-snapshot collection built on the spot
 
 SNAPSHOTS_REPO and VERSIONS_REPO are git directories (bare is fine) of one
 collection, e.g. ``OpenTermsArchive/genai-eu-snapshots`` and ``-versions``.
@@ -34,6 +35,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
@@ -327,8 +329,8 @@ def iter_jobs(pairs: list[Pair], snapshots: Git, versions: Git) -> Iterator[tupl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("snapshots", type=Path)
-    parser.add_argument("versions", type=Path)
+    parser.add_argument("snapshots", type=Path, nargs="?")
+    parser.add_argument("versions", type=Path, nargs="?")
     parser.add_argument("--labels", type=Path, help="TOML labels of recorded pairs")
     parser.add_argument("--noise-per-source", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
@@ -337,6 +339,64 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", type=Path, help="write every judged pair as JSON lines")
     parser.add_argument("--smoke", action="store_true", help="a handful of pairs, seconds")
     args = parser.parse_args(argv)
+    if args.snapshots is None or args.versions is None:
+        if not args.smoke:
+            parser.error("give SNAPSHOTS_REPO and VERSIONS_REPO (or --smoke alone)")
+        with tempfile.TemporaryDirectory() as tmp:
+            args.snapshots, args.versions = smoke_collection(Path(tmp))
+            return run(args)
+    return run(args)
+
+
+def smoke_collection(root: Path) -> tuple[Path, Path]:
+    """A tiny collection: three snapshots of one privacy policy, the second noise only
+    and the third recorded as a new version. Returns the two git directories."""
+
+    def commit(repo: Path, path: str, body: str, message: str) -> str:
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(body, encoding="utf-8")
+        git = ["git", "-C", str(repo), "-c", "user.name=smoke", "-c", "user.email=smoke@example.nl"]
+        subprocess.run([*git, "add", "-A"], check=True, capture_output=True)
+        subprocess.run([*git, "commit", "-q", "-m", message], check=True, capture_output=True)
+        return subprocess.run(
+            [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    snapshots, versions = root / "snapshots", root / "versions"
+    for repo in (snapshots, versions):
+        subprocess.run(["git", "init", "-q", str(repo)], check=True, capture_output=True)
+    text = "Wij bewaren je gegevens {} maanden.\n\nWij delen je gegevens niet met derden."
+    page = (
+        "<html><body><main><h1>Privacy</h1><p>{}</p><p>{}</p></main>"
+        "<footer>{}</footer></body></html>"
+    )
+    where = "X-source-document-location: https://example.nl/privacy"
+    ids = [
+        commit(
+            snapshots,
+            "Svc/Privacy Policy.html",
+            page.format(*text.format(months).split("\n\n"), year),
+            where,
+        )
+        for months, year in ((12, 2024), (12, 2025), (36, 2025))
+    ]
+    markdown = "# Privacy\n\n" + text
+    commit(
+        versions,
+        "Svc/Privacy Policy.md",
+        markdown.format(12),
+        f"Start tracking\n\n/commit/{ids[0]}",
+    )
+    commit(
+        versions,
+        "Svc/Privacy Policy.md",
+        markdown.format(36),
+        f"Record new changes\n\n/commit/{ids[2]}",
+    )
+    return snapshots / ".git", versions / ".git"
+
+
+def run(args: argparse.Namespace) -> int:
     snapshots, versions = Git(args.snapshots), Git(args.versions)
     t0 = time.perf_counter()
     pairs = collect(snapshots, versions)
@@ -369,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["seconds"] = round(time.perf_counter() - t0, 1)
     figures["errors"] = sum(bool(j.errors) for j in judged)
     print(json.dumps(figures, indent=2))
-    return 0
+    return 1 if args.smoke and figures["errors"] else 0
 
 
 if __name__ == "__main__":

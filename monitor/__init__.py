@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from monitor.config import Config, PolicyConfig, WebhookConfig, load_config
 from monitor.errors import ConfigError, FetchError, MonitorError
+from monitor.judge.compare import compare
 from monitor.models import CheckOutcome, CheckResult, Document, FetchResult
 from monitor.pipeline import check_policies, check_policy, run_checks
 
@@ -23,6 +24,7 @@ __all__ = [
     "__version__",
     "check_policies",
     "check_policy",
+    "compare",
     "load_config",
     "run_checks",
 ]

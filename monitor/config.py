@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 from lxml.cssselect import CSSSelector
 
+from monitor.config_checks import mask_credentials, parse_duration, validate_url
 from monitor.errors import ConfigError
 from monitor.models import Severity
+from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
+from monitor.net.options import FetchOptions
 from monitor.notify.formats import FORMATS
 
 __all__ = [
@@ -40,69 +41,35 @@ __all__ = [
 
 SEVERITIES = Severity.names()
 WEBHOOK_FORMATS = tuple(FORMATS)  # the registered body formats, by name
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-
-
-def parse_duration(value: str) -> float:
-    """``"90s"`` → 90.0 seconds. Units: ms, s, m, h, d, w. Raises ``ValueError``."""
-    match = _DURATION.match(value)
-    if not match:
-        raise ValueError(f'invalid duration {value!r} (use e.g. "90s", "15m", "6h", "1d")')
-    seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
-        raise ValueError(f"duration {value!r} must be greater than zero")
-    return seconds
-
-
-def mask_credentials(value: str) -> str:
-    """``value`` with any ``user:password@`` in its authority shown as ``***@``."""
-    return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
-
-
-def validate_url(value: str) -> str:
-    """Accept absolute http(s) URLs with a host and no credentials; raise ``ValueError``
-    otherwise (the message never repeats a password)."""
-    shown = mask_credentials(value)
-    try:
-        parts = urlsplit(value)
-        hostname = parts.hostname
-    except ValueError as exc:
-        raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"URL {shown!r} must start with http:// or https://")
-    if "@" in parts.netloc:
-        raise ValueError(
-            f"URL {shown!r} carries credentials (user:password@); they would be sent to "
-            "every server it redirects to and shown in output, so they are refused"
-        )
-    if not hostname:
-        raise ValueError(f"URL {shown!r} has no host")
-    if any(c.isspace() for c in value):
-        raise ValueError(f"URL {shown!r} contains white space")
-    try:
-        httpx.URL(value)
-    except httpx.InvalidURL as exc:
-        raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
-    return value
 
 
 @dataclass(frozen=True, slots=True)
 class MonitorSettings:
-    """The ``[monitor]`` table. Field defaults are the documented defaults."""
+    """The ``[monitor]`` table. Field defaults are the documented defaults; the fetch
+    settings (user_agent, timeout, ...) are one :class:`FetchOptions`, also readable here."""
 
     database: Path = Path("monitor.db")
     snapshots: Path = Path("snapshots")
-    user_agent: str = "policy-monitor/0.1"
     interval: float = 6 * 3600.0
-    timeout: float = 30.0
-    concurrency: int = 16
-    per_host_concurrency: int = 2
-    max_bytes: int = 10_000_000
-    allow_private_networks: bool = False
-    ca_file: Path | None = None  # extra certificate authorities to trust (a PEM file)
     failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+
+    @property
+    def user_agent(self) -> str:
+        return self.fetch.user_agent
+
+    @property
+    def timeout(self) -> float:
+        return self.fetch.timeout
+
+    @property
+    def max_bytes(self) -> int:
+        return self.fetch.max_bytes
+
+    @property
+    def allow_private_networks(self) -> bool:
+        return self.fetch.allow_private_networks
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,28 +283,31 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     base = path.parent
 
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
-    allowed = {f.name for f in fields(MonitorSettings)}
-    m.reject_unknown(allowed)
-    defaults = MonitorSettings()
+    m.reject_unknown({f.name for f in fields(MonitorSettings)} - {"fetch"} | set(FETCH_KEYS))
+    defaults, fetch = MonitorSettings(), FetchOptions()
     database = m.get("database", str, str(defaults.database))
     snapshots = m.get("snapshots", str, str(defaults.snapshots))
-    max_bytes = m.positive_int("max_bytes", defaults.max_bytes)
+    max_bytes = m.positive_int("max_bytes", fetch.max_bytes)
     ca_file = m.get("ca_file", str)
     if ca_file is not None:
         if not (base / ca_file).is_file():
             raise m.error("ca_file", f"no such file: {base / ca_file}")
         ca_file = (base / ca_file).resolve()
+    user_agent = m.get("user_agent", str, fetch.user_agent)  # read in the documented order
+    interval = m.duration("interval", defaults.interval) or defaults.interval
     settings = MonitorSettings(
         database=(base / database).resolve(),
         snapshots=(base / snapshots).resolve(),
-        user_agent=m.get("user_agent", str, defaults.user_agent),
-        interval=m.duration("interval", defaults.interval) or defaults.interval,
-        timeout=m.duration("timeout", defaults.timeout) or defaults.timeout,
-        concurrency=m.positive_int("concurrency", defaults.concurrency),
-        per_host_concurrency=m.positive_int("per_host_concurrency", defaults.per_host_concurrency),
-        max_bytes=max_bytes,
-        allow_private_networks=m.get("allow_private_networks", bool, False),
-        ca_file=ca_file,
+        interval=interval,
+        fetch=FetchOptions(
+            user_agent=user_agent,
+            timeout=m.duration("timeout", fetch.timeout) or fetch.timeout,
+            concurrency=m.positive_int("concurrency", fetch.concurrency),
+            per_host_concurrency=m.positive_int("per_host_concurrency", fetch.per_host_concurrency),
+            max_bytes=max_bytes,
+            allow_private_networks=m.get("allow_private_networks", bool, False),
+            ca_file=ca_file,
+        ),
         failures_before_report=m.positive_int(
             "failures_before_report", defaults.failures_before_report
         ),

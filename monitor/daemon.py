@@ -42,11 +42,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.config import Config, PolicyConfig, load_config
 from monitor.errors import MonitorError
 from monitor.models import CheckResult, now_iso
-from monitor.net.fetch import Fetcher, FetchOptions
 from monitor.notify.delivery import flush as notify_flush
-from monitor.pipeline import safe_check
-from monitor.snapshots import SnapshotStore
-from monitor.store import Store
+from monitor.pipeline import open_fetcher, open_snapshots, open_store, safe_check
 
 __all__ = ["Daemon", "DaemonLockedError", "daemon_running", "lock_path"]
 
@@ -148,11 +145,9 @@ class Daemon:
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         settings = self.config.monitor
-        self.store = Store.open(settings.database)
-        self.snapshots = SnapshotStore(settings.snapshots)
-        self.snapshots.remove_temporary()
-        self.store.sync_policies(self.config.policies)
-        self.fetcher = Fetcher(FetchOptions.from_settings(settings))
+        self.store = open_store(self.config)
+        self.snapshots = open_snapshots(self.config)
+        self.fetcher = open_fetcher(self.config)
         self.scheduler = AsyncIOScheduler(
             event_loop=loop,
             timezone=UTC,

@@ -3,6 +3,8 @@
 ``check_policy`` runs one check of one policy and records it, whatever
 happens; ``check_policies`` runs many under the fetcher's concurrency
 limits; ``run_checks`` is the synchronous entry point the CLI calls.
+``fetch_options``, ``open_fetcher``, ``open_store`` and ``open_snapshots``
+turn a configuration into the things a check needs (for the CLI and the daemon).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from monitor.models import (
     VersionRecord,
     now_iso,
 )
-from monitor.net.fetch import Fetcher, FetchOptions
+from monitor.net.fetch import Fetcher
+from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events, check_reports
 from monitor.outcome import REVERT_AFTER, History, process, stored_document
 from monitor.output.contract import to_dict
@@ -35,13 +38,46 @@ from monitor.store import CheckRecord, Store
 __all__ = [
     "check_policies",
     "check_policy",
+    "fetch_options",
     "log_result",
+    "open_fetcher",
+    "open_snapshots",
+    "open_store",
     "run_checks",
     "safe_check",
     "stored_document",
 ]
 
 logger = logging.getLogger(__name__)
+
+
+def fetch_options(config: Config | None = None, **overrides: Any) -> FetchOptions:
+    """The fetch settings of ``config`` (the defaults without one), with ``overrides``."""
+    options = config.monitor.fetch if config is not None else FetchOptions()
+    return replace(options, **overrides) if overrides else options
+
+
+def open_fetcher(config: Config | None = None, **overrides: Any) -> Fetcher:
+    """A :class:`Fetcher` with :func:`fetch_options`; close it (``async with``, ``aclose``)."""
+    return Fetcher(fetch_options(config, **overrides))
+
+
+def open_store(config: Config) -> Store:
+    """The database of ``config``, its policies in sync with the configuration."""
+    store = Store.open(config.monitor.database)
+    try:
+        store.sync_policies(config.policies)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_snapshots(config: Config) -> SnapshotStore:
+    """The snapshot folder of ``config``, cleared of temporary files a crash left."""
+    snapshots = SnapshotStore(config.monitor.snapshots)
+    snapshots.remove_temporary()
+    return snapshots
 
 
 async def check_policy(
@@ -326,16 +362,14 @@ def run_checks(
     if unknown:
         raise InputError(f"no policy named {unknown[0]!r} in {config.path}")
     selected = [p for p in config.policies if not names or p.name in names]
-    snapshots = SnapshotStore(config.monitor.snapshots)
-    snapshots.remove_temporary()
-    with Store.open(config.monitor.database) as store:
-        store.sync_policies(config.policies)
+    snapshots = open_snapshots(config)
+    with open_store(config) as store:
         return asyncio.run(
             check_policies(
                 selected,
                 store=store,
                 snapshots=snapshots,
-                options=options or FetchOptions.from_settings(config.monitor),
+                options=options or fetch_options(config),
                 on_done=on_done,
                 config=config,
             )

@@ -10,7 +10,7 @@ from monitor.config import Config, load_config
 from monitor.demo import DEMO_POLICY, SeedServer, material_edit
 from monitor.models import CheckOutcome
 from monitor.net.fetch import FetchOptions
-from monitor.pipeline import run_checks
+from monitor.pipeline import fetch_options, run_checks
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 
@@ -118,12 +118,7 @@ def test_errors_and_anomalies_store_no_version(
         monitor="max_bytes = 1000\nallow_private_networks = true",
     )
     config = load_config(path)
-    results = {
-        r.policy: r
-        for r in run_checks(
-            config, options=FetchOptions.from_settings(config.monitor, backoff=0.01)
-        )
-    }
+    results = {r.policy: r for r in run_checks(config, options=fetch_options(config, backoff=0.01))}
     assert results["ok"].outcome is CheckOutcome.NEW_VERSION
     assert results["big"].outcome is CheckOutcome.ERROR and "max_bytes" in (
         results["big"].error or ""

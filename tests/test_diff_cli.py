@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from monitor.demo import DEMO_POLICY, SeedServer, material_edit
 
@@ -142,3 +143,32 @@ def test_hostile_policy_text_is_escaped_in_html(tmp_path: Path) -> None:
     html = run_monitor("diff", str(old), str(new), "--format", "html").stdout
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "default-src 'none'" in html
+
+
+def test_urls_are_fetched_with_the_configured_settings(
+    httpserver: HTTPServer, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    old = "<html><body><main><p>Wij bewaren je gegevens 12 maanden.</p></main></body></html>"
+    new = "<html><body><main><p>Wij bewaren je gegevens 36 maanden.</p></main></body></html>"
+    httpserver.expect_request("/old").respond_with_data(old, content_type="text/html")
+    httpserver.expect_request("/new").respond_with_data(new, content_type="text/html")
+    urls = (httpserver.url_for("/old"), httpserver.url_for("/new"))
+    path = write_config(
+        {}, monitor='user_agent = "diff-agent/7 (+ops@example.nl)"\nallow_private_networks = true'
+    )
+    # allow_private_networks comes from the configuration: no flag given
+    result = run_monitor("--config", str(path), "diff", *urls, "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    agents = {request.headers.get("User-Agent") for request, _ in httpserver.log}
+    assert agents == {"diff-agent/7 (+ops@example.nl)"}
+
+    # without a configuration: the defaults (private addresses refused unless the flag)
+    elsewhere = tmp_path / "elsewhere"  # no config.toml here
+    elsewhere.mkdir()
+    refused = run_monitor("diff", *urls, cwd=elsewhere)
+    assert refused.returncode == 2 and "non-public address" in refused.stderr
+    httpserver.clear_log()
+    allowed = run_monitor("diff", *urls, "--allow-private-networks", cwd=elsewhere)
+    assert allowed.returncode == 1, allowed.stderr
+    agents = {request.headers.get("User-Agent") for request, _ in httpserver.log}
+    assert agents == {"policy-monitor/0.1"}

@@ -15,7 +15,7 @@ import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import brotli
 import certifi
 import httpx
 
-from monitor.config import MonitorSettings, mask_credentials
+from monitor.config_checks import mask_credentials
 from monitor.errors import (
     FetchError,
     HTTPStatusError,
@@ -33,6 +33,7 @@ from monitor.errors import (
 from monitor.models import FetchResult
 from monitor.net.inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
 from monitor.net.netpolicy import AddressGuard, Resolver
+from monitor.net.options import FetchOptions
 from monitor.text.charset import charset_from_content_type, detect_encoding, is_textual
 
 __all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
@@ -40,37 +41,6 @@ __all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
 logger = logging.getLogger(__name__)
 
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/*;q=0.8,*/*;q=0.5"
-
-
-@dataclass(frozen=True, slots=True)
-class FetchOptions:
-    """How the fetcher behaves. Built from ``[monitor]`` by :meth:`from_settings`."""
-
-    user_agent: str = "policy-monitor/0.1"
-    timeout: float = 30.0
-    max_bytes: int = 10_000_000
-    max_redirects: int = 10
-    retries: int = 2
-    backoff: float = 1.0
-    backoff_max: float = 30.0
-    concurrency: int = 16
-    per_host_concurrency: int = 2
-    allow_private_networks: bool = False
-    ca_file: Path | None = None  # extra certificate authorities to trust (PEM)
-
-    @classmethod
-    def from_settings(cls, settings: MonitorSettings, **overrides: object) -> FetchOptions:
-        values: dict[str, object] = {
-            "user_agent": settings.user_agent,
-            "timeout": settings.timeout,
-            "max_bytes": settings.max_bytes,
-            "concurrency": settings.concurrency,
-            "per_host_concurrency": settings.per_host_concurrency,
-            "allow_private_networks": settings.allow_private_networks,
-            "ca_file": settings.ca_file,
-        }
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
 
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:

@@ -35,8 +35,7 @@ from monitor.bundled import seeds_dir
 from monitor.config import load_config
 from monitor.demo import load_seed_pages
 from monitor.models import CheckOutcome, CheckResult
-from monitor.net.fetch import FetchOptions
-from monitor.pipeline import run_checks
+from monitor.pipeline import fetch_options, run_checks
 from monitor.store import Store
 from monitor.text.canonical import fold, is_noise_text, visible_text
 from monitor.text.markdown import parse_markdown
@@ -120,7 +119,7 @@ class Site:
         """One check of ``name``, as ``monitor check NAME`` runs it, within :data:`LIMIT`."""
         self.config = self.write_config({n: self.server.url_for(f"/{n}") for n in self.bodies})
         config = load_config(self.config)
-        options = FetchOptions.from_settings(config.monitor, backoff=0.01)
+        options = fetch_options(config, backoff=0.01)
         box: dict[str, Any] = {}
 
         def run() -> None:

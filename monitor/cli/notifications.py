@@ -9,20 +9,22 @@ from typing import Any
 import click
 from rich.table import Table
 
-from monitor.cli import _console, _print_json, _State, cli
+from monitor.cli.common import State, console, json_option, print_json
 from monitor.errors import InputError
 
+__all__ = ["deliveries", "feed", "notify", "webhooks"]
 
-@cli.command()
+
+@click.command()
 @click.option("--flush", "force", is_flag=True, help="Post every pending delivery now.")
 @click.pass_obj
-def notify(state: _State, force: bool) -> None:
+def notify(state: State, force: bool) -> None:
     """Post pending notifications from the outbox (what `monitor run` does every few seconds).
 
     Without --flush only deliveries that are due are posted; with it, every
     pending one is tried now, in order per webhook.
 
-    \\b
+    \b
     Example:
         monitor notify --flush
     """
@@ -34,11 +36,11 @@ def notify(state: _State, force: bool) -> None:
     click.echo(f"delivered {stats.delivered}, will retry {stats.retrying}, failed {stats.failed}")
 
 
-@cli.group()
+@click.group()
 def webhooks() -> None:
     """Webhook targets: list them or send a test event.
 
-    \\b
+    \b
     Example:
         monitor webhooks list
         monitor webhooks test compliance
@@ -46,12 +48,12 @@ def webhooks() -> None:
 
 
 @webhooks.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@json_option()
 @click.pass_obj
-def webhooks_list(state: _State, as_json: bool) -> None:
+def webhooks_list(state: State, as_json: bool) -> None:
     """List the configured webhooks (URLs shown without path; secrets never shown).
 
-    \\b
+    \b
     Example:
         monitor webhooks list --json
     """
@@ -70,7 +72,7 @@ def webhooks_list(state: _State, as_json: bool) -> None:
         for w in state.config().webhooks
     ]
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table()
     for column in ("name", "url", "format", "min severity", "policies", "tags", "signed"):
@@ -85,18 +87,18 @@ def webhooks_list(state: _State, as_json: bool) -> None:
             ", ".join(r["tags"]) or "-",
             "yes" if r["signed"] else "no",
         )
-    _console().print(table)
+    console().print(table)
 
 
 @webhooks.command(name="test")
 @click.argument("name")
 @click.pass_obj
-def webhooks_test(state: _State, name: str) -> None:
+def webhooks_test(state: State, name: str) -> None:
     """Send a sample signed event to webhook NAME and show the response.
 
     Exits 1 when the target does not answer with a 2xx status.
 
-    \\b
+    \b
     Example:
         monitor webhooks test compliance
     """
@@ -116,15 +118,15 @@ def webhooks_test(state: _State, name: str) -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.command()
+@json_option()
 @click.option("--all", "include_delivered", is_flag=True, help="Include delivered ones.")
 @click.option("--retry", "retry_id", type=int, help="Requeue delivery ID to be sent again.")
 @click.pass_obj
-def deliveries(state: _State, as_json: bool, include_delivered: bool, retry_id: int | None) -> None:
+def deliveries(state: State, as_json: bool, include_delivered: bool, retry_id: int | None) -> None:
     """List pending and failed notifications, or requeue one with --retry ID.
 
-    \\b
+    \b
     Example:
         monitor deliveries
         monitor deliveries --retry 12 && monitor notify --flush
@@ -137,7 +139,7 @@ def deliveries(state: _State, as_json: bool, include_delivered: bool, retry_id: 
             return
         rows = store.deliveries(include_delivered=include_delivered)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table(
         title="deliveries" + ("" if include_delivered else " (pending and failed)"),
@@ -166,18 +168,18 @@ def deliveries(state: _State, as_json: bool, include_delivered: bool, retry_id: 
             r["next_attempt_at"] if r["status"] == "pending" else "-",
             last,
         )
-    _console().print(table)
+    console().print(table)
 
 
-@cli.command()
+@click.command()
 @click.argument("policy", required=False)
 @click.option("--tag", help="Only policies with this tag.")
 @click.option("--limit", type=int, default=100, show_default=True, help="Entries at most.")
 @click.pass_obj
-def feed(state: _State, policy: str | None, tag: str | None, limit: int) -> None:
+def feed(state: State, policy: str | None, tag: str | None, limit: int) -> None:
     """Write an Atom feed of material changes (all policies, one, or a tag) to stdout.
 
-    \\b
+    \b
     Example:
         monitor feed > changes.atom
         monitor feed --tag hosting > hosting.atom

@@ -1,0 +1,79 @@
+"""What the command modules share: the state object, output helpers and options."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+from rich.console import Console
+
+from monitor.config import Config, PolicyConfig, default_config_path, load_config
+from monitor.errors import InputError
+from monitor.pipeline import open_store
+from monitor.store import Store
+
+__all__ = ["State", "console", "fail", "json_option", "known_policy", "print_json"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """The group's options, with the configuration loaded on first use."""
+
+    def __init__(self, config_path: Path | None) -> None:
+        self._config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config_path(self) -> Path:
+        return self._config_path or default_config_path()
+
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def optional_config(self) -> Config | None:
+        """The configuration if one was named (--config, $MONITOR_CONFIG) or
+        ./config.toml exists; None otherwise (commands that work without one)."""
+        named = self._config_path is not None or os.environ.get("MONITOR_CONFIG")
+        if not named and not self.config_path.exists():
+            return None
+        return self.config()
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        with open_store(self.config()) as store:
+            yield store
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"monitor: error: {message}", err=True)
+    sys.exit(2)
+
+
+def print_json(rows: Any) -> None:
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+
+
+def console() -> Console:
+    return Console(soft_wrap=False)
+
+
+def json_option(help: str = "Print one JSON array.") -> Callable[[F], F]:
+    """The ``--json`` flag, passed to the command as ``as_json``."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def known_policy(state: State, name: str) -> PolicyConfig:
+    """The configured policy ``name``; an :class:`InputError` when there is none."""
+    policy = state.config().policy(name)
+    if policy is None:
+        raise InputError(f"no policy named {name!r} in {state.config().path}")
+    return policy

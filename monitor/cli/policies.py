@@ -1,0 +1,151 @@
+"""The policy commands of ``monitor``: check, list, history, show, status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from monitor.cli.common import State, console, json_option, known_policy, print_json
+from monitor.errors import InputError
+from monitor.models import CheckResult
+from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
+from monitor.pipeline import run_checks
+
+__all__ = ["check", "history", "list_", "show", "status"]
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@json_option("Print the results as a JSON array.")
+@click.pass_obj
+def check(state: State, names: tuple[str, ...], as_json: bool) -> None:
+    """Check policies once (all, or the NAMES given) and store new versions.
+
+    Exits 0 even when some policies could not be fetched (see the table);
+    2 when the configuration is invalid.
+
+    \b
+    Example:
+        monitor check
+        monitor check pcextreme-privacy --json
+    """
+    config = state.config()
+    count = len(names) or len(config.policies)
+    if count == 0:
+        raise InputError(f"{config.path} has no [[policy]] tables")
+    with _progress(count, enabled=not as_json) as advance:
+        results = run_checks(config, names, on_done=advance)
+    order = {p.name: i for i, p in enumerate(config.policies)}
+    results.sort(key=lambda r: order.get(r.policy, 0))
+    if as_json:
+        print_json(check_rows(results))
+    else:
+        console().print(check_table(results))
+
+
+@contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[CheckResult], None]]:
+    """A progress bar on a terminal (stderr), nothing in a pipe."""
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield lambda _result: None
+        return
+    columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("check", total=total)
+        yield lambda _result: progress.advance(task)
+
+
+@click.command(name="list")
+@json_option()
+@click.pass_obj
+def list_(state: State, as_json: bool) -> None:
+    """List the configured policies with their last check and number of versions.
+
+    \b
+    Example:
+        monitor list
+        monitor list --json | jq '.[] | select(.last_outcome == "error")'
+    """
+    config = state.config()
+    with state.store() as store:
+        configured = {p.name for p in config.policies}
+        rows = [r for r in store.policy_summaries() if r["name"] in configured]
+    if as_json:
+        print_json(rows)
+    else:
+        console().print(policy_table(rows))
+
+
+@click.command()
+@click.argument("name")
+@json_option()
+@click.pass_obj
+def history(state: State, name: str, as_json: bool) -> None:
+    """List the stored versions of policy NAME, oldest first.
+
+    \b
+    Example:
+        monitor history pcextreme-privacy
+    """
+    known_policy(state, name)
+    with state.store() as store:
+        rows = history_rows(store.versions(name))
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        click.echo(f"{name}: no versions stored yet (run `monitor check {name}`)")
+    else:
+        console().print(history_table(name, rows))
+
+
+@click.command()
+@click.argument("name")
+@click.option("--version", "number", type=int, help="Version number (default: the latest).")
+@click.pass_obj
+def show(state: State, name: str, number: int | None) -> None:
+    """Print the text of a stored version of policy NAME.
+
+    \b
+    Example:
+        monitor show pcextreme-privacy
+        monitor show pcextreme-privacy --version 1
+    """
+    known_policy(state, name)
+    with state.store() as store:
+        version = store.latest_version(name) if number is None else store.version(name, number)
+    if version is None:
+        what = "no versions stored yet" if number is None else f"has no version {number}"
+        raise InputError(f"{name}: {what}")
+    click.echo(version.text)
+
+
+@click.command()
+@json_option()
+@click.pass_obj
+def status(state: State, as_json: bool) -> None:
+    """Show each policy's last and next check, outcome and failures, and the daemon.
+
+    \b
+    Example:
+        monitor status
+        monitor status --json | jq '.[] | select(.consecutive_failures > 0)'
+    """
+    from monitor.daemon import daemon_running
+    from monitor.output.tables import status_rows, status_table
+
+    config = state.config()
+    with state.store() as store:
+        configured = {p.name for p in config.policies}
+        policies = [r for r in store.status_rows() if r["name"] in configured]
+        daemon = store.daemon_state()
+    running = daemon_running(config.monitor.database)
+    rows = status_rows(policies, daemon, running=running)
+    if as_json:
+        print_json(rows)
+    else:
+        console().print(status_table(rows, daemon, running=running))

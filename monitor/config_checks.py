@@ -1,0 +1,56 @@
+"""Checks of single ``config.toml`` values: durations and URLs (``ValueError`` on error)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import httpx
+
+__all__ = ["mask_credentials", "parse_duration", "validate_url"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+
+
+def parse_duration(value: str) -> float:
+    """``"90s"`` → 90.0 seconds. Units: ms, s, m, h, d, w. Raises ``ValueError``."""
+    match = _DURATION.match(value)
+    if not match:
+        raise ValueError(f'invalid duration {value!r} (use e.g. "90s", "15m", "6h", "1d")')
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"duration {value!r} must be greater than zero")
+    return seconds
+
+
+def mask_credentials(value: str) -> str:
+    """``value`` with any ``user:password@`` in its authority shown as ``***@``."""
+    return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
+
+
+def validate_url(value: str) -> str:
+    """Accept absolute http(s) URLs with a host and no credentials; raise ``ValueError``
+    otherwise (the message never repeats a password)."""
+    shown = mask_credentials(value)
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError as exc:
+        raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"URL {shown!r} must start with http:// or https://")
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"URL {shown!r} carries credentials (user:password@); they would be sent to "
+            "every server it redirects to and shown in output, so they are refused"
+        )
+    if not hostname:
+        raise ValueError(f"URL {shown!r} has no host")
+    if any(c.isspace() for c in value):
+        raise ValueError(f"URL {shown!r} contains white space")
+    try:
+        httpx.URL(value)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
+    return value

@@ -1,0 +1,38 @@
+"""How the fetcher behaves: one frozen value, the ``[monitor]`` table's fetch settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["CONFIG_KEYS", "FetchOptions"]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """How the fetcher behaves. ``config.toml``'s ``[monitor]`` table sets the fields in
+    :data:`CONFIG_KEYS` (``MonitorSettings.fetch``); the others are fixed here."""
+
+    user_agent: str = "policy-monitor/0.1"
+    timeout: float = 30.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 10
+    retries: int = 2
+    backoff: float = 1.0
+    backoff_max: float = 30.0
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    allow_private_networks: bool = False
+    ca_file: Path | None = None  # extra certificate authorities to trust (PEM)
+
+
+# The fields a [monitor] table may set.
+CONFIG_KEYS = (
+    "user_agent",
+    "timeout",
+    "max_bytes",
+    "concurrency",
+    "per_host_concurrency",
+    "allow_private_networks",
+    "ca_file",
+)

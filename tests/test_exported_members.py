@@ -23,3 +23,13 @@ def test_all_imports_are_exported() -> None:
     }
     assert set(monitor.__all__) == public
     assert len(monitor.__all__) == len(public)  # no name twice
+
+
+def test_the_library_use_is_public() -> None:
+    """Read two texts, compare them, print the result: all from ``monitor``."""
+    old = monitor.normalize(b"# Privacy\n\nWij bewaren je gegevens 12 maanden.", filename="a.md")
+    new = monitor.normalize(b"# Privacy\n\nWij bewaren je gegevens 24 maanden.", filename="b.md")
+    comparison = monitor.compare(old, new)
+    assert isinstance(comparison, monitor.Comparison)
+    assert comparison.severity is monitor.Severity.MATERIAL and comparison.material
+    assert '"severity": "material"' in monitor.render("json", comparison)

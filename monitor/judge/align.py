@@ -26,9 +26,8 @@ rather than the size of the policy:
    similarity, which may be below ``threshold``); the other parts stay *added*
    (or *removed*) -- never *removed* plus two *added* for one split.
 
-Unpaired old clauses are *removed*, unpaired new ones *added*.  A moved clause
-gets severity ``cosmetic`` (DESIGN.md); every other severity, category and
-reason is left to the classify stage.
+Unpaired old clauses are *removed*, unpaired new ones *added*.  A moved clause is
+``cosmetic`` (DESIGN.md); every other severity is left to the classify stage.
 
 Each fuzzy pass costs at most about ``MAX_CELLS`` comparisons, shared among its
 groups by size: a group over its share compares each clause only with those in a
@@ -36,8 +35,8 @@ band around its relative position, so time and memory stay bounded even when a
 policy is rewritten from scratch (8,000 clauses: about 2 s, a few MB).  The
 split pass is skipped when its leftovers exceed ``MAX_CELLS`` pairs.
 
-``align`` also fills ``inline`` (the word-level diff from ``monitor.diff``) of
-each modified change, unless called with ``inline=False``.
+``align`` also fills ``inline`` (``monitor.judge.inline``) of each modified
+change, unless called with ``inline=False``.
 """
 
 from __future__ import annotations

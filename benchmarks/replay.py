@@ -124,7 +124,8 @@ class Pair:
 
 def collect(snapshots: Git, versions: Git) -> list[Pair]:
     """Every consecutive snapshot pair of the watched documents, with its kind."""
-    recorded: dict[str, tuple[str, str]] = {}  # new snapshot → (old version, new version)
+    # new snapshot → (old version, new version, the snapshots the old version was read from)
+    recorded: dict[str, tuple[str, str, set[str]]] = {}
     referenced: set[str] = set()  # snapshots any version was extracted from
     for path in versions.files():
         if document_of(path) is None:
@@ -135,7 +136,7 @@ def collect(snapshots: Git, versions: Git) -> list[Pair]:
             referenced |= ids
             if previous is not None and message.startswith("Record new changes"):
                 for snapshot in ids - previous[1]:
-                    recorded[snapshot] = (previous[0], commit)
+                    recorded[snapshot] = (previous[0], commit, previous[1])
             previous = (commit, ids)
     pairs = []
     for path in snapshots.files():
@@ -143,11 +144,17 @@ def collect(snapshots: Git, versions: Git) -> list[Pair]:
         if document is None:
             continue
         history = snapshots.log(path)
+        own = {commit for commit, _, _ in history}
         for (old, _, _), (new, date, message) in itertools.pairwise(history):
             location = _SOURCE_LOCATION.search(message)
             url = location.group(1) if location else ""
             if new in recorded:
-                old_version, new_version = recorded[new]
+                old_version, new_version, read_from = recorded[new]
+                # The raw side of the recorded change: this source's snapshot that the
+                # previous version was read from (a source serving variants A/B/A
+                # changes between consecutive snapshots without a recorded change).
+                earlier = sorted(own & read_from)
+                old = earlier[0] if len(earlier) == 1 else old
                 pairs.append(
                     Pair(document, path, url, old, new, date, "recorded", old_version, new_version)
                 )
@@ -200,9 +207,18 @@ def judge(job: tuple[Pair, str, str]) -> Judged:
     try:
         old = normalize(snapshots.read(pair.old_snapshot, pair.source), filename=f"old{suffix}")
         new = normalize(snapshots.read(pair.new_snapshot, pair.source), filename=f"new{suffix}")
-        result.raw = _summary(compare(old, new)) if old.blocks else None
-        if result.raw is None:
-            result.errors.append(f"raw: OLD has no text ({old.problem})")
+        if old.blocks:
+            result.raw = _summary(compare(old, new))
+        else:  # the daemon would not have stored OLD as a version: an anomaly
+            result.raw = {
+                "severity": "none",
+                "material": False,
+                "anomaly": f"OLD has no policy text ({old.problem})",
+                "categories": [],
+                "old_date": None,
+                "new_date": None,
+                "reasons": [],
+            }
     except (MonitorError, ValueError, FileNotFoundError) as error:
         result.errors.append(f"raw: {error}")
     if pair.old_version and pair.new_version:

@@ -211,7 +211,8 @@ class Comparison:
     ``categories`` those of the material changes; ``counts`` the number of
     clauses per kind plus ``unchanged``.  ``date_only``, ``silent`` and
     ``backdated`` are the date facts (DESIGN.md, "Dates").  ``anomaly`` says
-    why NEW does not look like a version of OLD; an anomaly is never material.
+    why NEW does not look like a version of OLD (or, with ``old_incomplete``, why
+    OLD was not a complete one); an anomaly is never material.
     ``monitor.output.contract`` turns it into the JSON contract and back.
     """
 
@@ -225,6 +226,7 @@ class Comparison:
     silent: bool = False
     backdated: bool = False
     anomaly: str | None = None
+    old_incomplete: bool = False  # the anomaly is OLD's: NEW is the policy again (not in JSON)
 
     @property
     def material(self) -> bool:

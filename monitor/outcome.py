@@ -109,7 +109,7 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
             old_source=f"{policy.name} version {previous.number}",
             new_source=f"{policy.name} version {previous.number + 1}",
         )
-        if comparison.anomaly:
+        if comparison.anomaly and not comparison.old_incomplete:
             return Processed(CheckOutcome.ANOMALY, error=comparison.anomaly)
         new_date = comparison.new.declared_date
     return Processed(

@@ -10,7 +10,7 @@ from monitor.judge.align import Alignment
 from monitor.judge.evidence import evidence
 from monitor.models import Document
 
-__all__ = ["detect_anomaly", "first_version_anomaly"]
+__all__ = ["detect_anomaly", "first_version_anomaly", "incomplete_old"]
 
 _BLOCK_PAGE = re.compile(
     r"just a moment|checking your browser|attention required|verify you are (a )?human|"
@@ -23,6 +23,65 @@ _BLOCK_PAGE = re.compile(
     r"^\W*(loading|laden|bezig met laden)\W*$",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+# What a part of a page says when that part failed to render: a site's own error
+# message, in a short block among the policy's text (stricter than _BLOCK_PAGE, which
+# judges a whole page).
+_ERROR_PART = re.compile(
+    r"\b(?:this|the) page (?:isn['’]t|is not|is no longer) available|page not available|"
+    r"page not found|the page you(?: are|['’]re| were) looking for|"
+    r"(?:doesn['’]t|does not) exist or (?:may|might) have been (?:moved|removed)|"
+    r"the link you followed may be broken|sorry, something went wrong|an error (?:has )?occurred|"
+    r"pagina (?:is )?niet (?:gevonden|beschikbaar)|deze pagina bestaat niet|"
+    r"seite (?:wurde )?nicht gefunden|seite (?:ist )?nicht (?:verfügbar|erreichbar)|"
+    r"ein fehler ist aufgetreten|page introuvable|cette page n['’]est (?:pas|plus) disponible|"
+    r"une erreur (?:s['’]est produite|est survenue)",
+    re.IGNORECASE,
+)
+_ERROR_PART_MAX = 300  # characters: an error message, not a clause that mentions one
+_SECTION_SHARE = 0.1  # of a side's text, or
+_SECTION_CLAUSES = 5  # clauses: what went missing is a section, not a sentence
+
+
+def _error_part(texts: list[str]) -> str | None:
+    for text in texts:
+        if len(text) <= _ERROR_PART_MAX:
+            hit = _ERROR_PART.search(text)
+            if hit:
+                return hit.group(0)
+    return None
+
+
+def _a_section(texts: list[str], side_chars: int) -> bool:
+    return len(texts) >= _SECTION_CLAUSES or sum(map(len, texts)) >= _SECTION_SHARE * side_chars
+
+
+def _sides(alignment: Alignment) -> tuple[list[str], list[str]]:
+    """The texts of the removed and of the added clauses."""
+    removed = [c.old.text for c in alignment.changes if c.kind == "removed" and c.old]
+    added = [c.new.text for c in alignment.changes if c.kind == "added" and c.new]
+    return removed, added
+
+
+def incomplete_old(
+    old: Document, new: Document, alignment: Alignment, *, above_cosmetic: bool
+) -> str | None:
+    """Why OLD was not a complete version, or None: part of it was an error page where
+    NEW has policy text again (or both hold the same error part and nothing else of
+    note changed).  NEW is then the policy again: a version, but no change to report."""
+    removed, added = _sides(alignment)
+    new_chars = sum(len(b.text) for b in new.blocks)
+    hit = _error_part(removed)
+    if hit and _a_section(added, new_chars):
+        return (
+            f'part of OLD was an error page ("{hit}") where NEW has {len(added)} clauses '
+            "of policy text: OLD was not a complete version"
+        )
+    hit = _error_part([b.text for b in new.blocks])
+    if hit and not above_cosmetic and _error_part([b.text for b in old.blocks]):
+        return f'OLD and NEW both hold an error page ("{hit}") where policy text should be'
+    return None
 
 
 def first_version_anomaly(document: Document) -> str | None:
@@ -56,6 +115,13 @@ def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | 
         return (
             f"NEW keeps only {new_chars * 100 // old_chars}% of OLD's text "
             f"({new_chars} of {old_chars} characters): truncated or not the policy"
+        )
+    removed, added = _sides(alignment)
+    part = _error_part(added)
+    if part and _a_section(removed, old_chars):
+        return (
+            f'part of NEW is an error page ("{part}") where OLD had {len(removed)} clauses: '
+            "a render with a section missing"
         )
     counts = alignment.counts
     shared = counts["unchanged"] + counts["moved"] + counts["modified"]

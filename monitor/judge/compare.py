@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from monitor.judge.align import Alignment, align
-from monitor.judge.anomaly import detect_anomaly
+from monitor.judge.anomaly import detect_anomaly, incomplete_old
 from monitor.judge.classify import classify_change
 from monitor.judge.dates import find_declared_date
 from monitor.models import Comparison, ComparisonSide, Document, Severity
@@ -36,11 +36,13 @@ def assemble(
     old: ComparisonSide,
     new: ComparisonSide,
     anomaly: str | None = None,
+    old_incomplete: bool = False,
 ) -> Comparison:
     """The comparison of a classified alignment: severity, categories and date facts.
 
     An anomaly is never material: its severity is ``none`` and it has no
-    categories or date facts.
+    categories or date facts.  ``old_incomplete`` says the anomaly is OLD's
+    (NEW is the policy again).
     """
     severity = Severity.highest(c.severity for c in alignment.changes)
     if anomaly is not None:
@@ -67,6 +69,7 @@ def assemble(
         and new_date is not None
         and new_date < old_date,
         anomaly=anomaly,
+        old_incomplete=old_incomplete and anomaly is not None,
     )
 
 
@@ -84,11 +87,21 @@ def compare(
     alignment = align(segment(old), segment(new))
     alignment = replace(alignment, changes=tuple(classify_change(c) for c in alignment.changes))
     old_count, new_count = clause_counts(alignment)
+    problem = detect_anomaly(old, new, alignment)
+    above_cosmetic = (
+        Severity.highest(c.severity for c in alignment.changes).rank > Severity.COSMETIC.rank
+    )
+    old_problem = (
+        incomplete_old(old, new, alignment, above_cosmetic=above_cosmetic)
+        if problem is None
+        else None
+    )
     return assemble(
         alignment,
         old=ComparisonSide(old_source or old.source, declared_date(old), old_count, old.language),
         new=ComparisonSide(new_source or new.source, declared_date(new), new_count, new.language),
-        anomaly=detect_anomaly(old, new, alignment),
+        anomaly=problem or old_problem,
+        old_incomplete=problem is None and old_problem is not None,
     )
 
 

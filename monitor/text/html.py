@@ -30,6 +30,7 @@ from monitor.models import Block
 from monitor.text.canonical import decode_cfemail, fold
 from monitor.text.html_chrome import (
     NEVER_TEXT,
+    accordion_targets,
     drop_all,
     drop_chrome,
     element_text,
@@ -94,6 +95,7 @@ def html_blocks(
     lang = language.split("-")[0].strip().lower() or None if language else None
 
     _decode_cf_emails(doc)
+    panels = accordion_targets(doc)
     etree.strip_elements(doc, *NEVER_TEXT, with_tail=False)
     try:
         for selector in remove:
@@ -101,7 +103,7 @@ def html_blocks(
         roots = [el for sel in select for el in CSSSelector(sel)(doc)]
     except Exception as exc:  # cssselect raises its own SelectorError tree
         return HtmlResult((), title, lang, f"invalid CSS selector: {exc}")
-    drop_chrome(doc)
+    drop_chrome(doc, panels)
     body = doc.find("body")
     if body is None:
         body = doc

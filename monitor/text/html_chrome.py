@@ -141,17 +141,60 @@ def is_hidden(attrib: Mapping[str, str]) -> bool:
     )
 
 
+_PANEL_NAMES = re.compile(
+    r"collaps|accordion|expand|disclosure|detail|toggle|read-?more|show-?more|uitklap|inklap",
+    re.IGNORECASE,
+)
+
+
+def _collapsed_panel(el: etree._Element, controlled: set[str]) -> bool:
+    """A closed accordion panel: hidden by a class, the ``hidden`` attribute or an inline
+    style, not by a furniture role, and either opened by a button (``aria-controls``) or
+    named as a collapsible panel, itself or its parent.  A hidden tab panel is another
+    document (the cookie statement beside the privacy statement) and stays dropped."""
+    attrib = el.attrib
+    role = attrib.get("role", "").lower()
+    if role in _CHROME_ROLES or role == "tabpanel":
+        return False
+    if el.get("id") in controlled:
+        return True
+    parent = el.getparent()
+    names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    if parent is not None:
+        names += f" {parent.get('class', '')} {parent.get('id', '')}"
+    return bool(_PANEL_NAMES.search(names[: 2 * _NAMES_MAX]))
+
+
+def _aria_hidden_only(attrib: Mapping[str, str]) -> bool:
+    """Hidden by ``aria-hidden="true"`` alone (no attribute, style or class hides it)."""
+    return attrib.get("aria-hidden") == "true" and not is_hidden(
+        {k: v for k, v in attrib.items() if k != "aria-hidden"}
+    )
+
+
 def marks_chrome(attrib: Mapping[str, str]) -> bool:
     """Hidden, or named as furniture (strongly, weakly, or as a page header or footer)."""
     names = _names(attrib)
     return is_hidden(attrib) or _names_verdict(names) != _NEITHER or _page_chrome_names(names)
 
 
-def drop_chrome(doc: etree._Element) -> None:
+def accordion_targets(doc: etree._Element) -> set[str]:
+    """The ids that accordion buttons open (``aria-controls``; a tab opens another
+    document, not those). Read before buttons are stripped."""
+    return {
+        target
+        for el in doc.iter(etree.Element)
+        if el.get("role") != "tab"
+        for target in el.get("aria-controls", "").split()
+    }
+
+
+def drop_chrome(doc: etree._Element, controlled: set[str] | None = None) -> None:
     """Drop hidden elements and page furniture named by role, class or id.
 
-    A class or id rule never drops an element holding half of the page's text
-    (a wrapper called "skipToContent_fallback" can hold the whole policy),
+    A class or id rule, or ``aria-hidden`` alone, never drops an element holding
+    half of the page's text (a wrapper called "skipToContent_fallback" can hold
+    the whole policy; an app behind an open dialog is all ``aria-hidden``),
     and the weak names ("share", "consent", ...) only drop small containers
     that hold a form or no prose: a policy section with id "sharing" stays.
     """
@@ -162,7 +205,14 @@ def drop_chrome(doc: etree._Element) -> None:
         if not attrib:
             continue
         if is_hidden(attrib):
-            hidden.append(el)
+            if _collapsed_panel(el, controlled or set()):
+                continue  # a closed accordion: its text is the policy's, one click away
+            if _aria_hidden_only(attrib):
+                # An app that opens a dialog (a consent banner) marks everything behind
+                # it aria-hidden; readers still see it: dropped only when small.
+                named.append((el, True))
+            else:
+                hidden.append(el)
             continue
         verdict = _names_verdict(_names(attrib))
         if verdict == _STRONG:

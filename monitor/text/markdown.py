@@ -18,6 +18,7 @@ _MD_ITEM = re.compile(r"^\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _MD_ROW = re.compile(r"^\|(.*)\|\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SETEXT = re.compile(r"^(?:={2,}|-{2,})$")
 _MD_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1:?$")
 _NEEDS_ESCAPE = re.compile(r"^(#|[-*+>|•]|__|\d{1,3}[.)]\s|\\)")
 
@@ -68,6 +69,12 @@ def parse_markdown(text: str) -> tuple[Block, ...]:
                 flush()
                 last_heading = len(heading.group(1))
                 add_block(blocks, "heading", heading.group(2), last_heading)
+                continue
+            if paragraph and _SETEXT.match(stripped) and not paragraph[0].startswith("\\"):
+                # "Title\n=====": the paragraph line above is a heading (level 1 or 2).
+                last_heading = 1 if stripped[0] == "=" else 2
+                add_block(blocks, "heading", " ".join(paragraph), last_heading)
+                paragraph.clear()
                 continue
             if _MD_RULE.match(stripped) and "-" in stripped:
                 flush()

@@ -1,0 +1,151 @@
+"""What real pages do that our own fixtures did not: shapes seen in public archives.
+
+Each case is reduced from a page in Open Terms Archive's genai-eu collection:
+an app that marks all of its content ``aria-hidden`` behind a consent dialog,
+a policy whose sections are closed accordions, Markdown with underlined
+headings, and a document one of whose parts failed to render.
+"""
+
+from __future__ import annotations
+
+from monitor.config import PolicyConfig
+from monitor.hashing import sha256
+from monitor.judge.compare import compare
+from monitor.models import CheckOutcome, FetchResult, Severity, VersionRecord
+from monitor.outcome import History, Processed, process
+from monitor.text.normalize import normalize
+
+POLICY = [
+    "Meta does not train its AI models on Llama API Customer Content or Customer Data.",
+    "Your Customer Content and Customer Data are used only to provide the services.",
+    "All data transmitted between the API and our servers is encrypted with TLS 1.3.",
+    "Customer Content is encrypted when it is stored at rest.",
+    "We keep Customer Data for as long as your account is active.",
+    "You can ask us to delete your Customer Data at any time.",
+]
+
+
+def html(body: str) -> bytes:
+    return f"<!DOCTYPE html><html lang='en'><head><title>Data commitments</title></head><body>{body}</body></html>".encode()
+
+
+def paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+def test_content_behind_an_open_dialog_is_still_read() -> None:
+    page = html(
+        f'<div id="scrollview" aria-hidden="true"><main><h1>Data commitments</h1>'
+        f"{paragraphs(POLICY)}</main></div>"
+        '<div role="dialog"><p>Allow the use of cookies from Meta on this browser?</p></div>'
+    )
+    document = normalize(page, filename="p.html")
+    assert document.problem is None
+    assert POLICY[0] in document.text and "Allow the use of cookies" not in document.text
+
+
+def test_small_aria_hidden_parts_are_still_dropped() -> None:
+    page = html(f'<main>{paragraphs(POLICY)}<span aria-hidden="true">★★★ decoration</span></main>')
+    assert "decoration" not in normalize(page, filename="p.html").text
+
+
+def test_closed_accordions_are_policy_text_hidden_tabs_are_another_document() -> None:
+    page = html(
+        "<main><h1>Privacy statement</h1>"
+        f"{paragraphs(POLICY[:3])}"
+        '<div class="expand-collapse"><button aria-expanded="false" aria-controls="more">'
+        "Learn more</button>"
+        '<div id="more" class="detail-content hidden"><p>We also share data we collect with '
+        "The Trade Desk for advertising purposes.</p></div></div>"
+        '<div class="faq"><button aria-expanded="false" aria-controls="faq1">Retention</button>'
+        f'<div id="faq1" hidden><p>{POLICY[4]}</p></div></div>'
+        '<section class="tab-pane" role="tabpanel" hidden><h2>Cookie statement</h2>'
+        "<p>We place analytics cookies.</p></section>"
+        '<div class="modal hidden"><p>Subscribe to our newsletter!</p></div>'
+        "</main>"
+    )
+    text = normalize(page, filename="p.html").text
+    assert "The Trade Desk" in text and POLICY[4] in text
+    assert "Cookie statement" not in text and "newsletter" not in text
+
+
+def test_markdown_underlined_headings_are_headings() -> None:
+    document = normalize(
+        b"Llama API Data Commitments\n==========================\n\nIntro text here.\n\n"
+        b"Encryption\n----------\n\nAll data is encrypted.\n",
+        filename="p.md",
+    )
+    assert [(b.kind, b.level, b.text) for b in document.blocks] == [
+        ("heading", 1, "Llama API Data Commitments"),
+        ("paragraph", 0, "Intro text here."),
+        ("heading", 2, "Encryption"),
+        ("paragraph", 0, "All data is encrypted."),
+    ]
+
+
+def assembled(commitments: str) -> bytes:
+    """A document assembled from two pages, as archives and some sites serve them."""
+    main = "\n\n".join(
+        f"{i}. We describe practice number {i} of the main policy here." for i in range(40)
+    )
+    return f"# Privacy Policy\n\n{main}\n\n{commitments}\n".encode()
+
+
+COMMITMENTS = "# Llama API Data Commitments\n\n" + "\n\n".join(POLICY)
+ERROR = (
+    "# This page isn’t available\n\nThe link you followed may be broken, "
+    "or the page may have been removed."
+)
+
+
+def test_a_part_that_failed_to_render_is_an_anomaly_never_material() -> None:
+    good = normalize(assembled(COMMITMENTS), filename="a.md")
+    broken = normalize(assembled(ERROR), filename="b.md")
+    result = compare(good, broken)
+    assert result.anomaly is not None and "section missing" in result.anomaly
+    assert not result.material and result.severity is Severity.NONE
+    assert not result.old_incomplete
+
+
+def test_the_part_coming_back_is_an_anomaly_of_old() -> None:
+    good = normalize(assembled(COMMITMENTS), filename="a.md")
+    broken = normalize(assembled(ERROR), filename="b.md")
+    result = compare(broken, good)
+    assert result.anomaly is not None and "OLD was not a complete version" in result.anomaly
+    assert result.old_incomplete and not result.material
+
+
+def test_a_policy_that_mentions_errors_is_not_an_anomaly() -> None:
+    old = normalize(assembled(COMMITMENTS), filename="a.md")
+    new = normalize(
+        assembled(
+            COMMITMENTS
+            + "\n\nWe share error reports, such as page not found messages, with Sentry."
+        ),
+        filename="b.md",
+    )
+    result = compare(old, new)
+    assert result.anomaly is None and result.material
+
+
+def _check(previous_text: str, body: bytes) -> Processed:
+    latest = VersionRecord(
+        1, "llama", 3, sha256(previous_text.encode()), previous_text, None, "en", None, None,
+        "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00",
+    )  # fmt: skip
+    fetched = FetchResult(
+        "https://example.org/p", "https://example.org/p", 200, {}, body, "text/markdown",
+        "utf-8", None, None, 0.1,
+    )  # fmt: skip
+    return process(PolicyConfig("llama", "https://example.org/p"), fetched, History(latest, {}, ()))
+
+
+def test_a_check_never_stores_a_part_that_failed_but_stores_the_policy_back() -> None:
+    good = normalize(assembled(COMMITMENTS), filename="a.md").text
+    broken = normalize(assembled(ERROR), filename="b.md").text
+    failed = _check(good, broken.encode())
+    assert failed.outcome is CheckOutcome.ANOMALY and failed.version is None
+    back = _check(broken, good.encode())
+    assert back.outcome is CheckOutcome.NEW_VERSION and back.version is not None
+    assert back.comparison is not None
+    assert back.comparison.old_incomplete and not back.comparison.material

@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = figures(args.set, 10 if args.smoke else None)
     result["seconds"] = round(time.perf_counter() - t0, 1)
-    print(json.dumps(result, indent=2))
+    print(json.dumps(result))
     return 0
 
 

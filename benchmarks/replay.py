@@ -444,7 +444,7 @@ def run(args: argparse.Namespace) -> int:
     figures = score(judged, labels)
     figures["seconds"] = round(time.perf_counter() - t0, 1)
     figures["errors"] = sum(bool(j.errors) for j in judged)
-    print(json.dumps(figures, indent=2))
+    print(json.dumps(figures))
     return 1 if args.smoke and figures["errors"] else 0
 
 

@@ -36,8 +36,8 @@ def now_iso() -> str:
 class Severity(StrEnum):
     """How much a change matters, from ``none`` to ``material`` (DESIGN.md, "Severity").
 
-    The members are declared in rising order; compare them with :meth:`rank`
-    (a ``StrEnum`` compares as text, so ``<`` would be alphabetical).
+    The members are declared in rising order, and ``<``, ``>=``... compare by
+    :meth:`rank` (not alphabetically, as a plain ``StrEnum`` would).
     """
 
     NONE = "none"  # identical after normalisation
@@ -59,6 +59,20 @@ class Severity(StrEnum):
     def highest(cls, severities: Iterable[str]) -> Severity:
         """The highest of ``severities`` (``none`` when there are none)."""
         return max((cls(s) for s in severities), key=_SEVERITY_RANK.__getitem__, default=cls.NONE)
+
+    # Ordered by rank, not alphabetically: MATERIAL > MINOR > COSMETIC > NONE.  The
+    # other side may be a member or its name ("minor").
+    def __lt__(self, other: object) -> bool:
+        return self.rank < Severity(str(other)).rank
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= Severity(str(other)).rank
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > Severity(str(other)).rank
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= Severity(str(other)).rank
 
     # A StrEnum member must hash like its text, so that a dict keyed by names
     # finds it (Enum's own __hash__ hashes the member name, "MATERIAL").

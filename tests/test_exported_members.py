@@ -33,3 +33,10 @@ def test_the_library_use_is_public() -> None:
     assert isinstance(comparison, monitor.Comparison)
     assert comparison.severity is monitor.Severity.MATERIAL and comparison.material
     assert '"severity": "material"' in monitor.render("json", comparison)
+
+
+def test_severities_compare_by_rank() -> None:
+    severity = monitor.Severity
+    assert sorted(severity) == [severity.NONE, severity.COSMETIC, severity.MINOR, severity.MATERIAL]
+    assert severity.MATERIAL > severity.MINOR >= "minor" > severity.COSMETIC > severity.NONE
+    assert max([severity.MINOR, severity.MATERIAL, severity.COSMETIC]) is severity.MATERIAL

@@ -68,6 +68,12 @@ SIGNED = [
         "You can turn this off in your [Privacy Settings](https://claude.ai/redirect/"
         "website.v1.b2ae670f-89f6-4851-aed3-e313ee4c8177/settings/privacy).",
     ),
+    (  # a signature that happens to spell "form" is no channel
+        "You can opt out through the [Digital Advertising Alliance](https://lm.facebook.com/"
+        "l.php?u=http%3A%2F%2Fwww.aboutads.info%2Fchoices%2F&h=AUAf4mKuG8O2qa7qMarVCd58WZ).",
+        "You can opt out through the [Digital Advertising Alliance](https://lm.facebook.com/"
+        "l.php?u=http%3A%2F%2Fwww.aboutads.info%2Fchoices%2F&h=AUBvb9form1ZPiUj0ABsZOJAu).",
+    ),
     (
         "We use cookies ([video](https://video.xx.fbcdn.net/v.mp4?_nc_sid=5e&oh=00_AfA&oe=1)).",
         "We use cookies ([video](https://video.xx.fbcdn.net/v.mp4?_nc_sid=9a&oh=00_BfB&oe=2)).",

@@ -149,3 +149,37 @@ def test_a_check_never_stores_a_part_that_failed_but_stores_the_policy_back() ->
     assert back.outcome is CheckOutcome.NEW_VERSION and back.version is not None
     assert back.comparison is not None
     assert back.comparison.old_incomplete and not back.comparison.material
+
+
+def test_a_truncated_old_is_an_anomaly_of_old_and_its_mirror_of_new() -> None:
+    full = normalize(assembled(COMMITMENTS), filename="a.md")
+    stub = normalize(b"# Privacy Policy\n\nAnthropic\n", filename="b.md")
+    shrunk = compare(full, stub)
+    assert shrunk.anomaly is not None and not shrunk.old_incomplete
+    back = compare(stub, full)
+    assert back.anomaly is not None and "OLD was truncated" in back.anomaly
+    assert back.old_incomplete and not back.material
+
+
+APP_ERROR = html(
+    "<p>Application error: a client-side exception has occurred while loading "
+    "www.anthropic.com (see the browser console for more information).</p>"
+)
+
+
+def test_an_error_page_after_an_error_page_is_still_no_version() -> None:
+    old = normalize(APP_ERROR, filename="a.html")
+    new = normalize(
+        APP_ERROR.replace(b"</p>", b"</p><h1>Non-User Privacy Policy</h1>"), filename="b.html"
+    )
+    result = compare(old, new)
+    assert result.anomaly is not None and result.anomaly.startswith("NEW looks like a block")
+    assert not result.old_incomplete and not result.material
+
+
+def test_the_policy_after_an_error_page_is_stored_not_reported() -> None:
+    old = normalize(APP_ERROR, filename="a.html")
+    new = normalize(html(paragraphs(POLICY)), filename="b.html")
+    result = compare(old, new)
+    assert result.old_incomplete and not result.material
+    assert result.anomaly is not None and "OLD was not a version" in result.anomaly

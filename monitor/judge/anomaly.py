@@ -20,6 +20,7 @@ _BLOCK_PAGE = re.compile(
     r"javascript (is )?(required|uitgeschakeld|disabled)|schakel javascript in|"
     r"service (temporarily )?unavailable|tijdelijk niet beschikbaar|onderhoud|maintenance|"
     r"too many requests|rate limit|internal server error|something went wrong|er ging iets mis|"
+    r"application error|client-side exception|"
     r"^\W*(loading|laden|bezig met laden)\W*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -40,6 +41,7 @@ _ERROR_PART = re.compile(
     re.IGNORECASE,
 )
 _ERROR_PART_MAX = 300  # characters: an error message, not a clause that mentions one
+_TRUNCATED = 0.3  # a side with less than this share of the other's text is not the policy
 _SECTION_SHARE = 0.1  # of a side's text, or
 _SECTION_CLAUSES = 5  # clauses: what went missing is a section, not a sentence
 
@@ -72,6 +74,15 @@ def incomplete_old(
     note changed).  NEW is then the policy again: a version, but no change to report."""
     removed, added = _sides(alignment)
     new_chars = sum(len(b.text) for b in new.blocks)
+    old_chars = sum(len(b.text) for b in old.blocks)
+    block_page = first_version_anomaly(old)
+    if block_page is not None:
+        return f"OLD was not a version: {block_page.removeprefix('the page ')}"
+    if old_chars < _TRUNCATED * new_chars and len(new.blocks) >= 5:
+        return (
+            f"OLD had only {old_chars * 100 // max(1, new_chars)}% of NEW's text "
+            f"({old_chars} of {new_chars} characters): OLD was truncated or not the policy"
+        )
     hit = _error_part(removed)
     if hit and _a_section(added, new_chars):
         return (
@@ -99,11 +110,14 @@ def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | 
     """One sentence saying why NEW does not look like a version of OLD, or None."""
     if not new.blocks:
         return f"NEW has no policy text ({new.problem or 'empty'})"
+    block_page = first_version_anomaly(new)  # whatever OLD was, this is no version
+    if block_page is not None:
+        return f"NEW {block_page.removeprefix('the page ')}"
     old_chars = sum(len(b.text) for b in old.blocks)
     new_chars = sum(len(b.text) for b in new.blocks)
     if old_chars == 0:
         return None
-    shrunk = new_chars < 0.3 * old_chars
+    shrunk = new_chars < _TRUNCATED * old_chars
     if (
         _BLOCK_PAGE.search(new.text)
         and (shrunk or new_chars < 1500)

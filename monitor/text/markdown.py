@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from monitor.models import Block
-from monitor.text.canonical import add_block, fold, is_noise_text
+from monitor.text.canonical import add_block, clean_url, fold, is_noise_text
 
 __all__ = ["parse_markdown", "render_markdown"]
 
@@ -18,6 +18,7 @@ _MD_ITEM = re.compile(r"^\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _MD_ROW = re.compile(r"^\|(.*)\|\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_LINK = re.compile(r"(\[[^\]\n]*\]\()(https?://[^)\s]+)(\))", re.IGNORECASE)
 _SETEXT = re.compile(r"^(?:={2,}|-{2,})$")
 _MD_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1:?$")
 _NEEDS_ESCAPE = re.compile(r"^(#|[-*+>|•]|__|\d{1,3}[.)]\s|\\)")
@@ -40,7 +41,12 @@ def render_markdown(blocks: tuple[Block, ...] | list[Block]) -> str:
 
 
 def parse_markdown(text: str) -> tuple[Block, ...]:
-    """Markdown → blocks (headings, paragraphs, list items, table rows)."""
+    """Markdown → blocks (headings, paragraphs, list items, table rows).
+
+    Link targets lose tracking, session and signing parameters, as in HTML.
+    """
+    if "](http" in text or "](HTTP" in text:
+        text = _MD_LINK.sub(lambda m: m.group(1) + clean_url(m.group(2)) + m.group(3), text)
     blocks: list[Block] = []
     paragraph: list[str] = []
     last_heading = 1

@@ -183,3 +183,14 @@ def test_the_policy_after_an_error_page_is_stored_not_reported() -> None:
     result = compare(old, new)
     assert result.old_incomplete and not result.material
     assert result.anomaly is not None and "OLD was not a version" in result.anomaly
+
+
+def test_a_stray_nul_does_not_make_a_page_binary() -> None:
+    page = html(paragraphs(POLICY) * 200).replace(b"</p>", b"\x00</p>", 1)
+    document = normalize(page, filename="p.html")
+    assert document.problem is None and POLICY[0] in document.text and "\x00" not in document.text
+
+
+def test_junk_is_still_binary() -> None:
+    junk = bytes(range(256)) * 4000
+    assert normalize(junk, content_type="text/html").problem == "the body is binary, not text"

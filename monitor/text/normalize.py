@@ -10,6 +10,8 @@ input format is read is in ``formats.py``.
 
 from __future__ import annotations
 
+import re
+
 from monitor.models import Document
 from monitor.text.canonical import detect_language
 from monitor.text.charset import detect_encoding
@@ -17,6 +19,22 @@ from monitor.text.formats import FORMATS, Source, detect_format
 from monitor.text.markdown import render_markdown
 
 __all__ = ["normalize"]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_SAMPLE = 65_536
+_BINARY_SHARE = 0.01
+
+
+def looks_binary(text: str) -> bool:
+    """More than 1% of a sample (the start, middle and end) is NUL or other control
+    characters: not text, whatever a label says."""
+    if len(text) <= 3 * _SAMPLE:
+        sample = text
+    else:
+        middle = len(text) // 2
+        sample = text[:_SAMPLE] + text[middle : middle + _SAMPLE] + text[-_SAMPLE:]
+    return len(_CONTROL.findall(sample)) > _BINARY_SHARE * max(1, len(sample))
 
 
 def normalize(
@@ -49,8 +67,12 @@ def normalize(
             if isinstance(body, str)
             else raw.decode(encoding or detect_encoding(raw, content_type), errors="replace")
         )
-        if "\x00" in text:  # before parsing: 10 MB of junk would cost seconds to parse
-            return Document(text="", source=source, problem="the body is binary, not text")
+        if "\x00" in text:
+            # Binary by proportion, before parsing (10 MB of junk would cost seconds to
+            # parse); a stray NUL in a real page is dropped, not a reason to read nothing.
+            if looks_binary(text):
+                return Document(text="", source=source, problem="the body is binary, not text")
+            text = text.replace("\x00", "")
         reading = kind.read(Source(raw, text, select, remove))
     blocks, title, declared_lang, problem = (
         reading.blocks,

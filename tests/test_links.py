@@ -152,3 +152,15 @@ def test_a_consent_banner_is_page_furniture(text: str) -> None:
 )
 def test_policy_text_about_cookies_is_not_furniture(text: str) -> None:
     assert not is_noise_text(text)
+
+
+def test_reasons_name_terms_in_the_policys_language() -> None:
+    from monitor.judge.classify import in_language
+
+    change = modified("We collect your name.", "We collect your name and location data.")
+    assert any('"locatiegegevens/location data"' in r for r in change.reasons)
+    assert in_language(change, "en").reasons == ('data or purpose added: "location data"',)
+    assert in_language(change, "nl").reasons == ('data or purpose added: "locatiegegevens"',)
+    assert in_language(change, "de").reasons == ('data or purpose added: "location data"',)
+    untouched = modified("Wij bewaren 12 maanden.", "Wij bewaren 24 maanden.")
+    assert in_language(untouched, "nl").reasons == untouched.reasons

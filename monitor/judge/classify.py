@@ -48,12 +48,36 @@ from monitor.judge.evidence import (
     evidence,
     whole_categories,
 )
+from monitor.judge.lexicon import EVIDENCE, PURPOSES
 from monitor.judge.links import channels, reader_text
 from monitor.judge.surface import cosmetic_reason, surface_only
 from monitor.models import ClauseChange, Severity
 from monitor.text.segment import split_sentences
 
-__all__ = ["classify_change"]
+__all__ = ["classify_change", "in_language"]
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+# Term labels are "Dutch/English" ("locatiegegevens/location data"): a reason shows one.
+_BILINGUAL = frozenset(
+    label for labels in (*EVIDENCE.values(), PURPOSES) for label in labels if "/" in label
+)
+
+
+def in_language(change: ClauseChange, language: str | None) -> ClauseChange:
+    """The change with its reasons naming terms in the policy's language: Dutch for a
+    Dutch policy, English otherwise (the reasons themselves are English)."""
+
+    def pick(match: re.Match[str]) -> str:
+        label = match.group(1)
+        if label not in _BILINGUAL:
+            return match.group(0)
+        dutch, english = label.split("/", 1)
+        return f'"{dutch if language == "nl" else english}"'
+
+    if not change.reasons:
+        return change
+    return replace(change, reasons=tuple(_QUOTED.sub(pick, r) for r in change.reasons))
 
 
 def classify_change(change: ClauseChange) -> ClauseChange:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from monitor.judge.align import Alignment, align
 from monitor.judge.anomaly import detect_anomaly, incomplete_old
-from monitor.judge.classify import classify_change
+from monitor.judge.classify import classify_change, in_language
 from monitor.judge.dates import find_declared_date
 from monitor.models import Comparison, ComparisonSide, Document, Severity
 from monitor.text.segment import segment
@@ -85,7 +85,11 @@ def compare(
     if language:
         old, new = replace(old, language=language), replace(new, language=language)
     alignment = align(segment(old), segment(new))
-    alignment = replace(alignment, changes=tuple(classify_change(c) for c in alignment.changes))
+    policy_language = new.language or old.language
+    alignment = replace(
+        alignment,
+        changes=tuple(in_language(classify_change(c), policy_language) for c in alignment.changes),
+    )
     old_count, new_count = clause_counts(alignment)
     problem = detect_anomaly(old, new, alignment)
     above_cosmetic = (

@@ -84,6 +84,16 @@ ADDRESS = re.compile(
     r"avenue|lane|boulevard|rue|allee|platz|gasse)\s+\d+[a-z]?\b|\b\d{4}\s?[A-Z]{2}\b",
     re.IGNORECASE,
 )
+# English-style addresses: "548 Market Street", a US state and ZIP, a UK postcode.
+ADDRESS_EN = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][\w'.-]*\s+){1,4}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Square|"
+    r"Lane|Boulevard|Blvd\.|Drive|Way|Place|Terrace|Court|Plaza|Parkway)\b|"
+    r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
+)
+# In a clause naming the controller, DPO, representative or authority: the names.
+CONTACT_NAME = re.compile(
+    r"\b[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|de|der|den|von|du|le|la)[ \t]+)?[A-Z][\w'’-]+)+"
+)
 IDIOMS = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, NEGATION_IDIOMS)) + r")(?!\w)")
 ORGS = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ORGANISATIONS)) + r")(?!\w)")
 NOT_NAMES = (

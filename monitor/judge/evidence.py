@@ -12,9 +12,11 @@ from functools import lru_cache
 
 from monitor.judge.cues import (
     ADDRESS,
+    ADDRESS_EN,
     AGE,
     ARTICLE,
     CAPITALISED,
+    CONTACT_NAME,
     DELETION,
     EMAIL,
     EVIDENCE_RE,
@@ -110,6 +112,13 @@ def evidence(text: str) -> Evidence:
         if not _looks_like_date(m.group(0))
     }
     contacts |= {re.sub(r"\s+", " ", m.group(0).lower()) for m in ADDRESS.finditer(text)}
+    contacts |= {re.sub(r"\s+", " ", m.group(0).lower()) for m in ADDRESS_EN.finditer(text)}
+    if any(c == "contact" for c, _ in terms):  # who the controller, DPO or authority is
+        contacts |= {
+            m.group(0).lower()
+            for m in CONTACT_NAME.finditer(text)
+            if m.group(0).split()[0].lower() not in NOT_NAMES
+        }
     articles = {re.sub(r"\s+", " ", m.group(0).lower()) for m in ARTICLE.finditer(text)}
     words = WORD.findall(IDIOMS.sub(" ", lower))
     return Evidence(

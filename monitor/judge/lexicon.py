@@ -105,6 +105,8 @@ EVIDENCE: dict[str, dict[str, str]] = {
     "contact": {
         "verwerkingsverantwoordelijke/controller": r"(verwerkingsverantwoordelijke|verantwoordelijke voor de verwerking|data controller|controller\b|verantwortliche|verantwortlicher|responsable (du|de) traitement)",
         "functionaris gegevensbescherming/DPO": r"(functionaris (voor de )?gegevensbescherming|data protection officer|dpo\b|datenschutzbeauftragte|délégué à la protection)",
+        "vertegenwoordiger/representative": r"((eu|uk|eer|eea)[- ]vertegenwoordiger|vertegenwoordiger in de (eu|europese unie)|(eu|uk|eea|european) representative|representative in the (eu|uk|european union|eea)|vertreter in der (eu|union)|représentant (dans l'ue|en europe|dans l'union))",
+        "toezichthouder/supervisory authority": r"(autoriteit persoonsgegevens|toezichthoudende autoriteit|toezichthouder|supervisory authority|data protection (authority|commission)|information commissioner|aufsichtsbehörde|datenschutzbehörde|cnil\b|autorité de contrôle)",
         "moedermaatschappij/parent company": r"(moedermaatschappij|moederbedrijf|parent company|muttergesellschaft|société mère|maison mère)",
     },
     "other": {

@@ -72,6 +72,8 @@ def cosmetic_reason(old: str, new: str) -> str | None:
         Indel.normalized_similarity(_squash(old), _squash(new)) >= 0.97
         and len(old) > 40
         and not any(any(c.isdigit() or c.isupper() for c in w) for w in differing)
+        # a negation or modal gained or lost is never a spelling matter
+        and not {w.casefold() for w in differing} & PROTECTED
     ):
         return "spelling or hyphenation variant"
     return None

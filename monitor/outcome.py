@@ -24,7 +24,15 @@ from monitor.models import (
 from monitor.text.markdown import parse_markdown
 from monitor.text.normalize import normalize
 
-__all__ = ["REVERT_AFTER", "History", "Processed", "process", "stored_document"]
+__all__ = [
+    "REVERT_AFTER",
+    "History",
+    "Processed",
+    "confirm",
+    "needs_confirmation",
+    "process",
+    "stored_document",
+]
 
 SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
 # Types servers send when they do not know better: the body is sniffed instead.
@@ -37,6 +45,7 @@ GENERIC_TYPES = (
     "application/force-download",
 )
 REVERT_AFTER = 3  # checks in a row serving the same earlier version make it a version again
+REPLACED_SHARE = 0.5  # a change touching more of the clauses than this is fetched twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,4 +143,31 @@ def stored_document(version: VersionRecord) -> Document:
         title=version.title,
         language=version.language,
         source=f"{version.policy} version {version.number}",
+    )
+
+
+def needs_confirmation(processed: Processed) -> bool:
+    """Whether a new version replaces most of the policy: real fetches return another
+    page at a policy's URL often enough (a regional variant, a members' area, a render
+    with sections missing) that such a change is fetched a second time before it
+    becomes a version or a notification."""
+    comparison = processed.comparison
+    if processed.outcome is not CheckOutcome.NEW_VERSION or comparison is None:
+        return False
+    counts = comparison.counts
+    touched = sum(counts.get(kind, 0) for kind in ("added", "removed", "modified"))
+    clauses = max(comparison.old.clauses, comparison.new.clauses, 1)
+    return touched > REPLACED_SHARE * clauses
+
+
+def confirm(first: Processed, second: Processed | None, problem: str | None = None) -> Processed:
+    """The outcome of a large change after a second fetch: the version when the second
+    fetch gave the same text, else an anomaly saying why (never a version)."""
+    if second is not None and second.text_hash == first.text_hash:
+        return first
+    why = problem or "it gave a different text"
+    return Processed(
+        CheckOutcome.ANOMALY,
+        error=f"a change replacing most of the policy was not confirmed by a second fetch: {why}",
+        text_hash=first.text_hash,
     )

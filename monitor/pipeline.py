@@ -30,7 +30,15 @@ from monitor.models import (
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events, check_reports
-from monitor.outcome import REVERT_AFTER, History, process, stored_document
+from monitor.outcome import (
+    REVERT_AFTER,
+    History,
+    Processed,
+    confirm,
+    needs_confirmation,
+    process,
+    stored_document,
+)
 from monitor.output.contract import to_dict
 from monitor.snapshots import SnapshotStore
 from monitor.store import CheckRecord, Store
@@ -171,6 +179,8 @@ async def check_policy(
         except StoreError:
             raise exc from None  # a full disk: the snapshot's failure is the one to report
     processed = await asyncio.to_thread(process, policy, fetched, history)
+    if needs_confirmation(processed):
+        processed = await _confirmed(processed, policy, fetcher, history)
     new_version = processed.version
     record = replace(
         template,
@@ -212,6 +222,16 @@ async def check_policy(
         events=events,
         flapping=flapping,
     )
+
+
+async def _confirmed(
+    first: Processed, policy: PolicyConfig, fetcher: Fetcher, history: History
+) -> Processed:
+    try:
+        again = await fetcher.fetch(policy.url, verify_tls=policy.verify_tls)
+    except FetchError as exc:
+        return confirm(first, None, f"the second fetch failed ({exc})")
+    return confirm(first, await asyncio.to_thread(process, policy, again, history))
 
 
 def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:

@@ -194,3 +194,13 @@ def test_a_stray_nul_does_not_make_a_page_binary() -> None:
 def test_junk_is_still_binary() -> None:
     junk = bytes(range(256)) * 4000
     assert normalize(junk, content_type="text/html").problem == "the body is binary, not text"
+
+
+def test_cleaning_a_link_twice_changes_nothing() -> None:
+    page = html(
+        '<main><p>Contact <a href="http://\x0bwww.Example.com/c?utm_source=x&amp;b=1">us'
+        "</a> about your data.</p></main>"
+    )
+    document = normalize(page, filename="p.html")
+    assert "(http://%0Bwww.example.com/c?b=1)" in document.text
+    assert normalize(document.text, content_type="text/markdown").text == document.text

@@ -63,6 +63,9 @@ _TRACKING = re.compile(
 _URL_UNSAFE = re.compile(r"[\x00-\x20\"<>`{}\x7f]")
 
 
+_ESCAPE = re.compile(r"%[0-9a-f]{2}")
+
+
 def clean_url(url: str) -> str:
     """``url`` without tracking, session and signing parameters or a fragment."""
     try:
@@ -73,7 +76,10 @@ def clean_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
     ]
     path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE)
-    url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+    # the host is lower case, its percent escapes upper case (as _percent writes them),
+    # so that cleaning a cleaned URL again changes nothing
+    netloc = _ESCAPE.sub(lambda m: m.group(0).upper(), parts.netloc.lower())
+    url = urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
     return _URL_UNSAFE.sub(_percent, url)
 
 

@@ -204,3 +204,16 @@ def test_cleaning_a_link_twice_changes_nothing() -> None:
     document = normalize(page, filename="p.html")
     assert "(http://%0Bwww.example.com/c?b=1)" in document.text
     assert normalize(document.text, content_type="text/markdown").text == document.text
+
+
+def test_utility_classes_with_variants_are_not_furniture_names() -> None:
+    rows = "".join(
+        f"<tr><td>_pk_id.{i}</td><td>events.openai.com</td><td>13 months</td></tr>"
+        for i in range(3)
+    )
+    page = html(
+        f"<main><h1>Cookie policy</h1>{paragraphs(POLICY)}"
+        '<div class="toc-visible:@md:col-span-8 [--grid-gap:8px] col-span-full">'
+        f"<table>{rows}</table></div></main>"
+    )
+    assert "_pk_id.2" in normalize(page, filename="p.html").text

@@ -106,7 +106,12 @@ def _names(attrib: Mapping[str, str]) -> str:
     characters, and a multi-megabyte one would cost seconds of pattern matching per
     element (and stay in the caches below).
     """
-    return f"{attrib.get('class', '')[:_NAMES_MAX]} {attrib.get('id', '')[:_NAMES_MAX]}"
+    classes = attrib.get("class", "")[:_NAMES_MAX]
+    if ":" in classes or "[" in classes:
+        # utility classes with variants or arbitrary values ("toc-visible:md:col-span-8",
+        # "[--grid-gap:8px]") say how an element looks, never what it is
+        classes = " ".join(c for c in classes.split() if ":" not in c and "[" not in c)
+    return f"{classes} {attrib.get('id', '')[:_NAMES_MAX]}"
 
 
 @lru_cache(maxsize=8192)

@@ -172,3 +172,13 @@ def test_urls_are_fetched_with_the_configured_settings(
     assert allowed.returncode == 1, allowed.stderr
     agents = {request.headers.get("User-Agent") for request, _ in httpserver.log}
     assert agents == {"policy-monitor/0.1"}
+
+
+def test_lang_must_be_a_language_code(tmp_path: Path) -> None:
+    old, new = tmp_path / "a.md", tmp_path / "b.md"
+    old.write_text("# P\n\nWij bewaren 12 maanden.\n", encoding="utf-8")
+    new.write_text("# P\n\nWij bewaren 24 maanden.\n", encoding="utf-8")
+    bad = run_monitor("diff", str(old), str(new), "--lang", "english")
+    assert bad.returncode == 2 and "not a two-letter language code" in bad.stderr
+    good = run_monitor("diff", str(old), str(new), "--lang", "nl-NL", "--format", "json")
+    assert good.returncode == 1 and json.loads(good.stdout)["new"]["language"] == "nl"

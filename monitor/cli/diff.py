@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -28,7 +29,11 @@ __all__ = ["diff"]
     show_default=True,
     help="Output format.",
 )
-@click.option("--lang", help="Language of both sides (nl, en, de, fr); detected when absent.")
+@click.option(
+    "--lang",
+    callback=lambda _ctx, _param, value: _language(value),
+    help="Language of both sides (nl, en, de, fr; any ISO 639-1 code); detected when absent.",
+)
 @click.option(
     "--allow-private-networks",
     is_flag=True,
@@ -87,3 +92,13 @@ def diff(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(fmt, comparison, color=color).rstrip("\n"))
     return 1 if comparison.material else 0
+
+
+def _language(value: str | None) -> str | None:
+    """``--lang``: a two-letter ISO 639-1 code ("nl", or "nl-NL" read as "nl")."""
+    if value is None:
+        return None
+    code = value.strip().lower().replace("_", "-")
+    if not re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", code):
+        raise click.BadParameter(f"{value!r} is not a two-letter language code such as nl or en")
+    return code[:2]

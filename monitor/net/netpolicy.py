@@ -82,7 +82,8 @@ class AddressGuard(httpx.AsyncBaseTransport):
                 raise BlockedAddressError(
                     str(url),
                     f"refusing {host!r}: it resolves to the non-public address {address} "
-                    "(set allow_private_networks = true to permit)",
+                    "(to permit: allow_private_networks = true in [monitor], or "
+                    "monitor diff --allow-private-networks)",
                 )
         # Pin the connection to the address just checked; keep Host and TLS SNI.
         request.url = url.copy_with(host=addresses[0])

@@ -217,3 +217,19 @@ def test_utility_classes_with_variants_are_not_furniture_names() -> None:
         f"<table>{rows}</table></div></main>"
     )
     assert "_pk_id.2" in normalize(page, filename="p.html").text
+
+
+def test_a_short_policy_that_grows_is_a_change_not_an_incomplete_old() -> None:
+    short = normalize(
+        b"# Privacy\n\nWe collect your e-mail address and share it with our payment provider. "
+        b"We keep it for 12 months. You have the right to access and erasure.\n",
+        filename="a.md",
+    )
+    full = normalize(
+        assembled(
+            COMMITMENTS + "\n\nWe share your e-mail address with advertisers such as Criteo."
+        ),
+        filename="b.md",
+    )
+    result = compare(short, full)
+    assert result.anomaly is None and not result.old_incomplete and result.material

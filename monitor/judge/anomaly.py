@@ -78,7 +78,8 @@ def incomplete_old(
     block_page = first_version_anomaly(old)
     if block_page is not None:
         return f"OLD was not a version: {block_page.removeprefix('the page ')}"
-    if old_chars < _TRUNCATED * new_chars and len(new.blocks) >= 5:
+    if old_chars < _TRUNCATED * new_chars and len(new.blocks) >= 5 and not _reads_as_policy(old):
+        # (a short policy that NEW expands is a change to report, not an incomplete OLD)
         return (
             f"OLD had only {old_chars * 100 // max(1, new_chars)}% of NEW's text "
             f"({old_chars} of {new_chars} characters): OLD was truncated or not the policy"
@@ -93,6 +94,12 @@ def incomplete_old(
     if hit and not above_cosmetic and _error_part([b.text for b in old.blocks]):
         return f'OLD and NEW both hold an error page ("{hit}") where policy text should be'
     return None
+
+
+def _reads_as_policy(document: Document) -> bool:
+    """Whether a text speaks of at least two kinds of data practice (a stub, a redirect
+    notice or an error message does not)."""
+    return len(set().union(*(evidence(b.text).categories for b in document.blocks))) >= 2
 
 
 def first_version_anomaly(document: Document) -> str | None:

@@ -164,3 +164,14 @@ def test_reasons_name_terms_in_the_policys_language() -> None:
     assert in_language(change, "de").reasons == ('data or purpose added: "location data"',)
     untouched = modified("Wij bewaren 12 maanden.", "Wij bewaren 24 maanden.")
     assert in_language(untouched, "nl").reasons == untouched.reasons
+
+
+def test_a_cookie_policy_sentence_about_consent_is_not_a_banner() -> None:
+    assert not is_noise_text(
+        "We use cookies to improve your experience. You can accept or reject non-essential "
+        "cookies at any time in our cookie settings."
+    )
+
+
+def test_a_short_data_category_paragraph_is_still_material() -> None:
+    assert whole("added", "Precise location data").severity is Severity.MATERIAL

@@ -125,11 +125,14 @@ def _classify_whole(change: ClauseChange, text: str, kind: str) -> ClauseChange:
 
 
 def _is_label(kind: str, text: str, found: Evidence) -> bool:
-    """A paragraph of at most three words that names no organisation, contact or quantity
-    ("Cookie Notice"): a title or a link label, not a statement about a practice."""
+    """A paragraph of at most three capitalised words that names no organisation, contact
+    or quantity ("Cookie Notice"): a title or a link label, not a statement about a
+    practice ("Precise location data" is one)."""
+    words = reader_text(text).split()
     return (
         kind == "paragraph"
-        and len(reader_text(text).split()) <= 3
+        and len(words) <= 3
+        and all(w[:1].isupper() for w in words)
         and not (found.organisations or found.contacts or found.quantities)
     )
 

@@ -130,8 +130,9 @@ _CONSENT_BANNER = re.compile(
     r"deze (?:web)?site (?:maakt gebruik van|gebruikt) cookies|wij gebruiken cookies|"
     r"wir verwenden cookies|diese (?:web)?seite verwendet cookies|"
     r"(?:ce site|nous) utilis\w+ des cookies)"
-    r".*\b(?:accept|agree|consent|accepteren|akkoord|toestemming|akzeptieren|zustimm|"
-    r"einwillig|accepter|consentement)",
+    r".*\b(?:accept all|accept cookies|allow all|agree to all|alles accepteren|"
+    r"alle cookies accepteren|alle akzeptieren|alle cookies akzeptieren|tout accepter|"
+    r"accepter tous)",
     re.IGNORECASE | re.DOTALL,
 )
 

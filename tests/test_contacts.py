@@ -56,3 +56,18 @@ def test_names_count_only_in_a_clause_about_a_contact() -> None:
         "Our Data Protection Officer can be reached at our offices.",
     )
     assert recased.severity is Severity.COSMETIC
+
+
+def test_a_capitalised_common_word_is_not_a_recipient() -> None:
+    for old, new in [
+        ("We share data with Stripe.", "We share data with Stripe and Information."),
+        (
+            "Nous partageons vos données avec Criteo.",
+            "Nous partageons vos données avec Criteo et Politique.",
+        ),
+    ]:
+        change = modified(old, new)
+        assert not any(r.startswith("new recipient") for r in change.reasons), change.reasons
+    assert modified(
+        "We share data with Stripe.", "We share data with Stripe and Adyen."
+    ).reasons == ('new recipient: "adyen"',)

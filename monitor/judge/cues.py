@@ -100,7 +100,14 @@ NOT_NAMES = (
     frozenset(
         "u uw i ik we wij avg gdpr eu eer eea privacy policy privacyverklaring privacybeleid "
         "cookie cookies website internet app service services the de het een een dsgvo rgpd "
-        "nederland netherlands europe europa europese european".split()
+        "nederland netherlands europe europa europese european "
+        # common words a title or a heading capitalises: never an organisation's name
+        "information informatie informationen informations data daten données gegevens "
+        "products product producten produkte produits users user gebruikers nutzer "
+        "utilisateurs partners partner partenaires company bedrijf unternehmen société "
+        "terms voorwaarden bedingungen conditions politique richtlinie datenschutz "
+        "personal personnel persoonlijke persönliche content inhalt contenu account "
+        "konto compte settings instellingen einstellungen paramètres".split()
     )
     | MONTHS
 )

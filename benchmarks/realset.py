@@ -28,9 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from monitor.judge.compare import compare
-from monitor.models import Comparison
-from monitor.text.normalize import normalize
+from benchmarks.replay import Verdict, judge_bodies, score
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "real" / "genai-eu"
 
@@ -166,67 +164,27 @@ def pack(
 # -- judging -------------------------------------------------------------------------------------
 
 
-def _judge(old: bytes, new: bytes, suffix: str) -> tuple[bool, bool]:
-    """(material, anomaly) of one pair of bodies, as the daemon would see them: an OLD
-    without policy text would never have been a version, so the pair is an anomaly."""
-    before = normalize(old, filename=f"old{suffix}")
-    after = normalize(new, filename=f"new{suffix}")
-    if not before.blocks:
-        return False, True
-    result: Comparison = compare(before, after)
-    return result.material, result.anomaly is not None
-
-
-def judged(
-    folder: Path = SET, limit: int | None = None
-) -> Iterator[tuple[RealPair, str, bool, bool]]:
-    """Each pair judged on each side it has: ``(pair, side, material, anomaly)`` with
-    side ``text`` (the extracted versions) or ``raw`` (the snapshots)."""
+def figures(folder: Path = SET, limit: int | None = None) -> dict[str, Any]:
+    """Noise, recall, false alarms and anomalies on each side, scored as
+    :func:`benchmarks.replay.score` scores a whole archive."""
     pairs, texts, pages = load(folder)
-    seen_versions: set[str] = set()
-    for pair in pairs[:limit]:
-        if pair.old_text and pair.version not in seen_versions:
-            seen_versions.add(pair.version)
-            yield (pair, "text", *_judge(texts[pair.old_text], texts[pair.new_text], ".md"))
+    labels = {p.version: p.label for p in pairs if p.kind == "recorded"}
+    return score(_verdicts(pairs[:limit], texts, pages), labels)
+
+
+def _verdicts(
+    pairs: list[RealPair], texts: dict[str, bytes], pages: dict[str, bytes]
+) -> Iterator[Verdict]:
+    texts_judged: set[str] = set()  # a version's text side once, however many sources changed
+    for pair in pairs:
+        if pair.old_text and pair.version not in texts_judged:
+            texts_judged.add(pair.version)
+            summary = judge_bodies(texts[pair.old_text], texts[pair.new_text], ".md")
+            yield pair.kind, pair.version, "text", summary
         if pair.old_page:
             suffix = Path(pair.source).suffix or ".html"
-            yield (pair, "raw", *_judge(pages[pair.old_page], pages[pair.new_page], suffix))
-
-
-def figures(folder: Path = SET, limit: int | None = None) -> dict[str, Any]:
-    """Noise, recall, false alarms and anomalies, per side; a version whose changed
-    sources disagree is an anomaly if any is, else material if any is."""
-    noise: list[bool] = []
-    verdicts: dict[tuple[str, str], tuple[str, bool, bool]] = {}  # (version, side) → label, ...
-    for pair, side, material, anomaly in judged(folder, limit):
-        if pair.kind == "noise":
-            noise.append(material)
-            continue
-        label, was_material, was_anomaly = verdicts.get(
-            (pair.version, side), (pair.label, False, False)
-        )
-        verdicts[(pair.version, side)] = (label, was_material or material, was_anomaly or anomaly)
-    out: dict[str, Any] = {
-        "noise_pairs": len(noise),
-        "noise_material": sum(noise),
-    }
-    for side in ("text", "raw"):
-        rows = [(label, m and not a, a) for (_, s), (label, m, a) in verdicts.items() if s == side]
-        changed = [r for r in rows if r[0] == "material"]
-        quiet = [r for r in rows if r[0] == "not_material"]
-        anomalies = [r for r in rows if r[0] == "anomaly"]
-        out[side] = {
-            "versions": len(rows),
-            "material": len(changed),
-            "recall": round(sum(r[1] for r in changed) / max(1, len(changed)), 4),
-            "not_material": len(quiet),
-            "false_alarms": round(sum(r[1] for r in quiet) / max(1, len(quiet)), 4),
-            "anomalies": len(anomalies),
-            "anomalies_recognised": round(
-                sum(r[2] and not r[1] for r in anomalies) / max(1, len(anomalies)), 4
-            ),
-        }
-    return out
+            summary = judge_bodies(pages[pair.old_page], pages[pair.new_page], suffix)
+            yield pair.kind, pair.version, "raw", summary
 
 
 def main(argv: list[str] | None = None) -> int:

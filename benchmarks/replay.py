@@ -38,9 +38,9 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -194,40 +194,49 @@ def _summary(comparison: Any) -> dict[str, Any]:
     }
 
 
+def judge_bodies(old: bytes, new: bytes, suffix: str) -> dict[str, Any]:
+    """The verdict on two bodies as the daemon would see them: an OLD without policy text
+    would never have been a version, so such a pair is an anomaly."""
+    from monitor.judge.compare import compare
+    from monitor.text.normalize import normalize
+
+    before = normalize(old, filename=f"old{suffix}")
+    if not before.blocks:
+        return {
+            "severity": "none",
+            "material": False,
+            "anomaly": f"OLD has no policy text ({before.problem})",
+            "categories": [],
+            "old_date": None,
+            "new_date": None,
+            "reasons": [],
+        }
+    return _summary(compare(before, normalize(new, filename=f"new{suffix}")))
+
+
 def judge(job: tuple[Pair, str, str]) -> Judged:
     """Compare one pair (runs in a worker process)."""
     from monitor.errors import MonitorError
-    from monitor.judge.compare import compare
-    from monitor.text.normalize import normalize
 
     pair, snapshots_path, versions_path = job
     result = Judged(pair)
     snapshots = _git(snapshots_path)
     suffix = Path(pair.source).suffix or ".html"
     try:
-        old = normalize(snapshots.read(pair.old_snapshot, pair.source), filename=f"old{suffix}")
-        new = normalize(snapshots.read(pair.new_snapshot, pair.source), filename=f"new{suffix}")
-        if old.blocks:
-            result.raw = _summary(compare(old, new))
-        else:  # the daemon would not have stored OLD as a version: an anomaly
-            result.raw = {
-                "severity": "none",
-                "material": False,
-                "anomaly": f"OLD has no policy text ({old.problem})",
-                "categories": [],
-                "old_date": None,
-                "new_date": None,
-                "reasons": [],
-            }
+        result.raw = judge_bodies(
+            snapshots.read(pair.old_snapshot, pair.source),
+            snapshots.read(pair.new_snapshot, pair.source),
+            suffix,
+        )
     except (MonitorError, ValueError, FileNotFoundError) as error:
         result.errors.append(f"raw: {error}")
     if pair.old_version and pair.new_version:
         versions = _git(versions_path)
         path = f"{pair.document}.md"
         try:
-            old = normalize(versions.read(pair.old_version, path), filename="old.md")
-            new = normalize(versions.read(pair.new_version, path), filename="new.md")
-            result.text = _summary(compare(old, new))
+            result.text = judge_bodies(
+                versions.read(pair.old_version, path), versions.read(pair.new_version, path), ".md"
+            )
         except (MonitorError, ValueError, FileNotFoundError) as error:
             result.errors.append(f"text: {error}")
     return result
@@ -263,27 +272,41 @@ def _combined(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
     return {"anomaly": anomaly, "material": material}
 
 
-def score(judged: list[Judged], labels: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The figures of the issue's table, for raw snapshots and extracted texts."""
-    noise = [j for j in judged if j.pair.kind == "noise" and j.raw is not None]
+Verdict = tuple[str, str, str, dict[str, Any]]
+"""One judged side of one pair: (kind, version commit, "raw" or "text", summary)."""
+
+
+def verdicts(judged: list[Judged]) -> Iterator[Verdict]:
+    for j in judged:
+        version = j.pair.new_version or ""
+        if j.raw is not None:
+            yield j.pair.kind, version, "raw", j.raw
+        if j.text is not None:
+            yield j.pair.kind, version, "text", j.text
+
+
+def score(judged: Iterable[Verdict], labels: Mapping[str, str]) -> dict[str, Any]:
+    """The figures of the issue's table, for raw snapshots and extracted texts.
+    ``labels`` gives each labelled version commit its label; a version's text side is
+    judged once, its raw side over every source page that changed."""
+    noise: list[dict[str, Any]] = []
+    by_version: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for kind, version, side, summary in judged:
+        if kind == "noise" and side == "raw":
+            noise.append(summary)
+        elif version in labels:
+            sides = by_version.setdefault(version, {"raw": [], "text": []})
+            if side == "raw" or not sides["text"]:
+                sides[side].append(summary)
     figures: dict[str, Any] = {
         "noise_pairs": len(noise),
-        "noise_material": sum(j.raw["material"] for j in noise if j.raw),
-        "noise_anomaly": sum(bool(j.raw["anomaly"]) for j in noise if j.raw),
+        "noise_material": sum(v["material"] for v in noise),
+        "noise_anomaly": sum(bool(v["anomaly"]) for v in noise),
     }
     figures["noise_material_rate"] = round(figures["noise_material"] / max(1, len(noise)), 4)
-    by_version: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for j in judged:
-        version = j.pair.new_version
-        if version in labels:
-            sides = by_version.setdefault(version, {"raw": [], "text": []})
-            if j.raw is not None:
-                sides["raw"].append(j.raw)
-            if j.text is not None and not sides["text"]:
-                sides["text"].append(j.text)
     for side in ("raw", "text"):
         rows = [
-            (labels[version]["label"], _combined(sides[side]))
+            (labels[version], _combined(sides[side]))
             for version, sides in by_version.items()
             if sides[side]
         ]
@@ -430,6 +453,13 @@ def run(args: argparse.Namespace) -> int:
     chosen += [p for p in pairs if p.kind == "recorded" and (p.new_version in labels or args.smoke)]
     if args.smoke:
         chosen = chosen[:6]
+    # a version's extracted text is judged once, with the first source page that changed
+    seen: set[str] = set()
+    for i, pair in enumerate(chosen):
+        if pair.new_version in seen:
+            chosen[i] = replace(pair, old_version=None)
+        elif pair.new_version:
+            seen.add(pair.new_version)
     judged: list[Judged] = []
     with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
         jobs = iter_jobs(chosen, snapshots, versions)
@@ -441,7 +471,7 @@ def run(args: argparse.Namespace) -> int:
         with args.details.open("w", encoding="utf-8") as out:
             for j in judged:
                 out.write(json.dumps(asdict(j), ensure_ascii=False) + "\n")
-    figures = score(judged, labels)
+    figures = score(verdicts(judged), {v: label["label"] for v, label in labels.items()})
     figures["seconds"] = round(time.perf_counter() - t0, 1)
     figures["errors"] = sum(bool(j.errors) for j in judged)
     print(json.dumps(figures))

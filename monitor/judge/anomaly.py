@@ -8,7 +8,7 @@ import re
 
 from monitor.judge.align import Alignment
 from monitor.judge.evidence import evidence
-from monitor.models import Document
+from monitor.models import Document, Severity
 
 __all__ = ["detect_anomaly", "first_version_anomaly", "incomplete_old"]
 
@@ -46,6 +46,10 @@ _SECTION_SHARE = 0.1  # of a side's text, or
 _SECTION_CLAUSES = 5  # clauses: what went missing is a section, not a sentence
 
 
+def _chars(document: Document) -> int:
+    return sum(len(b.text) for b in document.blocks)
+
+
 def _error_part(texts: list[str]) -> str | None:
     for text in texts:
         if len(text) <= _ERROR_PART_MAX:
@@ -66,15 +70,12 @@ def _sides(alignment: Alignment) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def incomplete_old(
-    old: Document, new: Document, alignment: Alignment, *, above_cosmetic: bool
-) -> str | None:
+def incomplete_old(old: Document, new: Document, alignment: Alignment) -> str | None:
     """Why OLD was not a complete version, or None: part of it was an error page where
     NEW has policy text again (or both hold the same error part and nothing else of
     note changed).  NEW is then the policy again: a version, but no change to report."""
     removed, added = _sides(alignment)
-    new_chars = sum(len(b.text) for b in new.blocks)
-    old_chars = sum(len(b.text) for b in old.blocks)
+    new_chars, old_chars = _chars(new), _chars(old)
     block_page = first_version_anomaly(old)
     if block_page is not None:
         return f"OLD was not a version: {block_page.removeprefix('the page ')}"
@@ -91,6 +92,7 @@ def incomplete_old(
             "of policy text: OLD was not a complete version"
         )
     hit = _error_part([b.text for b in new.blocks])
+    above_cosmetic = Severity.highest(c.severity for c in alignment.changes) > Severity.COSMETIC
     if hit and not above_cosmetic and _error_part([b.text for b in old.blocks]):
         return f'OLD and NEW both hold an error page ("{hit}") where policy text should be'
     return None
@@ -106,7 +108,7 @@ def first_version_anomaly(document: Document) -> str | None:
     """Why a policy's first document is not a version, or None: with nothing to compare
     it to, a short page that reads like a block or error page ("Pagina niet gevonden"
     served with status 200) is the one thing to catch."""
-    chars = sum(len(b.text) for b in document.blocks)
+    chars = _chars(document)
     hit = _BLOCK_PAGE.search(document.text[:400])  # such pages say so up front
     if hit and chars < 1500:
         return f'the page looks like a block or error page ("{hit.group(0).strip()}")'
@@ -120,8 +122,7 @@ def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | 
     block_page = first_version_anomaly(new)  # whatever OLD was, this is no version
     if block_page is not None:
         return f"NEW {block_page.removeprefix('the page ')}"
-    old_chars = sum(len(b.text) for b in old.blocks)
-    new_chars = sum(len(b.text) for b in new.blocks)
+    old_chars, new_chars = _chars(old), _chars(new)
     if old_chars == 0:
         return None
     shrunk = new_chars < _TRUNCATED * old_chars

@@ -92,20 +92,13 @@ def compare(
     )
     old_count, new_count = clause_counts(alignment)
     problem = detect_anomaly(old, new, alignment)
-    above_cosmetic = (
-        Severity.highest(c.severity for c in alignment.changes).rank > Severity.COSMETIC.rank
-    )
-    old_problem = (
-        incomplete_old(old, new, alignment, above_cosmetic=above_cosmetic)
-        if problem is None
-        else None
-    )
+    old_problem = None if problem else incomplete_old(old, new, alignment)
     return assemble(
         alignment,
         old=ComparisonSide(old_source or old.source, declared_date(old), old_count, old.language),
         new=ComparisonSide(new_source or new.source, declared_date(new), new_count, new.language),
         anomaly=problem or old_problem,
-        old_incomplete=problem is None and old_problem is not None,
+        old_incomplete=old_problem is not None,
     )
 
 

@@ -45,7 +45,7 @@ def parse_markdown(text: str) -> tuple[Block, ...]:
 
     Link targets lose tracking, session and signing parameters, as in HTML.
     """
-    if "](http" in text or "](HTTP" in text:
+    if "](" in text:
         text = _MD_LINK.sub(lambda m: m.group(1) + clean_url(m.group(2)) + m.group(3), text)
     blocks: list[Block] = []
     paragraph: list[str] = []

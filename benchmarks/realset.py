@@ -72,6 +72,8 @@ def _untar(path: Path) -> dict[str, bytes]:
 
 def load(folder: Path = SET) -> tuple[list[RealPair], dict[str, bytes], dict[str, bytes]]:
     """The pairs, the texts and the pages of a packed set."""
+    if not (folder / "pairs.toml").is_file():
+        raise SystemExit(f"{folder}: no packed set here (pairs.toml); see --pack")
     data = tomllib.loads((folder / "pairs.toml").read_text("utf-8"))
     pairs = [RealPair(**item) for item in data["pair"]]
     return pairs, _untar(folder / "texts.tar.xz"), _untar(folder / "pages.tar.xz")

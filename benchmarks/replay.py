@@ -57,12 +57,13 @@ class Git:
         self._batch: subprocess.Popen[bytes] | None = None
 
     def run(self, *args: str) -> str:
-        return subprocess.run(
-            ["git", f"--git-dir={self.path}", *args],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        done = subprocess.run(
+            ["git", f"--git-dir={self.path}", *args], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            why = (done.stderr.strip().splitlines() or ["git failed"])[-1]
+            raise SystemExit(f"{self.path}: not a readable git repository ({why})")
+        return done.stdout
 
     def files(self) -> list[str]:
         return self.run("ls-tree", "-r", "--name-only", "-z", "HEAD").split("\0")[:-1]

@@ -7,9 +7,10 @@ Each step serves the next raw snapshot of every chosen source (and keeps serving
 it until the next step, so a confirming second fetch sees the same page), runs
 one ``check`` of all of them, and reads what the store recorded.  A step after
 which the archive recorded no new version is noise: no material change may be
-reported for it.  A step whose archived change is labelled (``--labels``) must be
-reported when it is material, and never when it is an anomaly.  At the end every
-material change must have been queued for the webhook exactly once.
+reported for it.  A version the archive recorded and a person labelled
+(``--labels``) is scored from the checks of its changed pages: it must be reported
+when it is material, and never when it is an anomaly.  At the end every material
+change must have been queued for the webhook exactly once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from benchmarks.replay import Git, Pair, collect, load_labels, smoke_collection
 from monitor.config import load_config
-from monitor.models import CheckOutcome
+from monitor.models import CheckOutcome, CheckResult
 from monitor.net.options import FetchOptions
 from monitor.pipeline import run_checks
 
@@ -80,12 +81,13 @@ def run(
         "steps": 0,
         "noise_steps": 0,
         "noise_reported": 0,
-        "material_steps": 0,
+        "material_labelled": 0,
         "material_reported": 0,
-        "anomaly_steps": 0,
+        "anomaly_labelled": 0,
         "anomaly_reported": 0,
         "anomaly_versions": 0,
     }
+    seen: dict[str, list[CheckResult]] = {}  # labelled version → its sources' checks
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config_path = Path(tmp) / "config.toml"
@@ -111,19 +113,13 @@ def run(
                 results = {r.policy: r for r in run_checks(config, options=options)}
                 for source, pair in step.items():
                     result = results[names[source]]
-                    reported = result.severity == "material"
-                    label = labels.get(pair.new_version or "", {}).get("label")
                     figures["steps"] += 1
                     if pair.kind == "noise":
                         figures["noise_steps"] += 1
-                        figures["noise_reported"] += reported
-                    elif label == "material":
-                        figures["material_steps"] += 1
-                        figures["material_reported"] += reported
-                    elif label == "anomaly":
-                        figures["anomaly_steps"] += 1
-                        figures["anomaly_reported"] += reported
-                        figures["anomaly_versions"] += result.outcome is CheckOutcome.NEW_VERSION
+                        figures["noise_reported"] += result.severity == "material"
+                    elif pair.new_version in labels:
+                        seen.setdefault(pair.new_version, []).append(result)
+            _score(figures, seen, labels)
             with sqlite3.connect(config.monitor.database) as db:
                 material = db.execute("SELECT count(*) FROM changes WHERE severity = 'material'")
                 queued = db.execute(
@@ -136,6 +132,28 @@ def run(
         server.shutdown()
         server.server_close()
     return figures
+
+
+def _score(
+    figures: dict[str, Any], seen: dict[str, list[CheckResult]], labels: dict[str, Any]
+) -> None:
+    """Score each labelled version from the checks of its changed sources, the way
+    ``replay`` combines them: an anomaly in any source makes the version an anomaly,
+    else a material change in any makes it material (a document of several pages is
+    labelled as a whole, and each page is a policy of its own here)."""
+    for version, results in seen.items():
+        label = labels[version]["label"]
+        anomaly = any(r.outcome is CheckOutcome.ANOMALY for r in results)
+        reported = not anomaly and any(r.severity == "material" for r in results)
+        if label == "material":
+            figures["material_labelled"] += 1
+            figures["material_reported"] += reported
+        elif label == "anomaly":
+            figures["anomaly_labelled"] += 1
+            figures["anomaly_reported"] += reported
+            figures["anomaly_versions"] += all(
+                r.outcome is CheckOutcome.NEW_VERSION for r in results
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

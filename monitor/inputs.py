@@ -70,7 +70,8 @@ def pick_versions(
     """The two versions ``--from``/``--to`` name: a version number or a date (YYYY-MM-DD).
 
     A date names the version in force at the end of that day. Defaults: the
-    latest version, and the one before the ``--to`` version.
+    latest version, and the one before the ``--to`` version in its variant (a URL
+    that serves several documents in turn keeps a line of versions per variant).
     """
     versions = store.versions(policy)
     if len(versions) < 2 and not (start and end):
@@ -79,9 +80,12 @@ def pick_versions(
     if start:
         old = _resolve(versions, start, policy, "--from")
     else:
-        earlier = [v for v in versions if v.number < new.number]
+        earlier = [v for v in versions if v.number < new.number and v.variant == new.variant]
         if not earlier:
-            raise InputError(f"{policy}: version {new.number} is the first; nothing before it")
+            raise InputError(
+                f"{policy}: version {new.number} is the first"
+                f"{f' of variant {new.variant}' if new.variant != 1 else ''}; nothing before it"
+            )
         old = earlier[-1]
     return old, new
 

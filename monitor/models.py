@@ -105,6 +105,9 @@ class CheckOutcome(StrEnum):
     UNCHANGED = "unchanged"  # fetched, but the text equals the latest version
     NOT_MODIFIED = "not_modified"  # the server answered 304 to a conditional GET
     FLAPPING = "flapping"  # the text equals an earlier version, not the latest: not stored
+    # The URL serves several complete documents in turn: a new variant was recognised
+    # (stored as the first version of its own line) or a version split off as one.
+    VARIANT = "variant"
     ANOMALY = "anomaly"  # fetched, but not a plausible version (empty, block page…)
     ERROR = "error"  # could not be fetched or processed
 
@@ -269,7 +272,7 @@ class CheckResult:
     check_id: int | None = None
     change_id: int | None = None
     severity: str | None = None  # of the change a new version made, when there was one
-    report: str | None = None  # "unreachable", "recovered" or "flapping" when one was queued
+    report: str | None = None  # "unreachable", "recovered", "flapping" or "variant" if queued
     details: dict[str, object] = field(default_factory=dict)
 
 
@@ -288,6 +291,8 @@ class VersionRecord:
     snapshot_sha256: str | None
     first_seen: str
     last_seen: str
+    variant: int = 1  # the line of versions it belongs to (a URL may serve several documents)
+    replaced: bool = False  # it replaced most of the version before it (confirmed by a refetch)
 
     @property
     def size(self) -> int:
@@ -303,6 +308,9 @@ class NewVersion:
     title: str | None = None
     language: str | None = None
     declared_date: str | None = None
+    variant: int = 1  # the line of versions it joins
+    base: int | None = None  # the number of the version it was compared with (its change's old)
+    replaced: bool = False  # it replaced most of ``base`` (confirmed by a second fetch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,3 +337,4 @@ class Reports:
     unreachable: Sequence[Any] = ()  # after that many failed checks in a row, once
     recovered: Sequence[Any] = ()  # at the first success after an unreachable report
     flapping: Sequence[Any] = ()  # the first flapping check while a version is latest
+    variant: Sequence[Any] = ()  # a new variant recognised

@@ -7,7 +7,8 @@ Pure: it reads only what it is given (the body, the policy's settings and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from monitor.config import PolicyConfig
 from monitor.hashing import sha256
@@ -25,13 +26,18 @@ from monitor.text.markdown import parse_markdown
 from monitor.text.normalize import normalize
 
 __all__ = [
+    "MAX_VARIANTS",
     "REVERT_AFTER",
     "History",
     "Processed",
+    "as_variant",
     "confirm",
+    "flapping_report",
     "needs_confirmation",
     "process",
+    "replaces_most",
     "stored_document",
+    "variant_report",
 ]
 
 SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
@@ -46,6 +52,7 @@ GENERIC_TYPES = (
 )
 REVERT_AFTER = 3  # checks in a row serving the same earlier version make it a version again
 REPLACED_SHARE = 0.5  # a change touching more of the clauses than this is fetched twice
+MAX_VARIANTS = 4  # a text is compared with the newest version of at most this many variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,8 @@ class Processed:
     error: str | None = None
     comparison: Comparison | None = None
     text_hash: str | None = None
-    earlier: int | None = None  # the earlier version a flapping check served
+    earlier: int | None = None  # the earlier version a flapping (or variant) check served
+    split: int | None = None  # a version that becomes the first of a new variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +71,22 @@ class History:
     """What a check needs to know of the policy's past, read before processing."""
 
     latest: VersionRecord | None
-    earlier: dict[str, int]  # text hash → number of versions before the latest
+    earlier: dict[str, int]  # text hash → number of versions that are no variant's newest
     recent: tuple[str, ...]  # text hashes of the last checks that got a text, newest first
+    heads: tuple[VersionRecord, ...] = ()  # the newest version of each variant, newest first
+    # text hash of a version → the variant's newest version, which replaced most of it
+    replaced_by: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> tuple[VersionRecord, ...]:
+        """The newest version of each variant (just the latest when no heads were read)."""
+        if self.heads:
+            return self.heads
+        return (self.latest,) if self.latest is not None else ()
+
+    def head(self, number: int | None) -> VersionRecord | None:
+        """The variant's newest version numbered ``number``, if there is one."""
+        return next((head for head in self.lines if head.number == number), None)
 
 
 def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Processed:
@@ -91,10 +113,21 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
     if not document.blocks:
         return Processed(CheckOutcome.ANOMALY, error=document.problem or "no policy text found")
     text_hash = sha256(document.text.encode("utf-8"))
-    if previous is not None and previous.text_hash == text_hash:
+    lines = history.lines
+    if any(head.text_hash == text_hash for head in lines):
         return Processed(CheckOutcome.UNCHANGED, text_hash=text_hash)
     earlier = history.earlier.get(text_hash)
     if earlier is not None and previous is not None:
+        replacer = history.replaced_by.get(text_hash)
+        if replacer is not None:
+            return Processed(
+                CheckOutcome.VARIANT,
+                error=f"the text of version {earlier} again, which version {replacer} "
+                f"replaced: the URL serves both in turn, each now a variant of its own",
+                text_hash=text_hash,
+                earlier=earlier,
+                split=replacer,
+            )
         settled = history.recent[: REVERT_AFTER - 1]
         if len(settled) < REVERT_AFTER - 1 or any(h != text_hash for h in settled):
             return Processed(
@@ -104,35 +137,98 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
                 text_hash=text_hash,
                 earlier=earlier,
             )
-    comparison = None
     if previous is None:
         problem = first_version_anomaly(document)
         if problem is not None:
             return Processed(CheckOutcome.ANOMALY, error=problem)
-        new_date = declared_date(document)
-    else:
-        old = stored_document(previous)
-        comparison = compare(
-            old,
-            document,
-            old_source=f"{policy.name} version {previous.number}",
-            new_source=f"{policy.name} version {previous.number + 1}",
-        )
-        if comparison.anomaly and not comparison.old_incomplete:
-            return Processed(CheckOutcome.ANOMALY, error=comparison.anomaly)
-        new_date = comparison.new.declared_date
-    return Processed(
-        CheckOutcome.NEW_VERSION,
-        version=NewVersion(
-            text=document.text,
-            text_hash=text_hash,
-            title=document.title,
-            language=document.language,
-            declared_date=new_date,
-        ),
-        comparison=comparison,
-        text_hash=text_hash,
+        version = _new_version(document, text_hash, declared_date(document))
+        return Processed(CheckOutcome.NEW_VERSION, version=version, text_hash=text_hash)
+    base, comparison = _closest(policy, document, lines, previous.number + 1)
+    if comparison.anomaly and not comparison.old_incomplete:
+        return Processed(CheckOutcome.ANOMALY, error=comparison.anomaly)
+    version = _new_version(
+        document, text_hash, comparison.new.declared_date, variant=base.variant, base=base.number
     )
+    processed = Processed(
+        CheckOutcome.NEW_VERSION, version=version, comparison=comparison, text_hash=text_hash
+    )
+    if not comparison.anomaly and replaces_most(comparison) and _alternates(text_hash, history):
+        return as_variant(processed, history)  # seen before, and a known variant since
+    return processed
+
+
+def as_variant(processed: Processed, history: History) -> Processed:
+    """A new version that replaces most of every variant's newest version, recognised
+    as a document the URL serves in turn with them: the first version of a variant of
+    its own, not a change."""
+    assert processed.version is not None and processed.version.base is not None
+    variant = max(head.variant for head in history.lines) + 1
+    base = processed.version.base
+    return Processed(
+        CheckOutcome.VARIANT,
+        version=replace(processed.version, variant=variant, base=None),
+        error=f"a different complete document, served in turn with version {base}: "
+        f"a new variant ({variant}), not a change",
+        text_hash=processed.text_hash,
+        earlier=base,
+    )
+
+
+def _new_version(
+    document: Document,
+    text_hash: str,
+    declared: str | None,
+    *,
+    variant: int = 1,
+    base: int | None = None,
+) -> NewVersion:
+    return NewVersion(
+        text=document.text,
+        text_hash=text_hash,
+        title=document.title,
+        language=document.language,
+        declared_date=declared,
+        variant=variant,
+        base=base,
+    )
+
+
+def _closest(
+    policy: PolicyConfig, document: Document, lines: tuple[VersionRecord, ...], number: int
+) -> tuple[VersionRecord, Comparison]:
+    """The variant's newest version the text is closest to, and the comparison with it:
+    the one touching the fewest clauses among those that are no anomaly (the newest
+    version's comparison when all are)."""
+    best: tuple[float, VersionRecord, Comparison] | None = None
+    first: tuple[VersionRecord, Comparison] | None = None
+    for head in lines[:MAX_VARIANTS]:
+        comparison = compare(
+            stored_document(head),
+            document,
+            old_source=f"{policy.name} version {head.number}",
+            new_source=f"{policy.name} version {number}",
+        )
+        first = first or (head, comparison)
+        if comparison.anomaly and not comparison.old_incomplete:
+            continue
+        share = _touched_share(comparison)
+        if best is None or share < best[0]:
+            best = (share, head, comparison)
+        if share == 0:
+            break
+    assert first is not None
+    return (best[1], best[2]) if best is not None else first
+
+
+def _alternates(text_hash: str, history: History) -> bool:
+    """Whether a recent check saw this text, and a later one a variant's newest version."""
+    heads = {head.text_hash for head in history.lines}
+    for seen in history.recent:
+        if seen == text_hash:
+            return False
+        if seen in heads:
+            return text_hash in history.recent
+    return False
 
 
 def stored_document(version: VersionRecord) -> Document:
@@ -146,6 +242,45 @@ def stored_document(version: VersionRecord) -> Document:
     )
 
 
+def flapping_report(processed: Processed, history: History) -> dict[str, Any] | None:
+    """What a ``policy.flapping`` report says: the latest version and the one served."""
+    if processed.outcome is not CheckOutcome.FLAPPING or history.latest is None:
+        return None
+    return {"latest_version": history.latest.number, "earlier_version": processed.earlier}
+
+
+def variant_report(policy: str, processed: Processed, history: History) -> dict[str, Any] | None:
+    """What a ``policy.variant`` report says: the variants and their newest versions."""
+    if processed.outcome is not CheckOutcome.VARIANT or history.latest is None:
+        return None
+    heads = {head.variant: head.number for head in history.lines}
+    variant = max(heads) + 1
+    if processed.split is not None:  # that version leaves its line for a new one
+        number = processed.split
+        heads = {v: (processed.earlier or n) if n == number else n for v, n in heads.items()}
+    else:
+        number = history.latest.number + 1
+    heads[variant] = number
+    first, second = sorted((processed.earlier or number, number))
+    return {
+        "variant": variant,
+        "version": number,
+        "variants": [{"variant": v, "version": n} for v, n in sorted(heads.items())],
+        "diff_command": f"monitor diff {policy} --from {first} --to {second}",
+    }
+
+
+def _touched_share(comparison: Comparison) -> float:
+    counts = comparison.counts
+    touched = sum(counts.get(kind, 0) for kind in ("added", "removed", "modified"))
+    return touched / max(comparison.old.clauses, comparison.new.clauses, 1)
+
+
+def replaces_most(comparison: Comparison) -> bool:
+    """Whether a change touches more than half of the policy's clauses."""
+    return _touched_share(comparison) > REPLACED_SHARE
+
+
 def needs_confirmation(processed: Processed) -> bool:
     """Whether a new version replaces most of the policy: real fetches return another
     page at a policy's URL often enough (a regional variant, a members' area, a render
@@ -154,17 +289,28 @@ def needs_confirmation(processed: Processed) -> bool:
     comparison = processed.comparison
     if processed.outcome is not CheckOutcome.NEW_VERSION or comparison is None:
         return False
-    counts = comparison.counts
-    touched = sum(counts.get(kind, 0) for kind in ("added", "removed", "modified"))
-    clauses = max(comparison.old.clauses, comparison.new.clauses, 1)
-    return touched > REPLACED_SHARE * clauses
+    return replaces_most(comparison)
 
 
-def confirm(first: Processed, second: Processed | None, problem: str | None = None) -> Processed:
-    """The outcome of a large change after a second fetch: the version when the second
-    fetch gave the same text, else an anomaly saying why (never a version)."""
+def confirm(
+    first: Processed,
+    second: Processed | None,
+    problem: str | None = None,
+    history: History | None = None,
+) -> Processed:
+    """The outcome of a large change after a second fetch: the version (marked as having
+    replaced most of the one before) when the second fetch gave the same text, else an
+    anomaly saying why (never a version). The anomaly keeps the text's hash: seen again
+    with a known version served in between, the text is a variant (see ``process``);
+    so is a text seen before when the second fetch gives a known version's text."""
     if second is not None and second.text_hash == first.text_hash:
-        return first
+        if first.version is None:
+            return first
+        return replace(first, version=replace(first.version, replaced=True))
+    if problem is None and second is not None and second.outcome is CheckOutcome.UNCHANGED:
+        if history is not None and first.text_hash in history.recent:
+            return as_variant(first, history)
+        problem = "it gave a stored version's text (the URL may serve variants in turn)"
     why = problem or "it gave a different text"
     return Processed(
         CheckOutcome.ANOMALY,

@@ -35,9 +35,11 @@ from monitor.outcome import (
     History,
     Processed,
     confirm,
+    flapping_report,
     needs_confirmation,
     process,
     stored_document,
+    variant_report,
 )
 from monitor.output.contract import to_dict
 from monitor.snapshots import SnapshotStore
@@ -101,7 +103,8 @@ async def check_policy(
     With ``config``, what the check causes is queued for the webhooks that want
     it, in the same transaction as the check: a new version's change, and the
     reports ``policy.unreachable`` (after ``failures_before_report`` failed or
-    anomalous checks in a row), ``policy.recovered`` and ``policy.flapping``.
+    anomalous checks in a row), ``policy.recovered``, ``policy.flapping`` and
+    ``policy.variant``.
     """
     started_at = now_iso()
     t0 = time.monotonic()
@@ -159,7 +162,7 @@ async def check_policy(
             size=len(fetched.body),
             snapshot_sha256=raw_hash,
             snapshot_path=snapshots.relative_path(raw_hash),
-            text_hash=stored.text_hash,
+            text_hash=state.get("last_text_hash") or stored.text_hash,
         )
         return await save(record)
 
@@ -193,34 +196,21 @@ async def check_policy(
         text_hash=processed.text_hash,
     )
     comparison = processed.comparison
+    base = history.head(new_version.base) if new_version is not None else None
     events = []
-    if config is not None and comparison is not None and new_version is not None and stored:
+    if config and comparison and new_version and base and stored:
         events = change_events(
-            config,
-            policy,
-            comparison,
-            old_version={
-                "number": stored.number,
-                "first_seen": stored.first_seen,
-                "declared_date": stored.declared_date,
-            },
-            new_version={
-                "number": stored.number + 1,
-                "first_seen": started_at,
-                "declared_date": new_version.declared_date,
-            },
-        )
-    flapping = (
-        {"latest_version": stored.number, "earlier_version": processed.earlier}
-        if stored is not None and processed.earlier is not None
-        else None
-    )
+            config, policy, comparison, old=base, new=new_version, number=stored.number + 1,
+            first_seen=started_at,
+        )  # fmt: skip
     return await save(
         record,
         new_version=new_version,
         comparison=comparison,
         events=events,
-        flapping=flapping,
+        flapping=flapping_report(processed, history),
+        variant=variant_report(policy.name, processed, history),
+        split=processed.split,
     )
 
 
@@ -231,7 +221,8 @@ async def _confirmed(
         again = await fetcher.fetch(policy.url, verify_tls=policy.verify_tls)
     except FetchError as exc:
         return confirm(first, None, f"the second fetch failed ({exc})")
-    return confirm(first, await asyncio.to_thread(process, policy, again, history))
+    second = await asyncio.to_thread(process, policy, again, history)
+    return confirm(first, second, history=history)
 
 
 def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:
@@ -239,10 +230,14 @@ def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | No
 
 
 def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
+    if latest is None:
+        return History(latest=None, earlier={}, recent=())
     return History(
         latest=latest,
-        earlier=store.earlier_versions(name) if latest is not None else {},
+        earlier=store.earlier_versions(name),
         recent=store.recent_text_hashes(name, limit=4 * REVERT_AFTER),
+        heads=tuple(store.heads(name)),
+        replaced_by=store.replaced_by(name),
     )
 
 
@@ -257,13 +252,20 @@ def _record_now(
     comparison: Comparison | None = None,
     events: Sequence[Any] = (),
     flapping: dict[str, Any] | None = None,
+    variant: dict[str, Any] | None = None,
+    split: int | None = None,
 ) -> CheckResult:
     """Store the check with everything it causes, in one transaction. ``failures`` is
     the policy's count of failed checks in a row before this one."""
     reports = None
     if config is not None:
         reports = check_reports(
-            config, policy, failures=failures, error=record.error, flapping=flapping
+            config,
+            policy,
+            failures=failures,
+            error=record.error,
+            flapping=flapping,
+            variant=variant,
         )
     recorded = store.record_check(
         record,
@@ -272,6 +274,7 @@ def _record_now(
         severity=str(comparison.severity) if comparison is not None else "none",
         events=events,
         reports=reports,
+        split=split,
     )
     result = CheckResult(
         policy=record.policy,

@@ -1,4 +1,5 @@
-"""The pure rule that decides when an outage, a recovery or flapping is reported."""
+"""The pure rule that decides when an outage, a recovery, flapping or a new variant is
+reported."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def test_recovery_comes_before_flapping() -> None:
 def test_flapping_is_due_once_per_latest_version() -> None:
     assert report_due(facts(CheckOutcome.FLAPPING)) == "flapping"
     assert report_due(facts(CheckOutcome.FLAPPING, flapping_reported=True)) is None
+
+
+def test_a_new_variant_is_always_due_and_a_recovery_waits_for_the_next_success() -> None:
+    assert report_due(facts(CheckOutcome.VARIANT)) == "variant"
+    assert report_due(facts(CheckOutcome.VARIANT, failure_reported=True)) == "variant"
+    assert report_due(facts(CheckOutcome.UNCHANGED, failure_reported=True)) == "recovered"
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
             ("0002_schedule_and_daemon",),
             ("0003_outbox",),
             ("0004_check_text_hash",),
+            ("0005_variants",),
         ]
 
 

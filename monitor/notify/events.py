@@ -1,8 +1,9 @@
 """Notification events: what a change or a policy's status sends, to which webhooks,
-and the rule that decides when an outage, a recovery or flapping is reported.
+and the rule that decides when an outage, a recovery, flapping or a new variant is
+reported.
 
 An event (``policy.changed``, ``policy.unreachable``, ``policy.recovered``,
-``policy.flapping``) becomes one delivery row per interested webhook, written in
+``policy.flapping``, ``policy.variant``) becomes one delivery row per interested webhook, written in
 the same transaction as the change or the state that causes it: a notification
 can be late, never lost. Payload text is data: bodies are built with
 ``json.dumps`` (see ``formats``), never a template.
@@ -15,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.config import Config, PolicyConfig, WebhookConfig
-from monitor.models import CheckOutcome, Comparison, ReportFacts, Reports, now_iso
+from monitor.models import (
+    CheckOutcome,
+    Comparison,
+    NewVersion,
+    ReportFacts,
+    Reports,
+    VersionRecord,
+    now_iso,
+)
 from monitor.output.contract import to_dict
 
 __all__ = ["Event", "change_events", "check_reports", "report_due", "status_events"]
@@ -46,10 +55,19 @@ def change_events(
     policy: PolicyConfig,
     comparison: Comparison,
     *,
-    old_version: dict[str, Any],
-    new_version: dict[str, Any],
+    old: VersionRecord,
+    new: NewVersion,
+    number: int,
+    first_seen: str,
 ) -> list[Event]:
-    """``policy.changed`` events for the webhooks that want a change of this severity."""
+    """``policy.changed`` events for the webhooks that want a change of this severity:
+    from the stored version ``old`` to ``new``, stored as version ``number``."""
+    old_version = {
+        "number": old.number,
+        "first_seen": old.first_seen,
+        "declared_date": old.declared_date,
+    }
+    new_version = {"number": number, "first_seen": first_seen, "declared_date": new.declared_date}
     targets = [w for w in config.webhooks if w.wants(policy, comparison.severity)]
     if not targets:
         return []
@@ -99,7 +117,7 @@ def status_events(
     error: str | None,
     **extra: Any,
 ) -> list[Event]:
-    """``policy.unreachable`` / ``policy.recovered`` / ``policy.flapping`` events."""
+    """``policy.unreachable`` / ``recovered`` / ``flapping`` / ``variant`` events."""
     targets = [w for w in config.webhooks if w.wants(policy, None)]
     payload = {
         "event_type": event_type,
@@ -126,10 +144,14 @@ def report_due(facts: ReportFacts) -> str | None:
 
     ``policy.unreachable`` once ``failures_before_report`` checks in a row failed (once
     until a recovery); ``policy.recovered`` at the first success after that report;
-    ``policy.flapping`` at the first flapping check while a version is the latest.
+    ``policy.flapping`` at the first flapping check while a version is the latest;
+    ``policy.variant`` when a check recognises a new variant (that happens once per
+    variant: later switches between variants are unchanged checks).
     """
     if facts.failures >= facts.failures_before_report and not facts.failure_reported:
         return "unreachable"
+    if facts.outcome == CheckOutcome.VARIANT:
+        return "variant"  # once per variant; a recovery waits for the next success
     if facts.failures == 0 and facts.failure_reported:
         return "recovered"
     if facts.outcome == CheckOutcome.FLAPPING and not facts.flapping_reported:
@@ -144,10 +166,12 @@ def check_reports(
     failures: int,
     error: str | None,
     flapping: dict[str, Any] | None,
+    variant: dict[str, Any] | None = None,
 ) -> Reports:
     """The reports a check of ``policy`` may cause, with :func:`report_due` to pick the one
     due. ``failures`` is the policy's count of failed checks in a row before this one;
-    ``error`` the check's; ``flapping`` the versions a flapping check served, if it did."""
+    ``error`` the check's; ``flapping`` the versions a flapping check served, if it did;
+    ``variant`` the variants when the check recognised a new one."""
     return Reports(
         failures_before_report=config.monitor.failures_before_report,
         due=report_due,
@@ -159,5 +183,8 @@ def check_reports(
             config, policy, "policy.flapping", failures=0, error=None, **flapping
         )
         if flapping
+        else (),
+        variant=status_events(config, policy, "policy.variant", failures=0, error=None, **variant)
+        if variant
         else (),
     )

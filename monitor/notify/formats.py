@@ -86,4 +86,11 @@ def _summary(payload: dict[str, Any]) -> str:
             f"{policy}: the site serves versions {payload['latest_version']} and "
             f"{payload['earlier_version']} in turn; reported once, not on every check"
         )
+    if kind == "policy.variant":
+        return (
+            f"{policy}: the site serves {len(payload['variants'])} different documents at "
+            f"this URL in turn; version {payload['version']} is variant {payload['variant']}. "
+            f"Switching between them is not reported, an edit inside one still is. "
+            f"See: {payload['diff_command']}"
+        )
     return f"{policy}: {kind}"

@@ -98,6 +98,7 @@ def history_rows(versions: Iterable[VersionRecord]) -> list[dict[str, Any]]:
     return [
         {
             "version": v.number,
+            "variant": v.variant,
             "first_seen": v.first_seen,
             "last_seen": v.last_seen,
             "declared_date": v.declared_date,
@@ -112,11 +113,16 @@ def history_rows(versions: Iterable[VersionRecord]) -> list[dict[str, Any]]:
 
 def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
     table = Table(title=f"history of {policy}", title_justify="left")
-    for column in ("version", "first seen", "last seen", "declared", "size", "title"):
-        table.add_column(column, justify="right" if column in ("version", "size") else "left")
+    # A URL that serves several documents in turn keeps a line of versions per variant.
+    variants = any(row.get("variant", 1) != 1 for row in rows)
+    columns = ("version", "variant") if variants else ("version",)
+    for column in (*columns, "first seen", "last seen", "declared", "size", "title"):
+        right = column in ("version", "variant", "size")
+        table.add_column(column, justify="right" if right else "left")
     for row in rows:
         table.add_row(
             str(row["version"]),
+            *([str(row["variant"])] if variants else []),
             row["first_seen"],
             row["last_seen"],
             row["declared_date"] or "-",

@@ -42,7 +42,7 @@ class Recorded(NamedTuple):
     check_id: int
     version: int | None  # the new version's number, or the current one's
     change_id: int | None
-    report: str | None  # "unreachable", "recovered" or "flapping" when one was queued
+    report: str | None  # "unreachable", "recovered", "flapping" or "variant" when queued
 
 
 class CheckWriter(StoreBase):
@@ -59,9 +59,15 @@ class CheckWriter(StoreBase):
         severity: str = "minor",
         events: Sequence[Any] = (),
         reports: Reports | None = None,
+        split: int | None = None,
     ) -> Recorded:
         """Write a check, its snapshot row, (maybe) its new version and change with the
-        change's ``events``, and any report due (see :class:`Reports`), atomically."""
+        change's ``events``, and any report due (see :class:`Reports`), atomically.
+
+        A new version joins ``new_version.variant``; its change is from version
+        ``new_version.base`` (the one before it when None; no change without
+        ``comparison``). ``split``: the number of a version that becomes the first
+        of a new variant (the URL serves it and the one it replaced in turn)."""
         now = now_iso()
         with self._write() as db:
             row = db.execute("SELECT id FROM policies WHERE name = ?", [check.policy]).fetchone()
@@ -82,27 +88,33 @@ class CheckWriter(StoreBase):
                     ],
                 )
             latest = db.execute(
-                "SELECT id, number, text_hash FROM versions WHERE policy_id = ? "
-                "ORDER BY number DESC LIMIT 1",
+                "SELECT id, number FROM versions WHERE policy_id = ? ORDER BY number DESC LIMIT 1",
                 [policy_id],
             ).fetchone()
             version_id: int | None = latest[0] if latest else None
             number: int | None = latest[1] if latest else None
             change_id: int | None = None
             outcome = check.outcome
-            if (
-                new_version is not None
-                and latest is not None
-                and latest[2] == new_version.text_hash
-            ):
+            text_hash = check.text_hash
+            if text_hash is None and outcome == CheckOutcome.NOT_MODIFIED:
+                text_hash = db.execute(
+                    "SELECT last_text_hash FROM policies WHERE id = ?", [policy_id]
+                ).fetchone()[0]
+            if new_version is not None and _head_with(db, policy_id, new_version.text_hash):
                 outcome = CheckOutcome.UNCHANGED  # another writer stored the same text first
                 new_version = None
             if new_version is not None:
                 number = (number or 0) + 1
+                base = new_version.base if new_version.base is not None else number - 1
+                old = db.execute(
+                    "SELECT id FROM versions WHERE policy_id = ? AND number = ?",
+                    [policy_id, base],
+                ).fetchone()
                 cursor = db.execute(
                     """INSERT INTO versions (policy_id, number, text_hash, text, title, language,
-                           declared_date, snapshot_sha256, first_seen, last_seen)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           declared_date, snapshot_sha256, first_seen, last_seen, variant,
+                           replaced)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [
                         policy_id,
                         number,
@@ -114,16 +126,18 @@ class CheckWriter(StoreBase):
                         check.snapshot_sha256,
                         check.started_at,
                         check.started_at,
+                        new_version.variant,
+                        new_version.replaced,
                     ],
                 )
-                old_version_id, version_id = version_id, cursor.lastrowid
-                if old_version_id is not None and comparison is not None:
+                version_id = cursor.lastrowid
+                if old is not None and comparison is not None:
                     cursor = db.execute(
                         """INSERT INTO changes (policy_id, old_version_id, new_version_id,
                                severity, created_at, comparison) VALUES (?, ?, ?, ?, ?, ?)""",
                         [
                             policy_id,
-                            old_version_id,
+                            old[0],
                             version_id,
                             severity,
                             now,
@@ -132,18 +146,45 @@ class CheckWriter(StoreBase):
                     )
                     change_id = cursor.lastrowid
                     enqueue(db, events, change_id=change_id, at=now)
-            elif version_id is not None and outcome in (
+            elif text_hash is not None and outcome in (
                 CheckOutcome.UNCHANGED,
                 CheckOutcome.NOT_MODIFIED,
+                CheckOutcome.VARIANT,
+            ):
+                # The version served: the newest with this text (a variant's, maybe).
+                served = db.execute(
+                    "SELECT id, number FROM versions WHERE policy_id = ? AND text_hash = ? "
+                    "ORDER BY number DESC LIMIT 1",
+                    [policy_id, text_hash],
+                ).fetchone()
+                if served is not None:
+                    version_id, number = served
+            if split is not None:
+                # That version and the one it replaced are served in turn: its own line.
+                db.execute(
+                    "UPDATE versions SET variant = (SELECT MAX(variant) + 1 FROM versions "
+                    "WHERE policy_id = ?) WHERE policy_id = ? AND number = ?",
+                    [policy_id, policy_id, split],
+                )
+            if version_id is not None and outcome in (
+                CheckOutcome.UNCHANGED,
+                CheckOutcome.NOT_MODIFIED,
+                CheckOutcome.VARIANT,
             ):
                 db.execute(
                     "UPDATE versions SET last_seen = ? WHERE id = ?", [check.started_at, version_id]
                 )
-            if outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED):
+            if outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED, CheckOutcome.VARIANT):
                 db.execute(
-                    "UPDATE policies SET etag = ?, last_modified = ?, last_raw_sha256 = ? "
-                    "WHERE id = ?",
-                    [check.etag, check.last_modified, check.snapshot_sha256, policy_id],
+                    "UPDATE policies SET etag = ?, last_modified = ?, last_raw_sha256 = ?, "
+                    "last_text_hash = ? WHERE id = ?",
+                    [
+                        check.etag,
+                        check.last_modified,
+                        check.snapshot_sha256,
+                        text_hash,
+                        policy_id,
+                    ],
                 )
             failed = outcome in (CheckOutcome.ERROR, CheckOutcome.ANOMALY)
             db.execute(
@@ -160,6 +201,7 @@ class CheckWriter(StoreBase):
                     CheckOutcome.UNCHANGED,
                     CheckOutcome.NOT_MODIFIED,
                     CheckOutcome.FLAPPING,
+                    CheckOutcome.VARIANT,
                 )
                 else None
             )
@@ -227,4 +269,19 @@ class CheckWriter(StoreBase):
             enqueue(db, reports.recovered, change_id=None, at=at)
         elif report == "flapping":
             enqueue(db, reports.flapping, change_id=None, at=at)
+        elif report == "variant":
+            enqueue(db, reports.variant, change_id=None, at=at)
         return report
+
+
+def _head_with(db: Database, policy_id: int, text_hash: str) -> bool:
+    """Whether the newest version of one of the policy's variants has this text."""
+    return (
+        db.execute(
+            """SELECT 1 FROM versions v WHERE v.policy_id = ? AND v.text_hash = ? AND v.number = (
+                   SELECT MAX(w.number) FROM versions w
+                   WHERE w.policy_id = v.policy_id AND w.variant = v.variant)""",
+            [policy_id, text_hash],
+        ).fetchone()
+        is not None
+    )

@@ -111,18 +111,50 @@ class PolicyQueries(StoreBase):
         )
         return tuple(r["text_hash"] for r in rows if r["text_hash"] is not None)
 
+    def heads(self, policy: str) -> list[VersionRecord]:
+        """The newest version of each variant of ``policy``, newest first (one unless the
+        URL serves several documents in turn)."""
+        rows = self._rows(
+            """SELECT v.*, p.name AS policy FROM versions v JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? AND v.number = (
+                   SELECT MAX(w.number) FROM versions w
+                   WHERE w.policy_id = v.policy_id AND w.variant = v.variant)
+               ORDER BY v.number DESC""",
+            [policy],
+        )
+        return [_version(r) for r in rows]
+
     def earlier_versions(self, policy: str, *, limit: int = 20) -> dict[str, int]:
-        """Text hash → number of the ``limit`` versions before the latest."""
+        """Text hash → number of the last ``limit`` versions that are no variant's newest."""
         rows = self._rows(
             """SELECT v.text_hash, v.number FROM versions v
                JOIN policies p ON p.id = v.policy_id
-               WHERE p.name = ? ORDER BY v.number DESC LIMIT ? OFFSET 1""",
+               WHERE p.name = ? AND v.number < (
+                   SELECT MAX(w.number) FROM versions w
+                   WHERE w.policy_id = v.policy_id AND w.variant = v.variant)
+               ORDER BY v.number DESC LIMIT ?""",
             [policy, limit],
         )
         found: dict[str, int] = {}
         for row in rows:
             found.setdefault(row["text_hash"], row["number"])
         return found
+
+    def replaced_by(self, policy: str) -> dict[str, int]:
+        """Text hash of a version → number of the variant's newest version that replaced
+        most of it (confirmed by a second fetch). If that text is served again, the two
+        are variants the URL serves in turn, not a rewrite."""
+        rows = self._rows(
+            """SELECT o.text_hash, n.number FROM changes c
+               JOIN versions n ON n.id = c.new_version_id
+               JOIN versions o ON o.id = c.old_version_id
+               JOIN policies p ON p.id = c.policy_id
+               WHERE p.name = ? AND n.replaced = 1 AND n.number = (
+                   SELECT MAX(w.number) FROM versions w
+                   WHERE w.policy_id = n.policy_id AND w.variant = n.variant)""",
+            [policy],
+        )
+        return {r["text_hash"]: r["number"] for r in rows}
 
 
 def _version(row: dict[str, Any]) -> VersionRecord:
@@ -138,4 +170,6 @@ def _version(row: dict[str, Any]) -> VersionRecord:
         snapshot_sha256=row["snapshot_sha256"],
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
+        variant=row.get("variant") or 1,
+        replaced=bool(row.get("replaced")),
     )

@@ -2,7 +2,8 @@
 
 Tables: ``policies``, ``checks`` (every attempt), ``snapshots`` (raw bodies,
 by sha256), ``versions`` (normalised texts, stored only when they differ
-from the latest), ``changes`` (one per new version after the first),
+from the latest of their variant), ``changes`` (one per new version that
+follows an earlier one of its variant),
 ``daemon`` (the heartbeat), ``deliveries`` and ``delivery_attempts`` (the
 notification outbox).
 """
@@ -141,3 +142,15 @@ def _m0003(db: Database) -> None:
 def _m0004(db: Database) -> None:
     # What text each check saw (when it got that far): flapping and reverts are read from it.
     db.execute("ALTER TABLE checks ADD COLUMN text_hash TEXT")
+
+
+@migrations(name="0005_variants")
+def _m0005(db: Database) -> None:
+    # A URL may serve several complete documents in turn (a regional or members' variant):
+    # each keeps its own line of versions. ``replaced``: the version replaced most of the
+    # one before it, confirmed by a second fetch (if that one comes back, they are variants).
+    db.execute("ALTER TABLE versions ADD COLUMN variant INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE versions ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0")
+    # The text of the last processed body, beside its raw hash: the same bytes again
+    # are that text again, whichever variant it is.
+    db.execute("ALTER TABLE policies ADD COLUMN last_text_hash TEXT")

@@ -7,6 +7,7 @@ version (and no change) was made of junk, and that the check ended in time.
 from __future__ import annotations
 
 import gzip
+import json
 import ssl
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,9 @@ from werkzeug import Request, Response
 
 from monitor.config import load_config
 from monitor.demo import DEMO_POLICY, load_seed_pages, material_edit
+from monitor.inputs import pick_versions
 from monitor.models import CheckOutcome, CheckResult
+from monitor.output.tables import history_rows, history_table
 from monitor.pipeline import run_checks
 from monitor.store import Store
 
@@ -349,6 +352,87 @@ def test_a_lasting_return_to_an_earlier_version_is_a_new_version(
     assert len(texts) == 3 and texts[2] == texts[0]
     assert change is not None and change["severity"] == "material"
     assert check.events() == ["policy.changed", "policy.flapping", "policy.changed"]
+
+
+@pytest.fixture(scope="module")
+def other() -> bytes:
+    """Another complete policy: what a regional or members' variant is to a diff."""
+    return next(p.body for p in load_seed_pages() if p.name == "host-tracker-privacy")
+
+
+def test_a_url_serving_two_documents_in_turn_keeps_a_line_per_variant(
+    httpserver: HTTPServer, checker: Check, page: bytes, other: bytes
+) -> None:
+    a, b, b2 = other, page, material_edit(page)
+    # Check 2's second fetch gets A: not confirmed. B again after an A: a variant.
+    serve_in_turn(httpserver, [a, b, a, a, b, a, b, b2, a])
+    check = checker(httpserver.url_for("/p"))
+    results = [check() for _ in range(8)]
+    assert [str(r.outcome) for r in results] == [
+        "new_version",
+        "anomaly",
+        "unchanged",
+        "variant",
+        "unchanged",
+        "unchanged",
+        "new_version",  # an edit inside variant 2 is still a change
+        "unchanged",
+    ]
+    assert [r.version for r in results] == [1, 1, 1, 2, 1, 2, 3, 1]
+    with check.store() as store:
+        assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2), (3, 2)]
+        change = store.latest_change("p")
+        row = store.db.execute("SELECT payload FROM deliveries ORDER BY id").fetchone()
+        old, new = pick_versions(store, "p", None, None)  # `monitor diff p`: within variant 2
+        rows = history_rows(store.versions("p"))
+    assert (old.number, new.number) == (2, 3)
+    assert [r["variant"] for r in rows] == [1, 2, 2]
+    assert [c.header for c in history_table("p", rows).columns][:2] == ["version", "variant"]
+    payload = json.loads(row[0])
+    assert change is not None and (change["old_version"], change["new_version"]) == (2, 3)
+    assert change["severity"] == "material"
+    assert check.events() == ["policy.variant", "policy.changed"]
+    assert payload["variants"] == [{"variant": 1, "version": 1}, {"variant": 2, "version": 2}]
+    assert payload["diff_command"] == "monitor diff p --from 1 --to 2"
+
+
+def test_a_variant_is_recognised_when_the_second_fetch_gives_the_known_one(
+    httpserver: HTTPServer, checker: Check, page: bytes, other: bytes
+) -> None:
+    """Every other request gets the other document: B is never confirmed by a refetch."""
+    a, b = other, page
+    serve_in_turn(httpserver, [a, b, a, b, a, b, a, b])
+    check = checker(httpserver.url_for("/p"))
+    outcomes = [str(check().outcome) for _ in range(4)]
+    assert outcomes == ["new_version", "anomaly", "variant", "unchanged"]
+    assert check.events() == ["policy.variant"]
+
+
+def test_a_rewrite_whose_old_text_comes_back_becomes_two_variants(
+    httpserver: HTTPServer, checker: Check, page: bytes, other: bytes
+) -> None:
+    a, b = other, page
+    serve_in_turn(httpserver, [a, b, b, a, b, a])
+    check = checker(httpserver.url_for("/p"))
+    results = [check() for _ in range(5)]
+    outcomes = [str(r.outcome) for r in results]
+    assert outcomes == ["new_version", "new_version", "variant", "unchanged", "unchanged"]
+    assert [r.version for r in results] == [1, 2, 1, 2, 1]
+    with check.store() as store:
+        assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2)]
+    assert check.events() == ["policy.changed", "policy.variant"]
+
+
+def test_a_rewrite_that_stays_is_one_change_and_no_variant(
+    httpserver: HTTPServer, checker: Check, page: bytes, other: bytes
+) -> None:
+    serve_in_turn(httpserver, [other, page])
+    check = checker(httpserver.url_for("/p"))
+    outcomes = [str(check().outcome) for _ in range(4)]
+    assert outcomes == ["new_version", "new_version", "unchanged", "unchanged"]
+    with check.store() as store:
+        assert [v.variant for v in store.versions("p")] == [1, 1]
+    assert check.events() == ["policy.changed"]
 
 
 @pytest.mark.parametrize("outage", [403, "captcha"])

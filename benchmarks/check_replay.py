@@ -7,7 +7,9 @@ Each step serves the next raw snapshot of every chosen source (and keeps serving
 it until the next step, so a confirming second fetch sees the same page), runs
 one ``check`` of all of them, and reads what the store recorded.  A step after
 which the archive recorded no new version is noise: no material change may be
-reported for it.  A version the archive recorded and a person labelled
+reported for it (``--audit``: unless people judged the pair itself material, an
+archive that missed a change; ``--export-noise DIR`` writes such pairs for that
+audit, see ``benchmarks.noise_audit``).  A version the archive recorded and a person labelled
 (``--labels``) is scored from the checks of its changed pages: it must be reported
 when it is material, and never when it is an anomaly.  At the end every material
 change must have been queued for the webhook exactly once.
@@ -22,10 +24,12 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from benchmarks.noise_audit import export, load_audit
 from benchmarks.replay import Git, Pair, collect, load_labels, smoke_collection
 from monitor.config import load_config
 from monitor.models import CheckOutcome, CheckResult
@@ -69,9 +73,24 @@ def lines(pairs: list[Pair], sources: int, steps: int) -> dict[str, list[Pair]]:
 
 
 def run(
-    snapshots: Git, versions: Git, labels: dict[str, Any], sources: int, steps: int
+    snapshots: Git,
+    versions: Git,
+    labels: dict[str, Any],
+    sources: int,
+    steps: int,
+    *,
+    only: str | None = None,
+    keep: Path | None = None,
+    audit: dict[str, str] | None = None,
+    reported: list[Pair] | None = None,
 ) -> dict[str, Any]:
-    chosen = lines(collect(snapshots, versions), sources, steps)
+    """The figures; ``reported`` collects the noise pairs reported as material, and
+    ``audit`` (labels by newer snapshot) says which of them the archive missed."""
+    audit = audit or {}
+    pairs = collect(snapshots, versions)
+    if only:
+        pairs = [p for p in pairs if only in p.source]
+    chosen = lines(pairs, sources, steps)
     names = {source: f"p{i}" for i, source in enumerate(chosen)}
     server = Replayer()
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -86,11 +105,15 @@ def run(
         "anomaly_labelled": 0,
         "anomaly_reported": 0,
         "anomaly_versions": 0,
+        "noise_archive_missed": 0,  # reported noise pairs people labelled material
     }
     seen: dict[str, list[CheckResult]] = {}  # labelled version → its sources' checks
+    early: dict[str, int] = {}  # source → step of a material change the archive recorded late
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            config_path = Path(tmp) / "config.toml"
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+            config_path = (keep or Path(tmp)) / "config.toml"
             policies = "".join(
                 f'[[policy]]\nname = "{name}"\nurl = "{url}/{name}"\n\n' for name in names.values()
             )
@@ -116,8 +139,18 @@ def run(
                     figures["steps"] += 1
                     if pair.kind == "noise":
                         figures["noise_steps"] += 1
-                        figures["noise_reported"] += result.severity == "material"
+                        if result.severity != "material":
+                            continue
+                        if audit.get(pair.new_snapshot) == "material":
+                            figures["noise_archive_missed"] += 1
+                            early[source] = index
+                        else:
+                            figures["noise_reported"] += 1
+                            if reported is not None:
+                                reported.append(pair)
                     elif pair.new_version in labels:
+                        if early.get(source) == index - 1:  # reported one check before
+                            result = replace(result, severity="material")
                         seen.setdefault(pair.new_version, []).append(result)
             _score(figures, seen, labels)
             with sqlite3.connect(config.monitor.database) as db:
@@ -140,7 +173,9 @@ def _score(
     """Score each labelled version from the checks of its changed sources, the way
     ``replay`` combines them: an anomaly in any source makes the version an anomaly,
     else a material change in any makes it material (a document of several pages is
-    labelled as a whole, and each page is a policy of its own here)."""
+    labelled as a whole, and each page is a policy of its own here).  A change the
+    archive recorded one check late (its page's previous pair audited material and
+    reported) counts as reported."""
     for version, results in seen.items():
         label = labels[version]["label"]
         anomaly = any(r.outcome is CheckOutcome.ANOMALY for r in results)
@@ -163,6 +198,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, help="TOML labels of recorded changes")
     parser.add_argument("--sources", type=int, default=6)
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--only", metavar="TEXT", help="only sources whose file name holds TEXT")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the store and config in DIR")
+    parser.add_argument(
+        "--audit", type=Path, metavar="FILE", help="people's labels of reported noise pairs"
+    )
+    parser.add_argument(
+        "--export-noise", type=Path, metavar="DIR", help="write reported noise pairs for an audit"
+    )
+    parser.add_argument(
+        "--declarations", type=Path, metavar="REPO", help="the collection's declarations (export)"
+    )
     parser.add_argument("--smoke", action="store_true", help="a built three-snapshot history")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
@@ -172,7 +218,22 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error("give SNAPSHOTS_REPO and VERSIONS_REPO (or --smoke alone)")
             args.snapshots, args.versions = smoke_collection(Path(tmp))
         labels = load_labels(args.labels)
-        figures = run(Git(args.snapshots), Git(args.versions), labels, args.sources, args.steps)
+        reported: list[Pair] = []
+        figures = run(
+            Git(args.snapshots),
+            Git(args.versions),
+            labels,
+            args.sources,
+            args.steps,
+            only=args.only,
+            keep=args.keep,
+            audit=load_audit(args.audit),
+            reported=reported,
+        )
+        if args.export_noise and reported:
+            declarations = Git(args.declarations) if args.declarations else None
+            count = export(reported, Git(args.snapshots), declarations, args.export_noise)
+            print(f"wrote {count} reported noise pairs to {args.export_noise}", file=sys.stderr)
     figures["seconds"] = round(time.perf_counter() - t0, 1)
     ok = figures["noise_reported"] == 0 and figures["queued"] == figures["queued_distinct"]
     ok = ok and figures["queued_distinct"] == figures["material_changes"]

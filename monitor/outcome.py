@@ -12,7 +12,7 @@ from typing import Any
 
 from monitor.config import PolicyConfig
 from monitor.hashing import sha256
-from monitor.judge.anomaly import first_version_anomaly
+from monitor.judge.anomaly import first_version_anomaly, reads_as_policy
 from monitor.judge.compare import compare, declared_date
 from monitor.models import (
     CheckOutcome,
@@ -28,6 +28,7 @@ from monitor.text.normalize import normalize
 __all__ = [
     "MAX_VARIANTS",
     "REVERT_AFTER",
+    "SETTLE_AFTER",
     "History",
     "Processed",
     "as_variant",
@@ -53,6 +54,9 @@ GENERIC_TYPES = (
 REVERT_AFTER = 3  # checks in a row serving the same earlier version make it a version again
 REPLACED_SHARE = 0.5  # a change touching more of the clauses than this is fetched twice
 MAX_VARIANTS = 4  # a text is compared with the newest version of at most this many variants
+# The same text, anomalous only next to the stored version but a policy on its own (the
+# site split a combined legal page, say), served this many checks in a row: a version.
+SETTLE_AFTER = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +148,25 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
         version = _new_version(document, text_hash, declared_date(document))
         return Processed(CheckOutcome.NEW_VERSION, version=version, text_hash=text_hash)
     base, comparison = _closest(policy, document, lines, previous.number + 1)
+    settles = False
     if comparison.anomaly and not comparison.old_incomplete:
-        return Processed(CheckOutcome.ANOMALY, error=comparison.anomaly)
+        settles = _settled(text_hash, history, document)
+        if not settles:
+            return Processed(CheckOutcome.ANOMALY, error=comparison.anomaly, text_hash=text_hash)
     version = _new_version(
         document, text_hash, comparison.new.declared_date, variant=base.variant, base=base.number
     )
+    if settles:  # should the old text come back, the two are variants, not a change
+        version = replace(version, replaced=True)
     processed = Processed(
-        CheckOutcome.NEW_VERSION, version=version, comparison=comparison, text_hash=text_hash
+        CheckOutcome.NEW_VERSION,
+        version=version,
+        comparison=comparison,
+        text_hash=text_hash,
+        error=f"served for {SETTLE_AFTER} checks in a row: stored as a version, not reported "
+        f"as a change ({comparison.anomaly})"
+        if settles
+        else None,
     )
     if not comparison.anomaly and replaces_most(comparison) and _alternates(text_hash, history):
         return as_variant(processed, history)  # seen before, and a known variant since
@@ -220,6 +236,19 @@ def _closest(
     return (best[1], best[2]) if best is not None else first
 
 
+def _settled(text_hash: str, history: History, document: Document) -> bool:
+    """Whether a text that is an anomaly next to the stored version has been served for
+    ``SETTLE_AFTER`` checks in a row (this one included) and reads as a policy on its own:
+    never a block or error page, nor a page that speaks of no data practice."""
+    before = history.recent[: SETTLE_AFTER - 1]
+    return (
+        len(before) == SETTLE_AFTER - 1
+        and all(seen == text_hash for seen in before)
+        and first_version_anomaly(document) is None
+        and reads_as_policy(document)
+    )
+
+
 def _alternates(text_hash: str, history: History) -> bool:
     """Whether a recent check saw this text, and a later one a variant's newest version."""
     heads = {head.text_hash for head in history.lines}
@@ -286,9 +315,11 @@ def needs_confirmation(processed: Processed) -> bool:
     page at a policy's URL often enough (a regional variant, a members' area, a render
     with sections missing) that such a change is fetched a second time before it
     becomes a version or a notification."""
-    comparison = processed.comparison
+    comparison, version = processed.comparison, processed.version
     if processed.outcome is not CheckOutcome.NEW_VERSION or comparison is None:
         return False
+    if version is not None and version.replaced:
+        return False  # settled: the same text for SETTLE_AFTER checks confirmed it
     return replaces_most(comparison)
 
 

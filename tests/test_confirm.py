@@ -7,6 +7,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor.config import load_config
 from monitor.models import CheckOutcome
+from monitor.outcome import SETTLE_AFTER
 from monitor.pipeline import run_checks
 from monitor.store import Store
 
@@ -73,3 +74,38 @@ def test_a_small_change_is_not_fetched_twice(
     run_checks(config, options=FAST)
     (second,) = run_checks(config, options=FAST)
     assert second.outcome is CheckOutcome.NEW_VERSION and len(httpserver.log) == 2
+
+
+def test_a_page_that_shrinks_for_good_settles_as_a_version_and_is_no_change(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
+    """A site splits a combined legal page: the policy's URL now holds a quarter of the
+    text, a policy on its own. Anomalies first; the same text for SETTLE_AFTER checks in
+    a row is a version, not reported as a change. Should the old text come back, the
+    two are variants the URL serves in turn, not a change either."""
+    combined, short = OTHER + POLICY, OTHER[: len(OTHER) // 4]
+    serve(httpserver, combined, *[short] * SETTLE_AFTER, combined)
+    config = load_config(write_config({"p": httpserver.url_for("/p")}))
+    results = [run_checks(config, options=FAST)[0] for _ in range(SETTLE_AFTER + 2)]
+    outcomes = [r.outcome for r in results]
+    assert outcomes == [
+        CheckOutcome.NEW_VERSION,
+        *[CheckOutcome.ANOMALY] * (SETTLE_AFTER - 1),
+        CheckOutcome.NEW_VERSION,
+        CheckOutcome.VARIANT,
+    ]
+    assert "keeps only" in (results[1].error or "")
+    assert "stored as a version, not reported" in (results[SETTLE_AFTER].error or "")
+    with Store.open(config.monitor.database) as store:
+        change = store.latest_change("p")
+        assert [v.variant for v in store.versions("p")] == [1, 2]
+    assert change is not None and change["severity"] == "none"
+
+
+def test_a_block_page_never_settles(httpserver: HTTPServer, write_config: WriteConfig) -> None:
+    blocked = "<h2>Access denied</h2><p>Attention required: verify you are human.</p>"
+    serve(httpserver, POLICY, *[blocked] * (SETTLE_AFTER + 2))
+    config = load_config(write_config({"p": httpserver.url_for("/p")}))
+    results = [run_checks(config, options=FAST)[0] for _ in range(SETTLE_AFTER + 3)]
+    assert [r.outcome for r in results[1:]] == [CheckOutcome.ANOMALY] * (SETTLE_AFTER + 2)
+    assert len(versions(config, "p")) == 1

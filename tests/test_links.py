@@ -78,6 +78,11 @@ SIGNED = [
         "We use cookies ([video](https://video.xx.fbcdn.net/v.mp4?_nc_sid=5e&oh=00_AfA&oe=1)).",
         "We use cookies ([video](https://video.xx.fbcdn.net/v.mp4?_nc_sid=9a&oh=00_BfB&oe=2)).",
     ),
+    (  # a real one (Qwen, 2026): an address shown as it was, now a link to a near twin
+        "E-mail address: DPO_qwenlm-intl@service.alibaba.com",
+        "E-mail address: [DPO_qwenlm-intl@service.alibaba.com](mailto:qwenlm-intl@service"
+        ".alibaba.com)",
+    ),
 ]
 
 

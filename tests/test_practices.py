@@ -1,10 +1,12 @@
 """Practices real policies change in few words: a weaker security promise, a retention
-limit made open-ended, a deadline, a region, opt-in turned opt-out, a lost negation."""
+limit made open-ended, a deadline, a region, opt-in turned opt-out, a lost negation, an
+item dropped from what a policy promises not to do."""
 
 from __future__ import annotations
 
 import pytest
 
+from monitor.judge.scope import list_items_changed
 from monitor.models import Severity
 from tests.test_links import modified
 
@@ -36,6 +38,19 @@ MATERIAL = [
         "We send newsletters unless you opt out.",
         "user_choice_control",
     ),
+    (  # a real change (Le Chat, April 2026): one plan fewer kept out of model training
+        "Please note that we do not use your Input and Output to train our artificial "
+        "intelligence models when you use Le Chat Team, Le Chat Enterprise or the paid version "
+        "of our APIs.",
+        "Please note that we do not use your Input and Output to train our artificial "
+        "intelligence models when you use Le Chat Enterprise or the paid version of our APIs.",
+        "first_party_collection",
+    ),
+    (
+        "Wij verkopen uw gegevens niet aan adverteerders of partners.",
+        "Wij verkopen uw gegevens niet aan adverteerders, databrokers of partners.",
+        "third_party_sharing",
+    ),
 ]
 
 
@@ -54,3 +69,30 @@ def test_a_lost_negation_is_never_a_spelling_variant() -> None:
         "nodig en geven ze door aan anderen.",
     )
     assert change.severity is not Severity.COSMETIC
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "We do not use your Input when you use Le Chat Team, Le Chat Enterprise or the API.",
+            "We do not use your Input when you use Le Chat Enterprise or the API.",
+            [("removed", "Le Chat Team")],
+        ),
+        (
+            "We never sell your data to advertisers or partners.",
+            "We never sell your data to advertisers, brokers or partners.",
+            [("added", "brokers")],
+        ),
+        # not under a negation: a list like any other, read by the other rules
+        ("We share data with advertisers, brokers or partners.",
+         "We share data with advertisers or partners.", []),
+        # the negation is in another sentence
+        ("We do not sell data. We share it with A, B and C.",
+         "We do not sell data. We share it with A and C.", []),
+        # the words that went carry their own negation: a negation change, not a list item
+        ("We use it for support, not for advertising.", "We use it for support.", []),
+    ],
+)  # fmt: skip
+def test_an_item_of_a_negated_list(old: str, new: str, expected: list[tuple[str, str]]) -> None:
+    assert list_items_changed(old, new) == expected

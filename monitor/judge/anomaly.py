@@ -10,7 +10,7 @@ from monitor.judge.align import Alignment
 from monitor.judge.evidence import evidence
 from monitor.models import Document, Severity
 
-__all__ = ["detect_anomaly", "first_version_anomaly", "incomplete_old"]
+__all__ = ["detect_anomaly", "first_version_anomaly", "incomplete_old", "reads_as_policy"]
 
 _BLOCK_PAGE = re.compile(
     r"just a moment|checking your browser|attention required|verify you are (a )?human|"
@@ -79,7 +79,7 @@ def incomplete_old(old: Document, new: Document, alignment: Alignment) -> str | 
     block_page = first_version_anomaly(old)
     if block_page is not None:
         return f"OLD was not a version: {block_page.removeprefix('the page ')}"
-    if old_chars < _TRUNCATED * new_chars and len(new.blocks) >= 5 and not _reads_as_policy(old):
+    if old_chars < _TRUNCATED * new_chars and len(new.blocks) >= 5 and not reads_as_policy(old):
         # (a short policy that NEW expands is a change to report, not an incomplete OLD)
         return (
             f"OLD had only {old_chars * 100 // max(1, new_chars)}% of NEW's text "
@@ -98,7 +98,7 @@ def incomplete_old(old: Document, new: Document, alignment: Alignment) -> str | 
     return None
 
 
-def _reads_as_policy(document: Document) -> bool:
+def reads_as_policy(document: Document) -> bool:
     """Whether a text speaks of at least two kinds of data practice (a stub, a redirect
     notice or an error message does not)."""
     return len(set().union(*(evidence(b.text).categories for b in document.blocks))) >= 2

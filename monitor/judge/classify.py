@@ -50,6 +50,7 @@ from monitor.judge.evidence import (
 )
 from monitor.judge.lexicon import EVIDENCE, PURPOSES
 from monitor.judge.links import channels, reader_text
+from monitor.judge.scope import list_items_changed
 from monitor.judge.surface import cosmetic_reason, surface_only
 from monitor.models import ClauseChange, Severity
 from monitor.text.segment import split_sentences
@@ -198,6 +199,10 @@ def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange
     for pair in sorted(gained_neg.elements()):
         if _counts_as_flip(pair, b, a):
             reasons.append(f'negation added: "{_around(new, pair)}"')
+            categories |= _focus(a, b)
+    if context:  # an item dropped from (or added to) a list of what is not done
+        for kind, item in list_items_changed(old, new):
+            reasons.append(f'scope of a promise not to: "{item}" {kind}')
             categories |= _focus(a, b)
     for kind, sentence, sentence_categories in _whole_sentences(old, new):
         if sentence_categories:

@@ -173,7 +173,7 @@ PURPOSES: dict[str, str] = {
     "personalisatie/personalisation": r"(personalis|personaliz|personnalis)",
     "nieuwsbrief/newsletter": r"(nieuwsbrief|newsletter|lettre d'information)",
     "onderzoek/research": r"(wetenschappelijk onderzoek|marktonderzoek|market research|scientific research|marktforschung|études de marché)",
-    "AI-training": r"(trainen van (ai|modellen|algoritmes)|train(ing)? (our |of )?(ai|models|algorithms|machine[- ]learning)|künstliche intelligenz|intelligence artificielle|machine[- ]learning|kunstmatige intelligentie)",
+    "AI-training": r"(trainen van (ai|modellen|algoritmes)|train(ing)? (our |of )?(ai|artificial intelligence|models|algorithms|machine[- ]learning)|künstliche intelligenz|intelligence artificielle|machine[- ]learning|kunstmatige intelligentie)",
     "fraudepreventie/fraud prevention": r"(fraude|fraud|betrug)",
     "kredietbeoordeling/credit scoring": r"(kredietwaardigheid|credit (check|scor)|bonitätsprüfung)",
 }

@@ -97,11 +97,22 @@ def _is_channel(label: str, url: str) -> bool:
     return bool(_CHANNEL.search(label) or _CHANNEL.search(where))
 
 
+def _shown_address(link: re.Match[str]) -> str:
+    label, target = link.group(1), link.group(2)
+    if target.lower().startswith("mailto:") and _MAILTO_OR_EMAIL.search(label):
+        return label
+    return link.group(0)
+
+
 @lru_cache(maxsize=8192)
 def channels(text: str) -> frozenset[str]:
     """The contact channels the links of ``text`` give: e-mail addresses (``mailto:``
     targets included) and ``"form on <registrable domain>"`` for rights, opt-out,
     complaint and contact pages."""
+    if "mailto:" in text:
+        # A link that shows an address gives the address it shows: the one a reader sees
+        # and copies ("[dpo@x.com](mailto:x@x.com)" gives dpo@x.com).
+        text = _LINK.sub(_shown_address, text)
     found = {m.group(1).lower().rstrip(".") for m in _MAILTO_OR_EMAIL.finditer(text)}
     if "http" not in text and "www." not in text:
         return frozenset(found)

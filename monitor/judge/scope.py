@@ -1,0 +1,75 @@
+"""The scope of a commitment: an item added to or removed from a list inside a sentence
+that says what is *not* done ("we do not use your input to train our models when you
+use Le Chat Team, Le Chat Enterprise or the paid API").
+
+Dropping "Le Chat Team" from that list changes no data word, no recipient and no
+negation, yet it takes a protection away from the users of that plan; adding an item
+extends one. Both change what the policy promises.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import Levenshtein
+
+from monitor.judge.lexicon import NEGATIONS
+
+__all__ = ["list_items_changed"]
+
+MAX_ITEM_WORDS = 6
+CONJUNCTIONS = frozenset("or and nor of en noch oder und ou et ni".split())
+_EDGE = " ,;:()"
+_SENTENCE_END = (".", "!", "?", ";", ":")
+
+
+def list_items_changed(old: str, new: str) -> list[tuple[str, str]]:
+    """``("removed"|"added", item)`` for each list item dropped from or added to a negated
+    sentence, the rest of the clause's words staying in place."""
+    a, b = old.split(), new.split()
+    found = []
+    # Aligned on bare words: "advertisers" -> "advertisers, brokers" inserts one word.
+    for op in Levenshtein.opcodes([_bare(w) for w in a], [_bare(w) for w in b]):
+        if op.tag == "delete":
+            kind, words, start, end = "removed", a, op.src_start, op.src_end
+        elif op.tag == "insert":
+            kind, words, start, end = "added", b, op.dest_start, op.dest_end
+        else:
+            continue
+        if end - start > MAX_ITEM_WORDS:
+            continue
+        # The same deletion can sit one item earlier ("Team, Le Chat" is "Le Chat Team,").
+        while start > 0 and _bare(words[start - 1]) == _bare(words[end - 1]):
+            start, end = start - 1, end - 1
+        span = words[start:end]
+        if _list_item(span, words, start) and _negated(words, start, end):
+            item = " ".join(w for w in span if _bare(w) not in CONJUNCTIONS).strip(_EDGE)
+            if item:
+                found.append((kind, item))
+    return found
+
+
+def _bare(word: str) -> str:
+    return word.strip(_EDGE + ".!?\"'").lower()
+
+
+def _list_item(span: list[str], words: list[str], start: int) -> bool:
+    """Whether the words read as one item of an enumeration: they hold a comma, start or
+    end with a conjunction, or follow one."""
+    if any("," in w for w in span[:-1]) or span[-1].endswith(","):
+        return True
+    if _bare(span[0]) in CONJUNCTIONS or _bare(span[-1]) in CONJUNCTIONS:
+        return True
+    return start > 0 and words[start - 1].endswith(",")
+
+
+def _negated(words: list[str], start: int, end: int) -> bool:
+    """Whether the sentence around ``words[start:end]`` holds a negation outside it."""
+    first = start
+    while first > 0 and not words[first - 1].endswith(_SENTENCE_END):
+        first -= 1
+    last = end
+    while last < len(words) and not words[last - 1].endswith(_SENTENCE_END):
+        last += 1
+    outside = words[first:start] + words[end:last]
+    if any(_bare(w) in NEGATIONS or _bare(w).endswith("n't") for w in words[start:end]):
+        return False  # the item carries its own negation: a negation change, read elsewhere
+    return any(_bare(w) in NEGATIONS or _bare(w).endswith("n't") for w in outside)

@@ -19,6 +19,7 @@ from monitor.models import Block
 from monitor.text.html import html_blocks
 from monitor.text.markdown import parse_markdown
 from monitor.text.plain import parse_text
+from monitor.text.text_chrome import drop_text_chrome
 
 __all__ = ["FORMATS", "Format", "Reading", "Source", "detect_format", "register"]
 
@@ -96,13 +97,13 @@ def read_pdf(source: Source) -> Reading:
     "markdown", content_types=("text/markdown", "text/x-markdown"), suffixes=(".md", ".markdown")
 )
 def read_markdown(source: Source) -> Reading:
-    return Reading(parse_markdown(source.text))
+    return Reading(drop_text_chrome(parse_markdown(source.text)))
 
 
 # text/plain is no sure sign: servers label HTML and Markdown so; sniffing decides first
 @register("text", suffixes=(".txt",))
 def read_text(source: Source) -> Reading:
-    return Reading(parse_text(source.text))
+    return Reading(drop_text_chrome(parse_text(source.text)))
 
 
 def detect_format(body: bytes, content_type: str = "", filename: str | None = None) -> str:

@@ -68,7 +68,19 @@ def test_a_lost_negation_is_never_a_spelling_variant() -> None:
         "Wij bewaren gegevens die wij van u ontvangen via ons contactformulier niet langer dan "
         "nodig en geven ze door aan anderen.",
     )
-    assert change.severity is not Severity.COSMETIC
+    assert change.severity is Severity.MATERIAL, change.reasons  # "doorgeven", split
+
+
+def test_a_separable_verb_around_a_negation_is_still_a_practice() -> None:
+    assert modified("Wij slaan uw gegevens niet op.", "Wij slaan uw gegevens op.").severity is (
+        Severity.MATERIAL
+    )
+    # "niet" before a particle that makes no practice verb is no flip of one
+    change = modified(
+        "Ik ben het niet eens met de uitleg door de rechter.",
+        "Ik ben het eens met de uitleg door de rechter.",
+    )
+    assert change.severity is not Severity.MATERIAL
 
 
 @pytest.mark.parametrize(

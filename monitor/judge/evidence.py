@@ -146,6 +146,9 @@ def _practice_word(word: str) -> bool:
     return any(p.match(word) for p in PRACTICE_WORDS)
 
 
+SEPARABLE_PARTICLES = frozenset("door op uit mee bij weg vast over af".split())
+
+
 def _practice_negations(lower: str, window: int = 6) -> Counter[str]:
     """Negations standing within ``window`` words of a word about a practice, in the
     same sentence ("verkopen ... niet", "not sell"; not "not satisfied")."""
@@ -153,9 +156,14 @@ def _practice_negations(lower: str, window: int = 6) -> Counter[str]:
     for sentence in SENTENCE_END.split(lower):
         words = WORD.findall(sentence)
         for i, w in enumerate(words):
-            if (w in NEGATIONS or w.endswith("n't")) and any(
-                _practice_word(x) for x in words[max(0, i - window) : i + window + 1]
-            ):
+            if not (w in NEGATIONS or w.endswith("n't")):
+                continue
+            near = words[max(0, i - window) : i + window + 1]
+            # A Dutch separable verb: "geven ze niet door" is "doorgeven".
+            particle = words[i + 1] if i + 1 < len(words) else ""
+            if particle not in SEPARABLE_PARTICLES:
+                particle = ""
+            if any(_practice_word(x) or (particle and _practice_word(particle + x)) for x in near):
                 found[w] += 1
     return found
 

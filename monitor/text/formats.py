@@ -84,7 +84,8 @@ def register(
 )
 def read_html(source: Source) -> Reading:
     result = html_blocks(source.text, select=source.select, remove=source.remove)
-    return Reading(result.blocks, result.title, result.language, result.problem)
+    blocks = drop_text_chrome(result.blocks)
+    return Reading(blocks, result.title, result.language, result.problem)
 
 
 @register("pdf", binary=True, content_types=("application/pdf",), suffixes=(".pdf",))

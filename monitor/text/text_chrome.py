@@ -1,5 +1,7 @@
-"""Page furniture in Markdown and plain-text inputs: what a page exported as Markdown
-(or text) carries around the policy and is no part of it.
+"""Page furniture by shape: what a page carries around the policy and is no part of it,
+read from the blocks of any input (the only signs Markdown and plain text have; for
+HTML it is a last pass after the tags and classes, and it keeps normalising the
+canonical Markdown again a no-op).
 
 HTML has tags and classes to tell navigation from content; Markdown has only
 shape, so this reads shape, and only where furniture sits:
@@ -96,6 +98,8 @@ def _link_only(block: Block) -> bool:
     URL line as a heading, so headings are no exception."""
     if "](" not in block.text and "http" not in block.text:
         return False
+    if "@" in block.text:
+        return False  # an e-mail address is a channel the policy gives, never furniture
     labels = [m.group(1) for m in _LINK.finditer(block.text)]
     rest = _words(_BARE_URL.sub(" ", _LINK.sub(" ", block.text)))
     return not rest and all(len(label.split()) <= _MAX_LABEL_WORDS for label in labels)

@@ -36,7 +36,7 @@ def test_noise_is_never_material(result: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("side", "recall"), [("text", 0.96), ("raw", 0.96)])
+@pytest.mark.parametrize(("side", "recall"), [("text", 1.0), ("raw", 1.0)])
 def test_recorded_changes(result: dict[str, Any], side: str, recall: float) -> None:
     figures = result[side]
     assert figures["material"] == 25 and figures["not_material"] == 140

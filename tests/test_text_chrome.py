@@ -3,7 +3,12 @@ social links, language menus, avatars); lists of links inside the policy are kep
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from monitor.text.formats import Source, read_markdown, read_text
+from monitor.text.markdown import parse_markdown, render_markdown
+from monitor.text.text_chrome import drop_text_chrome
 
 PAGE = """[Home](https://x.example/)
 * [Products](https://x.example/p)
@@ -64,3 +69,25 @@ def test_plain_text_inputs_lose_the_same_furniture() -> None:
     text = "Privacy Policy\n\nWe keep your data.\n\nhttps://x.example/home\n"
     blocks = read_text(Source(text.encode(), text)).blocks
     assert [b.text for b in blocks][-1] == "We keep your data."
+
+
+LINES = [
+    "# Privacy",
+    "## Sharing",
+    "We keep your data for 12 months.",
+    "We share it with these partners:",
+    "[Home](https://x.example/)",
+    "[Stripe](https://stripe.com/privacy)",
+    "English",
+    "Deutsch",
+    "Klingon (40% translated)",
+    "кыргызча",
+    "![logo](https://x.example/logo.png)",
+    "Write to privacy@x.example",
+]
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=14))
+def test_reading_the_result_again_drops_nothing_more(lines: list[str]) -> None:
+    once = drop_text_chrome(parse_markdown("\n\n".join(lines)))
+    assert drop_text_chrome(parse_markdown(render_markdown(once))) == once

@@ -47,40 +47,51 @@ _RUN = 3  # this many language names in a row make a menu
 
 
 def drop_text_chrome(blocks: Sequence[Block]) -> tuple[Block, ...]:
-    """``blocks`` without the furniture described in the module's docstring."""
-    keep = [not (_image_only(b) or _TRANSLATED.search(b.text)) for b in blocks]
-    _drop_language_menus(blocks, keep)
+    """``blocks`` without the furniture described in the module's docstring.
+
+    Passes repeat until one drops nothing (dropping a menu can bring two lists
+    of language names together), so that reading the result again is a no-op.
+    """
+    kept = list(blocks)
+    while True:
+        again = _one_pass(kept)
+        if len(again) == len(kept):
+            return tuple(kept)
+        kept = again
+
+
+def _one_pass(blocks: list[Block]) -> list[Block]:
+    blocks = [b for b in blocks if not _image_only(b)]
+    blocks = _without_language_menus(blocks)
     first_heading = next(
         (i for i, b in enumerate(blocks) if b.kind == "heading" and not _link_only(b)),
         len(blocks),
     )
-    for i in range(first_heading):
-        if _link_only(blocks[i]):
-            keep[i] = False
-    trailing: list[int] = []
-    for i in range(len(blocks) - 1, -1, -1):
-        if not keep[i]:
-            continue
-        if not _link_only(blocks[i]):
-            # A list the text introduces ("...with these partners:") is content.
-            if not (blocks[i].kind == "heading" or blocks[i].text.rstrip().endswith(":")):
-                for j in trailing:
-                    keep[j] = False
-            break
-        trailing.append(i)
-    return tuple(b for b, k in zip(blocks, keep, strict=True) if k)
+    blocks = [b for i, b in enumerate(blocks) if i >= first_heading or not _link_only(b)]
+    end = len(blocks)
+    while end > 0 and _link_only(blocks[end - 1]):
+        end -= 1
+    if end < len(blocks) and end > 0:
+        last = blocks[end - 1]
+        # A list the text introduces ("...with these partners:") is content.
+        if last.kind == "heading" or last.text.rstrip().endswith(":"):
+            end = len(blocks)
+    return blocks[:end]
 
 
-def _drop_language_menus(blocks: Sequence[Block], keep: list[bool]) -> None:
+def _without_language_menus(blocks: list[Block]) -> list[Block]:
+    """Without any line saying how much of a page is translated, and without runs of
+    ``_RUN`` or more language names."""
+    drop = {i for i, b in enumerate(blocks) if _TRANSLATED.search(b.text)}
     start = 0
     while start < len(blocks):
         end = start
         while end < len(blocks) and _language(blocks[end]):
             end += 1
         if end - start >= _RUN:
-            for i in range(start, end):
-                keep[i] = False
+            drop.update(range(start, end))
         start = max(end, start + 1)
+    return [b for i, b in enumerate(blocks) if i not in drop]
 
 
 def _words(text: str) -> str:

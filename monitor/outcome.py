@@ -80,6 +80,7 @@ class History:
     heads: tuple[VersionRecord, ...] = ()  # the newest version of each variant, newest first
     # text hash of a version → the variant's newest version, which replaced most of it
     replaced_by: dict[str, int] = field(default_factory=dict)
+    variants: dict[int, int] = field(default_factory=dict)  # number → variant, if not 1
 
     @property
     def lines(self) -> tuple[VersionRecord, ...]:
@@ -87,6 +88,11 @@ class History:
         if self.heads:
             return self.heads
         return (self.latest,) if self.latest is not None else ()
+
+    def newest_like(self, number: int) -> VersionRecord | None:
+        """The newest version of the variant version ``number`` belongs to."""
+        variant = self.variants.get(number, 1)
+        return next((head for head in self.lines if head.variant == variant), self.latest)
 
     def head(self, number: int | None) -> VersionRecord | None:
         """The variant's newest version numbered ``number``, if there is one."""
@@ -134,10 +140,12 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
             )
         settled = history.recent[: REVERT_AFTER - 1]
         if len(settled) < REVERT_AFTER - 1 or any(h != text_hash for h in settled):
+            newest = history.newest_like(earlier) or previous
+            which = "the latest" if len(lines) == 1 else "its variant's newest"
             return Processed(
                 CheckOutcome.FLAPPING,
-                error=f"the text of version {earlier} again, not of the latest "
-                f"(version {previous.number}); stored once it stays for {REVERT_AFTER} checks",
+                error=f"the text of version {earlier} again, not of {which} "
+                f"(version {newest.number}); stored once it stays for {REVERT_AFTER} checks",
                 text_hash=text_hash,
                 earlier=earlier,
             )
@@ -275,7 +283,9 @@ def flapping_report(processed: Processed, history: History) -> dict[str, Any] | 
     """What a ``policy.flapping`` report says: the latest version and the one served."""
     if processed.outcome is not CheckOutcome.FLAPPING or history.latest is None:
         return None
-    return {"latest_version": history.latest.number, "earlier_version": processed.earlier}
+    newest = history.newest_like(processed.earlier) if processed.earlier else None
+    latest = (newest or history.latest).number
+    return {"latest_version": latest, "earlier_version": processed.earlier}
 
 
 def variant_report(policy: str, processed: Processed, history: History) -> dict[str, Any] | None:

@@ -238,6 +238,7 @@ def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
         recent=store.recent_text_hashes(name, limit=4 * REVERT_AFTER),
         heads=tuple(store.heads(name)),
         replaced_by=store.replaced_by(name),
+        variants=store.variants_of(name),
     )
 
 

@@ -104,6 +104,10 @@ def test_a_separable_verb_around_a_negation_is_still_a_practice() -> None:
          "We do not sell data. We share it with A and C.", []),
         # the words that went carry their own negation: a negation change, not a list item
         ("We use it for support, not for advertising.", "We use it for support.", []),
+        # the sentence was rewritten around the negation: not a list under it any more
+        ("We zullen de gegevens niet aan derden verstrekken, tenzij dat noodzakelijk is.",
+         "We kunnen de gegevens aan derden verstrekken, waaronder partners zoals Criteo, ook "
+         "als dat niet noodzakelijk is.", []),
     ],
 )  # fmt: skip
 def test_an_item_of_a_negated_list(old: str, new: str, expected: list[tuple[str, str]]) -> None:

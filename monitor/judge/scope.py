@@ -9,7 +9,7 @@ extends one. Both change what the policy promises.
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcode
 
 from monitor.judge.lexicon import NEGATIONS
 
@@ -27,14 +27,19 @@ def list_items_changed(old: str, new: str) -> list[tuple[str, str]]:
     a, b = old.split(), new.split()
     found = []
     # Aligned on bare words: "advertisers" -> "advertisers, brokers" inserts one word.
-    for op in Levenshtein.opcodes([_bare(w) for w in a], [_bare(w) for w in b]):
+    ops = [
+        op
+        for op in Levenshtein.opcodes([_bare(w) for w in a], [_bare(w) for w in b])
+        if op.tag != "equal"
+    ]
+    for op in ops:
         if op.tag == "delete":
             kind, words, start, end = "removed", a, op.src_start, op.src_end
         elif op.tag == "insert":
             kind, words, start, end = "added", b, op.dest_start, op.dest_end
         else:
             continue
-        if end - start > MAX_ITEM_WORDS:
+        if end - start > MAX_ITEM_WORDS or _sentence_edited_elsewhere(op, ops, a):
             continue
         # The same deletion can sit one item earlier ("Team, Le Chat" is "Le Chat Team,").
         while start > 0 and _bare(words[start - 1]) == _bare(words[end - 1]):
@@ -45,6 +50,26 @@ def list_items_changed(old: str, new: str) -> list[tuple[str, str]]:
             if item:
                 found.append((kind, item))
     return found
+
+
+def _sentence_edited_elsewhere(op: Opcode, ops: list[Opcode], old: list[str]) -> bool:
+    """Whether another edit falls in the same sentence: then the sentence was rewritten
+    ("niet ... tenzij" -> "ook als ... niet"), and the negation may not govern the item."""
+    first, last = _sentence(old, op.src_start, max(op.src_end, op.src_start + 1))
+    return any(
+        other is not op and other.src_start < last and other.src_end >= first for other in ops
+    )
+
+
+def _sentence(words: list[str], start: int, end: int) -> tuple[int, int]:
+    """The word range of the sentence around ``words[start:end]``."""
+    first = start
+    while first > 0 and not words[first - 1].endswith(_SENTENCE_END):
+        first -= 1
+    last = end
+    while last < len(words) and not words[last - 1].endswith(_SENTENCE_END):
+        last += 1
+    return first, last
 
 
 def _bare(word: str) -> str:
@@ -63,12 +88,7 @@ def _list_item(span: list[str], words: list[str], start: int) -> bool:
 
 def _negated(words: list[str], start: int, end: int) -> bool:
     """Whether the sentence around ``words[start:end]`` holds a negation outside it."""
-    first = start
-    while first > 0 and not words[first - 1].endswith(_SENTENCE_END):
-        first -= 1
-    last = end
-    while last < len(words) and not words[last - 1].endswith(_SENTENCE_END):
-        last += 1
+    first, last = _sentence(words, start, end)
     outside = words[first:start] + words[end:last]
     if any(_bare(w) in NEGATIONS or _bare(w).endswith("n't") for w in words[start:end]):
         return False  # the item carries its own negation: a negation change, read elsewhere

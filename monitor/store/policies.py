@@ -140,6 +140,15 @@ class PolicyQueries(StoreBase):
             found.setdefault(row["text_hash"], row["number"])
         return found
 
+    def variants_of(self, policy: str) -> dict[int, int]:
+        """Version number → variant, for the versions outside the first variant."""
+        rows = self._rows(
+            """SELECT v.number, v.variant FROM versions v JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? AND v.variant != 1""",
+            [policy],
+        )
+        return {r["number"]: r["variant"] for r in rows}
+
     def replaced_by(self, policy: str) -> dict[str, int]:
         """Text hash of a version → number of the variant's newest version that replaced
         most of it (confirmed by a second fetch). If that text is served again, the two

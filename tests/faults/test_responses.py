@@ -365,9 +365,9 @@ def test_a_url_serving_two_documents_in_turn_keeps_a_line_per_variant(
 ) -> None:
     a, b, b2 = other, page, material_edit(page)
     # Check 2's second fetch gets A: not confirmed. B again after an A: a variant.
-    serve_in_turn(httpserver, [a, b, a, a, b, a, b, b2, a])
+    serve_in_turn(httpserver, [a, b, a, a, b, a, b, b2, a, b])
     check = checker(httpserver.url_for("/p"))
-    results = [check() for _ in range(8)]
+    results = [check() for _ in range(9)]
     assert [str(r.outcome) for r in results] == [
         "new_version",
         "anomaly",
@@ -377,8 +377,10 @@ def test_a_url_serving_two_documents_in_turn_keeps_a_line_per_variant(
         "unchanged",
         "new_version",  # an edit inside variant 2 is still a change
         "unchanged",
+        "flapping",  # variant 2's text before its edit
     ]
-    assert [r.version for r in results] == [1, 1, 1, 2, 1, 2, 3, 1]
+    assert [r.version for r in results][:8] == [1, 1, 1, 2, 1, 2, 3, 1]
+    assert "not of its variant's newest (version 3)" in (results[8].error or "")
     with check.store() as store:
         assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2), (3, 2)]
         change = store.latest_change("p")
@@ -391,7 +393,7 @@ def test_a_url_serving_two_documents_in_turn_keeps_a_line_per_variant(
     payload = json.loads(row[0])
     assert change is not None and (change["old_version"], change["new_version"]) == (2, 3)
     assert change["severity"] == "material"
-    assert check.events() == ["policy.variant", "policy.changed"]
+    assert check.events() == ["policy.variant", "policy.changed", "policy.flapping"]
     assert payload["variants"] == [{"variant": 1, "version": 1}, {"variant": 2, "version": 2}]
     assert payload["diff_command"] == "monitor diff p --from 1 --to 2"
 

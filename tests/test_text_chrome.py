@@ -36,6 +36,9 @@ We keep your data for 12 months.
 
 * [Twitter](https://twitter.com/x)
 * [GitHub](https://github.com/x)
+* [YouTube](https://youtube.com/@x)
+
+© 2026 X Example B.V. All rights reserved.
 """
 
 
@@ -83,6 +86,8 @@ LINES = [
     "Klingon (40% translated)",
     "кыргызча",
     "![logo](https://x.example/logo.png)",
+    "© 2026 X B.V.",
+    "[YouTube](https://youtube.com/@x)",
     "Write to privacy@x.example",
 ]
 

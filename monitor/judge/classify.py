@@ -50,6 +50,7 @@ from monitor.judge.evidence import (
 )
 from monitor.judge.lexicon import EVIDENCE, PURPOSES
 from monitor.judge.links import channels, reader_text
+from monitor.judge.names import unpaired
 from monitor.judge.scope import list_items_changed
 from monitor.judge.surface import cosmetic_reason, surface_only
 from monitor.models import ClauseChange, Severity
@@ -156,7 +157,11 @@ def _classify_modified(change: ClauseChange, old: str, new: str) -> ClauseChange
         label, category = _quantity_label(context, removed_q + added_q, f"{old} {new}")
         reasons.append(f"{label}: {_pair(removed_q, added_q)}")
         categories.add(category)
-    gained, lost = _unpaired(b.organisations - a.organisations, a.organisations - b.organisations)
+    gained, lost = unpaired(
+        b.organisations - a.organisations,
+        a.organisations - b.organisations,
+        a.organisations & b.organisations,
+    )
     for org in gained:
         reasons.append(f'new recipient: "{org}"')
         categories.add("third_party_sharing")
@@ -269,19 +274,6 @@ def _shown(lengths: list[str], quantities: tuple[str, ...]) -> list[str]:
                 pool.remove(quantity)
                 break
     return shown
-
-
-def _unpaired(
-    gained: set[str] | frozenset[str], lost: set[str] | frozenset[str]
-) -> tuple[list[str], list[str]]:
-    """Names gained and lost, less the pairs that are one name spelled two ways."""
-    gained_left, lost_left = sorted(gained), sorted(lost)
-    for name in list(gained_left):
-        match = next((o for o in lost_left if Indel.normalized_similarity(name, o) >= 0.85), None)
-        if match is not None:
-            gained_left.remove(name)
-            lost_left.remove(match)
-    return gained_left, lost_left
 
 
 def _counts_as_flip(pair: str, here: Evidence, there: Evidence) -> bool:

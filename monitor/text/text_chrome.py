@@ -12,7 +12,8 @@ shape, so this reads shape, and only where furniture sits:
   (the privacy policies of the third parties named, say);
 - language menus anywhere: three or more language names in a row, or any line
   saying how much of a page is translated ("кыргызча (40% translated)");
-- image-only lines (avatars, logos, badges) anywhere.
+- image-only lines (avatars, logos, badges) and short copyright lines ("© 2025
+  ...") anywhere.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ __all__ = ["drop_text_chrome"]
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_EMAIL = re.compile(r"(?<![/\w])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # not a /@handle
+_COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\b)", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s|·•/,–—-]+")
 _TRANSLATED = re.compile(
@@ -61,7 +64,7 @@ def drop_text_chrome(blocks: Sequence[Block]) -> tuple[Block, ...]:
 
 
 def _one_pass(blocks: list[Block]) -> list[Block]:
-    blocks = [b for b in blocks if not _image_only(b)]
+    blocks = [b for b in blocks if not (_image_only(b) or _copyright(b))]
     blocks = _without_language_menus(blocks)
     first_heading = next(
         (i for i, b in enumerate(blocks) if b.kind == "heading" and not _link_only(b)),
@@ -98,6 +101,11 @@ def _words(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+def _copyright(block: Block) -> bool:
+    """A short copyright line ("© 2025 Fernwood B.V. All rights reserved")."""
+    return len(block.text) <= 160 and bool(_COPYRIGHT.match(block.text.lstrip()))
+
+
 def _image_only(block: Block) -> bool:
     return (
         block.kind != "heading" and "![" in block.text and not _words(_IMAGE.sub(" ", block.text))
@@ -109,7 +117,7 @@ def _link_only(block: Block) -> bool:
     URL line as a heading, so headings are no exception."""
     if "](" not in block.text and "http" not in block.text:
         return False
-    if "@" in block.text:
+    if "@" in block.text and _EMAIL.search(block.text):
         return False  # an e-mail address is a channel the policy gives, never furniture
     labels = [m.group(1) for m in _LINK.finditer(block.text)]
     rest = _words(_BARE_URL.sub(" ", _LINK.sub(" ", block.text)))

@@ -306,6 +306,10 @@ def variant_report(policy: str, processed: Processed, history: History) -> dict[
         "version": number,
         "variants": [{"variant": v, "version": n} for v, n in sorted(heads.items())],
         "diff_command": f"monitor diff {policy} --from {first} --to {second}",
+        # the change from ``earlier`` to ``version`` was reported before the two were
+        # told apart: it was this switch, not an edit
+        "switch_reported_as_change": processed.split is not None,
+        "served_version": processed.earlier,
     }
 
 

@@ -90,7 +90,13 @@ def _summary(payload: dict[str, Any]) -> str:
         return (
             f"{policy}: the site serves {len(payload['variants'])} different documents at "
             f"this URL in turn; version {payload['version']} is variant {payload['variant']}. "
-            f"Switching between them is not reported, an edit inside one still is. "
-            f"See: {payload['diff_command']}"
+            f"Switching between them is not reported, an edit inside one still is"
+            + (
+                f"; the change reported from version {payload['served_version']} "
+                f"to {payload['version']} was such a switch"
+                if payload.get("switch_reported_as_change")
+                else ""
+            )
+            + f". See: {payload['diff_command']}"
         )
     return f"{policy}: {kind}"

@@ -23,6 +23,7 @@ from monitor.config import load_config
 from monitor.demo import DEMO_POLICY, load_seed_pages, material_edit
 from monitor.inputs import pick_versions
 from monitor.models import CheckOutcome, CheckResult
+from monitor.notify.formats import render_body
 from monitor.output.tables import history_rows, history_table
 from monitor.pipeline import run_checks
 from monitor.store import Store
@@ -422,7 +423,12 @@ def test_a_rewrite_whose_old_text_comes_back_becomes_two_variants(
     assert [r.version for r in results] == [1, 2, 1, 2, 1]
     with check.store() as store:
         assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2)]
+        row = store.db.execute("SELECT payload FROM deliveries ORDER BY id DESC").fetchone()
     assert check.events() == ["policy.changed", "policy.variant"]
+    payload = json.loads(row[0])
+    assert payload["switch_reported_as_change"] and payload["served_version"] == 1
+    text = json.loads(render_body("slack", payload))["text"]
+    assert "the change reported from version 1 to 2 was such a switch" in text
 
 
 def test_a_rewrite_that_stays_is_one_change_and_no_variant(

@@ -82,9 +82,17 @@ def pick_versions(
     else:
         earlier = [v for v in versions if v.number < new.number and v.variant == new.variant]
         if not earlier:
+            others = [v for v in versions if v.variant != new.variant and v.number < new.number]
+            hint = (
+                f" (compare it with another variant: monitor diff {policy} "
+                f"--from {others[-1].number} --to {new.number})"
+                if others
+                else ""
+            )
             raise InputError(
                 f"{policy}: version {new.number} is the first"
                 f"{f' of variant {new.variant}' if new.variant != 1 else ''}; nothing before it"
+                + hint
             )
         old = earlier[-1]
     return old, new

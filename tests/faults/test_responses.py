@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 
 from monitor.config import load_config
 from monitor.demo import DEMO_POLICY, load_seed_pages, material_edit
+from monitor.errors import InputError
 from monitor.inputs import pick_versions
 from monitor.models import CheckOutcome, CheckResult
 from monitor.notify.formats import render_body
@@ -424,6 +425,8 @@ def test_a_rewrite_whose_old_text_comes_back_becomes_two_variants(
     with check.store() as store:
         assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2)]
         row = store.db.execute("SELECT payload FROM deliveries ORDER BY id DESC").fetchone()
+        with pytest.raises(InputError, match=r"monitor diff p --from 1 --to 2\)$"):
+            pick_versions(store, "p", None, None)  # the newest is the first of its variant
     assert check.events() == ["policy.changed", "policy.variant"]
     payload = json.loads(row[0])
     assert payload["switch_reported_as_change"] and payload["served_version"] == 1

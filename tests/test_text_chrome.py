@@ -74,6 +74,44 @@ def test_plain_text_inputs_lose_the_same_furniture() -> None:
     assert [b.text for b in blocks][-1] == "We keep your data."
 
 
+def test_a_clause_numbered_c_is_no_copyright_line() -> None:
+    page = (
+        "# Sharing\n\nWe share your data with:\n\n(a) our processors;\n\n(b) our auditors;\n\n"
+        "(c) advertising partners, who show you ads;\n\nCopyright notices are kept for a year.\n\n"
+        "Copyright 2024 X B.V.\n\n(c) 2024 X B.V.\n"
+    )
+    assert texts(page) == [
+        "Sharing",
+        "We share your data with:",
+        "(a) our processors;",
+        "(b) our auditors;",
+        "(c) advertising partners, who show you ads;",
+        "Copyright notices are kept for a year.",
+    ]
+
+
+def test_a_page_without_headings_keeps_its_leading_links() -> None:
+    page = (
+        "[Our cookie policy](https://x.example/cookies)\n\n"
+        "[Our processors](https://x.example/processors)\n\n"
+        "We keep your data for 12 months.\n"
+    )
+    assert len(texts(page)) == 3
+
+
+def test_a_trailing_link_to_a_rights_form_or_contact_page_is_kept() -> None:
+    page = (
+        "# Privacy\n\nWe keep your data for 12 months.\n\n"
+        "[Submit a privacy request](https://x.example/forms/privacy)\n\n"
+        "https://x.example/contact\n\n"
+        "[Twitter](https://twitter.com/x)\n"
+    )
+    assert texts(page)[2:] == [
+        "[Submit a privacy request](https://x.example/forms/privacy)",
+        "https://x.example/contact",
+    ]
+
+
 LINES = [
     "# Privacy",
     "## Sharing",
@@ -89,6 +127,8 @@ LINES = [
     "© 2026 X B.V.",
     "[YouTube](https://youtube.com/@x)",
     "Write to privacy@x.example",
+    "[Submit a privacy request](https://x.example/privacy-request)",
+    "(c) advertising partners, who show you ads;",
 ]
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
+
+from monitor.text.channel_words import is_channel
 
 __all__ = ["channels", "reader_text", "registrable_domain"]
 
@@ -24,22 +26,6 @@ _LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.IGNORECASE)
 _MAILTO_OR_EMAIL = re.compile(r"(?:mailto:)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
 
-# Words that make a link a channel for the user, in its label or its URL
-# (English, Dutch, German, French).  Whole words or word starts.
-_CHANNEL = re.compile(
-    r"(?<![a-z0-9])(?:opt[\s_-]?out|unsubscribe|do[\s_-]not[\s_-]sell|privacy[\s_-]?choices|"
-    r"privacy[\s_-]?(?:request|settings|center|centre|portal|form)|"
-    r"(?:data|access|deletion|subject)[\s_-]?request|dsar|web[\s_-]?form|form|forms|"
-    r"complain\w*|complaint\w*|exercise|your[\s_-]rights|rights?[\s_-]request|contact\w*|"
-    r"dpo|data[\s_-]protection[\s_-]officer|supervisory|"
-    r"formulier\w*|klacht\w*|bezwaar|verzoek\w*|inzage|afmelden|uitschrijven|functionaris|"
-    r"formular\w*|beschwerde\w*|widerspruch|antrag|auskunft\w*|abmelden|kontakt\w*|"
-    r"datenschutzbeauftragte\w*|formulaire\w*|plainte\w*|réclamation\w*|opposition|"
-    r"désinscri\w*|délégué\w*)(?![a-z0-9])",
-    re.IGNORECASE,
-)
-# A query value that is an id, token or signature rather than words or an address.
-_TOKEN = re.compile(r"[A-Za-z0-9_\-+=~.%]{16,}")
 # Second-level labels under which a country's registrable domains sit (example.co.uk).
 _SECOND_LEVEL = frozenset("co com org net gov ac edu gob gouv nic ne or go".split())
 
@@ -78,25 +64,6 @@ def reader_text(text: str) -> str:
     return _BARE_URL.sub(_site, text)
 
 
-def _is_channel(label: str, url: str) -> bool:
-    """Whether a link's label or address names a rights, opt-out, complaint or contact
-    page.  In the address only the path, the query's names and the values that read as
-    addresses or words count: a signature or id ("h=AUAf4m...", 40 random characters)
-    can spell "form" by chance."""
-    try:
-        parts = urlsplit(url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
-    except ValueError:
-        return bool(_CHANNEL.search(label))
-    words = [parts.path]
-    for name, value in query:
-        words.append(name)
-        if not _TOKEN.fullmatch(value):
-            words.append(value)
-    where = unquote(" ".join(words)).replace("/", " ")
-    return bool(_CHANNEL.search(label) or _CHANNEL.search(where))
-
-
 def _shown_address(link: re.Match[str]) -> str:
     label, target = link.group(1), link.group(2)
     if target.lower().startswith("mailto:") and _MAILTO_OR_EMAIL.search(label):
@@ -118,10 +85,10 @@ def channels(text: str) -> frozenset[str]:
         return frozenset(found)
     for m in _LINK.finditer(text):
         label, url = m.group(1), m.group(2)
-        if url.lower().startswith(("http://", "https://")) and _is_channel(label, url):
+        if url.lower().startswith(("http://", "https://")) and is_channel(label, url):
             found.add(f"form on {registrable_domain(_host(url))}")
     for m in _BARE_URL.finditer(_LINK.sub(" ", text)):
         url = m.group(0).rstrip(".,;:")
-        if _is_channel("", url):
+        if is_channel("", url):
             found.add(f"form on {registrable_domain(_host(url))}")
     return frozenset(found)

@@ -7,13 +7,16 @@ HTML has tags and classes to tell navigation from content; Markdown has only
 shape, so this reads shape, and only where furniture sits:
 
 - runs of link-only lines (a menu, social links, "Home") before the first
-  heading or after the last line of policy text; in between, or after a line
-  that introduces them ("...with these partners:"), a list of links is content
-  (the privacy policies of the third parties named, say);
+  heading (a page without headings keeps its start) or after the last line of
+  policy text; in between, or after a line that introduces them ("...with
+  these partners:"), a list of links is content (the privacy policies of the
+  third parties named, say), and so is a link to a channel the policy gives
+  (a rights request or opt-out form, a contact page) wherever it stands;
 - language menus anywhere: three or more language names in a row, or any line
   saying how much of a page is translated ("кыргызча (40% translated)");
 - image-only lines (avatars, logos, badges) and short copyright lines ("© 2025
-  ...") anywhere.
+  ...", "Copyright 2024 ...") anywhere; "(c)" opens a copyright line only before
+  a year, since it also numbers clauses ("(c) advertising partners").
 """
 
 from __future__ import annotations
@@ -22,13 +25,17 @@ import re
 from collections.abc import Sequence
 
 from monitor.models import Block
+from monitor.text.channel_words import is_channel
 
 __all__ = ["drop_text_chrome"]
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _EMAIL = re.compile(r"(?<![/\w])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # not a /@handle
-_COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\b)", re.IGNORECASE)
+_COPYRIGHT = re.compile(
+    r"^(?:©|&copy;|\(c\)\s*(?:19|20)\d\d\b|copyright\s*(?:©|\(c\)|(?:19|20)\d\d\b))",
+    re.IGNORECASE,
+)
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s|·•/,–—-]+")
 _TRANSLATED = re.compile(
@@ -67,12 +74,11 @@ def _one_pass(blocks: list[Block]) -> list[Block]:
     blocks = [b for b in blocks if not (_image_only(b) or _copyright(b))]
     blocks = _without_language_menus(blocks)
     first_heading = next(
-        (i for i, b in enumerate(blocks) if b.kind == "heading" and not _link_only(b)),
-        len(blocks),
+        (i for i, b in enumerate(blocks) if b.kind == "heading" and not _link_only(b)), 0
     )
-    blocks = [b for i, b in enumerate(blocks) if i >= first_heading or not _link_only(b)]
+    blocks = [b for i, b in enumerate(blocks) if i >= first_heading or not _furniture(b)]
     end = len(blocks)
-    while end > 0 and _link_only(blocks[end - 1]):
+    while end > 0 and _furniture(blocks[end - 1]):
         end -= 1
     if end < len(blocks) and end > 0:
         last = blocks[end - 1]
@@ -122,6 +128,18 @@ def _link_only(block: Block) -> bool:
     labels = [m.group(1) for m in _LINK.finditer(block.text)]
     rest = _words(_BARE_URL.sub(" ", _LINK.sub(" ", block.text)))
     return not rest and all(len(label.split()) <= _MAX_LABEL_WORDS for label in labels)
+
+
+def _furniture(block: Block) -> bool:
+    """A link-only line that gives the reader no channel: a menu entry, a social link."""
+    if not _link_only(block):
+        return False
+    links = [
+        (m.group(1), m.group(0)[m.group(0).index("](") + 2 : -1])
+        for m in _LINK.finditer(block.text)
+    ]
+    links += [("", m.group(0)) for m in _BARE_URL.finditer(_LINK.sub(" ", block.text))]
+    return not any(is_channel(label, url) for label, url in links)
 
 
 def _language(block: Block) -> bool:

@@ -68,6 +68,8 @@ class Processed:
     text_hash: str | None = None
     earlier: int | None = None  # the earlier version a flapping (or variant) check served
     split: int | None = None  # a version that becomes the first of a new variant
+    # a new variant: the severity its differences from ``earlier`` would have as an edit
+    as_edit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,15 @@ class History:
     # text hash of a version → the variant's newest version, which replaced most of it
     replaced_by: dict[str, int] = field(default_factory=dict)
     variants: dict[int, int] = field(default_factory=dict)  # number → variant, if not 1
+    recent_stored: tuple[int | None, ...] = ()  # the version id each recent check stored
+
+    def recent_since(self, version: VersionRecord) -> tuple[str, ...]:
+        """The ``recent`` text hashes from the check that stored ``version`` on (all of
+        them when that check is no longer among the recent ones)."""
+        for i, stored in enumerate(self.recent_stored):
+            if stored == version.id:
+                return self.recent[: i + 1]
+        return self.recent
 
     @property
     def lines(self) -> tuple[VersionRecord, ...]:
@@ -129,7 +140,7 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
     earlier = history.earlier.get(text_hash)
     if earlier is not None and previous is not None:
         replacer = history.replaced_by.get(text_hash)
-        if replacer is not None:
+        if replacer is not None and _in_turn(text_hash, history.head(replacer), history):
             return Processed(
                 CheckOutcome.VARIANT,
                 error=f"the text of version {earlier} again, which version {replacer} "
@@ -195,6 +206,7 @@ def as_variant(processed: Processed, history: History) -> Processed:
         f"a new variant ({variant}), not a change",
         text_hash=processed.text_hash,
         earlier=base,
+        as_edit=str(processed.comparison.severity) if processed.comparison else None,
     )
 
 
@@ -257,6 +269,18 @@ def _settled(text_hash: str, history: History, document: Document) -> bool:
     )
 
 
+def _in_turn(old: str, replacer: VersionRecord | None, history: History) -> bool:
+    """Whether, since the check that stored the version that replaced the text ``old``,
+    ``old`` was served again and that version after it (new, old, new, old now): two
+    documents served in turn.  A first return is flapping (a rollback that stays becomes a version, and the
+    change is reported), so a rewrite being rolled out is never hidden as a variant."""
+    if replacer is None:
+        return False
+    seen = iter(history.recent_since(replacer))
+    new = replacer.text_hash
+    return all(any(h == want for h in seen) for want in (new, old, new))
+
+
 def _alternates(text_hash: str, history: History) -> bool:
     """Whether a recent check saw this text, and a later one a variant's newest version."""
     heads = {head.text_hash for head in history.lines}
@@ -310,6 +334,9 @@ def variant_report(policy: str, processed: Processed, history: History) -> dict[
         # told apart: it was this switch, not an edit
         "switch_reported_as_change": processed.split is not None,
         "served_version": processed.earlier,
+        # a rewrite being rolled out is served in turn with the old text too, for a while:
+        # what the new variant's differences would be as an edit ("material", say)
+        "severity_as_edit": processed.as_edit,
     }
 
 

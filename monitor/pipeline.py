@@ -232,10 +232,12 @@ def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | No
 def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
     if latest is None:
         return History(latest=None, earlier={}, recent=())
+    recent = store.recent_texts(name, limit=4 * REVERT_AFTER)
     return History(
         latest=latest,
         earlier=store.earlier_versions(name),
-        recent=store.recent_text_hashes(name, limit=4 * REVERT_AFTER),
+        recent=tuple(h for h, _ in recent),
+        recent_stored=tuple(stored for _, stored in recent),
         heads=tuple(store.heads(name)),
         replaced_by=store.replaced_by(name),
         variants=store.variants_of(name),

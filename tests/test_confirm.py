@@ -81,17 +81,19 @@ def test_a_page_that_shrinks_for_good_settles_as_a_version_and_is_no_change(
 ) -> None:
     """A site splits a combined legal page: the policy's URL now holds a quarter of the
     text, a policy on its own. Anomalies first; the same text for SETTLE_AFTER checks in
-    a row is a version, not reported as a change. Should the old text come back, the
-    two are variants the URL serves in turn, not a change either."""
+    a row is a version, not reported as a change. Should the old text come back and
+    the two alternate, they are variants the URL serves in turn, not a change either."""
     combined, short = OTHER + POLICY, OTHER[: len(OTHER) // 4]
-    serve(httpserver, combined, *[short] * SETTLE_AFTER, combined)
+    serve(httpserver, combined, *[short] * SETTLE_AFTER, combined, short, combined)
     config = load_config(write_config({"p": httpserver.url_for("/p")}))
-    results = [run_checks(config, options=FAST)[0] for _ in range(SETTLE_AFTER + 2)]
+    results = [run_checks(config, options=FAST)[0] for _ in range(SETTLE_AFTER + 4)]
     outcomes = [r.outcome for r in results]
     assert outcomes == [
         CheckOutcome.NEW_VERSION,
         *[CheckOutcome.ANOMALY] * (SETTLE_AFTER - 1),
         CheckOutcome.NEW_VERSION,
+        CheckOutcome.FLAPPING,
+        CheckOutcome.UNCHANGED,
         CheckOutcome.VARIANT,
     ]
     assert "keeps only" in (results[1].error or "")

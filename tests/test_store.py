@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,27 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open database"):
         Store.open(path)
+
+
+def test_two_writers_recognising_one_variant_split_it_once(store: Store) -> None:
+    """Two checks (say `monitor check` beside the daemon) both see the replaced text
+    come back: the first splits the rewrite into a variant of its own, the second finds
+    it split and records an unchanged check, with no second variant or report."""
+    a, b = version("a"), version("b")
+    store.record_check(check(CheckOutcome.NEW_VERSION), new_version=a)
+    store.record_check(check(CheckOutcome.NEW_VERSION), new_version=b)
+    served = replace(check(CheckOutcome.VARIANT), text_hash=a.text_hash)
+    first = store.record_check(served, split=2)
+    second = store.record_check(served, split=2)
+    assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2)]
+    outcomes = [r[0] for r in store.db.execute("SELECT outcome FROM checks ORDER BY id")]
+    assert outcomes[-2:] == ["variant", "unchanged"]
+    assert first.version == 1 and second.version == 1
+
+
+def test_a_new_variant_takes_the_next_free_number_in_its_transaction(store: Store) -> None:
+    store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version("a"))
+    stale = replace(version("b"), variant=2)  # both writers read one variant
+    store.record_check(check(CheckOutcome.VARIANT), new_version=stale)
+    store.record_check(check(CheckOutcome.VARIANT), new_version=replace(version("c"), variant=2))
+    assert [v.variant for v in store.versions("p")] == [1, 2, 3]

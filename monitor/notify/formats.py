@@ -97,6 +97,13 @@ def _summary(payload: dict[str, Any]) -> str:
                 if payload.get("switch_reported_as_change")
                 else ""
             )
+            + (
+                f"; as an edit, its differences from version {payload['served_version']} "
+                f"would be {payload['severity_as_edit']} (a rewrite being rolled out is "
+                "served in turn with the old text for a while)"
+                if payload.get("severity_as_edit") == "material"
+                else ""
+            )
             + f". See: {payload['diff_command']}"
         )
     return f"{policy}: {kind}"

@@ -103,6 +103,14 @@ class CheckWriter(StoreBase):
             if new_version is not None and _head_with(db, policy_id, new_version.text_hash):
                 outcome = CheckOutcome.UNCHANGED  # another writer stored the same text first
                 new_version = None
+            if split is not None and not _splittable(db, policy_id, split):
+                split = None  # another writer split it first, or its line moved on
+                if outcome == CheckOutcome.VARIANT and new_version is None:
+                    outcome = (
+                        CheckOutcome.UNCHANGED
+                        if text_hash is not None and _head_with(db, policy_id, text_hash)
+                        else CheckOutcome.FLAPPING
+                    )
             if new_version is not None:
                 number = (number or 0) + 1
                 base = new_version.base if new_version.base is not None else number - 1
@@ -126,7 +134,7 @@ class CheckWriter(StoreBase):
                         check.snapshot_sha256,
                         check.started_at,
                         check.started_at,
-                        new_version.variant,
+                        _variant(db, policy_id, outcome, new_version.variant),
                         new_version.replaced,
                     ],
                 )
@@ -285,3 +293,28 @@ def _head_with(db: Database, policy_id: int, text_hash: str) -> bool:
         ).fetchone()
         is not None
     )
+
+
+def _variant(db: Database, policy_id: int, outcome: CheckOutcome, variant: int) -> int:
+    """The variant a new version joins: a new variant's number is decided here, in the
+    check's transaction, so that two writers never give two variants one number."""
+    if outcome != CheckOutcome.VARIANT:
+        return variant
+    row = db.execute(
+        "SELECT COALESCE(MAX(variant), 0) + 1 FROM versions WHERE policy_id = ?", [policy_id]
+    ).fetchone()
+    return int(row[0])
+
+
+def _splittable(db: Database, policy_id: int, number: int) -> bool:
+    """Whether version ``number`` is still the newest of a variant that has older
+    versions (so splitting it off into a variant of its own means something)."""
+    row = db.execute(
+        """SELECT v.variant, (SELECT MAX(w.number) FROM versions w
+                              WHERE w.policy_id = v.policy_id AND w.variant = v.variant),
+                  (SELECT COUNT(*) FROM versions w
+                   WHERE w.policy_id = v.policy_id AND w.variant = v.variant)
+           FROM versions v WHERE v.policy_id = ? AND v.number = ?""",
+        [policy_id, number],
+    ).fetchone()
+    return row is not None and row[1] == number and row[2] > 1

@@ -104,12 +104,19 @@ class PolicyQueries(StoreBase):
     def recent_text_hashes(self, policy: str, *, limit: int) -> tuple[str, ...]:
         """The text hashes the last ``limit`` checks of ``policy`` saw, newest first
         (checks that got no text, such as errors, are left out)."""
+        return tuple(h for h, _ in self.recent_texts(policy, limit=limit))
+
+    def recent_texts(self, policy: str, *, limit: int) -> tuple[tuple[str, int | None], ...]:
+        """``(text hash, id of the version the check stored or None)`` of the last
+        ``limit`` checks of ``policy`` that got a text, newest first."""
         rows = self._rows(
-            """SELECT c.text_hash FROM checks c JOIN policies p ON p.id = c.policy_id
+            """SELECT c.text_hash, CASE WHEN c.outcome IN ('new_version', 'variant')
+                   THEN c.version_id END AS stored
+               FROM checks c JOIN policies p ON p.id = c.policy_id
                WHERE p.name = ? ORDER BY c.id DESC LIMIT ?""",
             [policy, limit],
         )
-        return tuple(r["text_hash"] for r in rows if r["text_hash"] is not None)
+        return tuple((r["text_hash"], r["stored"]) for r in rows if r["text_hash"] is not None)
 
     def heads(self, policy: str) -> list[VersionRecord]:
         """The newest version of each variant of ``policy``, newest first (one unless the
@@ -151,14 +158,15 @@ class PolicyQueries(StoreBase):
 
     def replaced_by(self, policy: str) -> dict[str, int]:
         """Text hash of a version → number of the variant's newest version that replaced
-        most of it (confirmed by a second fetch). If that text is served again, the two
-        are variants the URL serves in turn, not a rewrite."""
+        most of it (confirmed by a second fetch), while both are in the same variant. If
+        the URL serves the two in turn, they are variants, not a rewrite; once split,
+        each has its own line and the pair is no longer listed."""
         rows = self._rows(
             """SELECT o.text_hash, n.number FROM changes c
                JOIN versions n ON n.id = c.new_version_id
                JOIN versions o ON o.id = c.old_version_id
                JOIN policies p ON p.id = c.policy_id
-               WHERE p.name = ? AND n.replaced = 1 AND n.number = (
+               WHERE p.name = ? AND n.replaced = 1 AND o.variant = n.variant AND n.number = (
                    SELECT MAX(w.number) FROM versions w
                    WHERE w.policy_id = n.policy_id AND w.variant = n.variant)""",
             [policy],

@@ -398,6 +398,8 @@ def test_a_url_serving_two_documents_in_turn_keeps_a_line_per_variant(
     assert check.events() == ["policy.variant", "policy.changed", "policy.flapping"]
     assert payload["variants"] == [{"variant": 1, "version": 1}, {"variant": 2, "version": 2}]
     assert payload["diff_command"] == "monitor diff p --from 1 --to 2"
+    assert payload["severity_as_edit"] == "material"  # should it be a rewrite rolling out
+    assert "would be material" in json.loads(render_body("slack", payload))["text"]
 
 
 def test_a_variant_is_recognised_when_the_second_fetch_gives_the_known_one(
@@ -416,22 +418,55 @@ def test_a_rewrite_whose_old_text_comes_back_becomes_two_variants(
     httpserver: HTTPServer, checker: Check, page: bytes, other: bytes
 ) -> None:
     a, b = other, page
-    serve_in_turn(httpserver, [a, b, b, a, b, a])
+    serve_in_turn(httpserver, [a, b, b, a, b, a, b])
     check = checker(httpserver.url_for("/p"))
-    results = [check() for _ in range(5)]
+    results = [check() for _ in range(6)]
     outcomes = [str(r.outcome) for r in results]
-    assert outcomes == ["new_version", "new_version", "variant", "unchanged", "unchanged"]
-    assert [r.version for r in results] == [1, 2, 1, 2, 1]
+    # A first return is flapping: only a second one (B, A, B, A) makes two variants.
+    assert outcomes == ["new_version", "new_version", "flapping", "unchanged", "variant"] + [
+        "unchanged"
+    ]
+    assert [r.version for r in results] == [1, 2, 2, 2, 1, 2]
     with check.store() as store:
         assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 2)]
         row = store.db.execute("SELECT payload FROM deliveries ORDER BY id DESC").fetchone()
         with pytest.raises(InputError, match=r"monitor diff p --from 1 --to 2\)$"):
             pick_versions(store, "p", None, None)  # the newest is the first of its variant
-    assert check.events() == ["policy.changed", "policy.variant"]
+    assert check.events() == ["policy.changed", "policy.flapping", "policy.variant"]
     payload = json.loads(row[0])
     assert payload["switch_reported_as_change"] and payload["served_version"] == 1
     text = json.loads(render_body("slack", payload))["text"]
     assert "the change reported from version 1 to 2 was such a switch" in text
+
+
+def test_a_rollback_after_a_rewrite_is_a_change_not_a_variant(
+    httpserver: HTTPServer, checker: Check, page: bytes, other: bytes
+) -> None:
+    """The old text comes back and stays: the rollback is reported; and should the
+    rewrite then be served once more, that is flapping, not two variants."""
+    a, b = other, page
+    serve_in_turn(httpserver, [a, b, b, a, a, a, a, b, a])
+    check = checker(httpserver.url_for("/p"))
+    outcomes = [str(check().outcome) for _ in range(7)]
+    assert outcomes == [
+        "new_version",
+        "new_version",
+        "flapping",
+        "flapping",
+        "new_version",  # back to A for three checks: a version, and a change
+        "flapping",
+        "unchanged",
+    ]
+    with check.store() as store:
+        assert [(v.number, v.variant) for v in store.versions("p")] == [(1, 1), (2, 1), (3, 1)]
+        change = store.latest_change("p")
+    assert change is not None and (change["old_version"], change["new_version"]) == (2, 3)
+    assert check.events() == [
+        "policy.changed",
+        "policy.flapping",
+        "policy.changed",
+        "policy.flapping",
+    ]
 
 
 def test_a_rewrite_that_stays_is_one_change_and_no_variant(

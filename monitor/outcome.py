@@ -8,11 +8,10 @@ Pure: it reads only what it is given (the body, the policy's settings and
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from monitor.config import PolicyConfig
 from monitor.hashing import sha256
-from monitor.judge.anomaly import first_version_anomaly, reads_as_policy
+from monitor.judge.anomaly import POLICY_TOPICS, first_version_anomaly, reads_as_policy
 from monitor.judge.compare import compare, declared_date
 from monitor.models import (
     CheckOutcome,
@@ -20,6 +19,7 @@ from monitor.models import (
     Document,
     FetchResult,
     NewVersion,
+    Severity,
     VersionRecord,
 )
 from monitor.text.markdown import parse_markdown
@@ -33,12 +33,10 @@ __all__ = [
     "Processed",
     "as_variant",
     "confirm",
-    "flapping_report",
     "needs_confirmation",
     "process",
     "replaces_most",
     "stored_document",
-    "variant_report",
 ]
 
 SUPPORTED_TYPES = ("text/", "application/xhtml", "application/xml", "application/pdf")
@@ -175,17 +173,27 @@ def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Pro
     version = _new_version(
         document, text_hash, comparison.new.declared_date, variant=base.variant, base=base.number
     )
+    error = None
     if settles:  # should the old text come back, the two are variants, not a change
         version = replace(version, replaced=True)
+        error = (
+            f"served for {SETTLE_AFTER} checks in a row: stored as a version, not reported "
+            f"as a change ({comparison.anomaly})"
+        )
+        edited = _kept_part(comparison)
+        if edited is not None:
+            comparison = edited
+            error = (
+                f"served for {SETTLE_AFTER} checks in a row: stored as a version; the "
+                "clauses it no longer holds are left out, the edits to those it kept are "
+                "reported"
+            )
     processed = Processed(
         CheckOutcome.NEW_VERSION,
         version=version,
         comparison=comparison,
         text_hash=text_hash,
-        error=f"served for {SETTLE_AFTER} checks in a row: stored as a version, not reported "
-        f"as a change ({comparison.anomaly})"
-        if settles
-        else None,
+        error=error,
     )
     if not comparison.anomaly and replaces_most(comparison) and _alternates(text_hash, history):
         return as_variant(processed, history)  # seen before, and a known variant since
@@ -256,6 +264,23 @@ def _closest(
     return (best[1], best[2]) if best is not None else first
 
 
+def _kept_part(comparison: Comparison) -> Comparison | None:
+    """A settled text's comparison limited to the clauses it kept (edited or new ones),
+    when those hold a material change; else None (nothing there to report)."""
+    kept = tuple(c for c in comparison.changes if c.kind != "removed")
+    if Severity.highest(c.severity for c in kept) != Severity.MATERIAL:
+        return None
+    categories = {cat for c in kept if c.severity == Severity.MATERIAL for cat in c.categories}
+    return replace(
+        comparison,
+        changes=kept,
+        counts={**comparison.counts, "removed": 0},
+        severity=Severity.MATERIAL,
+        categories=tuple(sorted(categories)),
+        anomaly=None,
+    )
+
+
 def _settled(text_hash: str, history: History, document: Document) -> bool:
     """Whether a text that is an anomaly next to the stored version has been served for
     ``SETTLE_AFTER`` checks in a row (this one included) and reads as a policy on its own:
@@ -265,15 +290,15 @@ def _settled(text_hash: str, history: History, document: Document) -> bool:
         len(before) == SETTLE_AFTER - 1
         and all(seen == text_hash for seen in before)
         and first_version_anomaly(document) is None
-        and reads_as_policy(document)
+        and reads_as_policy(document, topics=POLICY_TOPICS)
     )
 
 
 def _in_turn(old: str, replacer: VersionRecord | None, history: History) -> bool:
     """Whether, since the check that stored the version that replaced the text ``old``,
     ``old`` was served again and that version after it (new, old, new, old now): two
-    documents served in turn.  A first return is flapping (a rollback that stays becomes a version, and the
-    change is reported), so a rewrite being rolled out is never hidden as a variant."""
+    documents served in turn.  A first return is flapping (a rollback that stays is a
+    version, and a change), so a rewrite being rolled out is never hidden as a variant."""
     if replacer is None:
         return False
     seen = iter(history.recent_since(replacer))
@@ -301,43 +326,6 @@ def stored_document(version: VersionRecord) -> Document:
         language=version.language,
         source=f"{version.policy} version {version.number}",
     )
-
-
-def flapping_report(processed: Processed, history: History) -> dict[str, Any] | None:
-    """What a ``policy.flapping`` report says: the latest version and the one served."""
-    if processed.outcome is not CheckOutcome.FLAPPING or history.latest is None:
-        return None
-    newest = history.newest_like(processed.earlier) if processed.earlier else None
-    latest = (newest or history.latest).number
-    return {"latest_version": latest, "earlier_version": processed.earlier}
-
-
-def variant_report(policy: str, processed: Processed, history: History) -> dict[str, Any] | None:
-    """What a ``policy.variant`` report says: the variants and their newest versions."""
-    if processed.outcome is not CheckOutcome.VARIANT or history.latest is None:
-        return None
-    heads = {head.variant: head.number for head in history.lines}
-    variant = max(heads) + 1
-    if processed.split is not None:  # that version leaves its line for a new one
-        number = processed.split
-        heads = {v: (processed.earlier or n) if n == number else n for v, n in heads.items()}
-    else:
-        number = history.latest.number + 1
-    heads[variant] = number
-    first, second = sorted((processed.earlier or number, number))
-    return {
-        "variant": variant,
-        "version": number,
-        "variants": [{"variant": v, "version": n} for v, n in sorted(heads.items())],
-        "diff_command": f"monitor diff {policy} --from {first} --to {second}",
-        # the change from ``earlier`` to ``version`` was reported before the two were
-        # told apart: it was this switch, not an edit
-        "switch_reported_as_change": processed.split is not None,
-        "served_version": processed.earlier,
-        # a rewrite being rolled out is served in turn with the old text too, for a while:
-        # what the new variant's differences would be as an edit ("material", say)
-        "severity_as_edit": processed.as_edit,
-    }
 
 
 def _touched_share(comparison: Comparison) -> float:

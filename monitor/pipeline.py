@@ -19,14 +19,7 @@ from typing import Any
 from monitor.config import Config, PolicyConfig
 from monitor.errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
 from monitor.hashing import sha256
-from monitor.models import (
-    CheckOutcome,
-    CheckResult,
-    Comparison,
-    NewVersion,
-    VersionRecord,
-    now_iso,
-)
+from monitor.models import CheckOutcome, CheckResult, Comparison, NewVersion, VersionRecord, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events, check_reports
@@ -35,12 +28,11 @@ from monitor.outcome import (
     History,
     Processed,
     confirm,
-    flapping_report,
     needs_confirmation,
     process,
     stored_document,
-    variant_report,
 )
+from monitor.outcome_reports import flapping_report, variant_report
 from monitor.output.contract import to_dict
 from monitor.snapshots import SnapshotStore
 from monitor.store import CheckRecord, Store
@@ -237,7 +229,7 @@ def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
         latest=latest,
         earlier=store.earlier_versions(name),
         recent=tuple(h for h, _ in recent),
-        recent_stored=tuple(stored for _, stored in recent),
+        recent_stored=tuple(v for _, v in recent),
         heads=tuple(store.heads(name)),
         replaced_by=store.replaced_by(name),
         variants=store.variants_of(name),

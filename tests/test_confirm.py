@@ -111,3 +111,23 @@ def test_a_block_page_never_settles(httpserver: HTTPServer, write_config: WriteC
     results = [run_checks(config, options=FAST)[0] for _ in range(SETTLE_AFTER + 3)]
     assert [r.outcome for r in results[1:]] == [CheckOutcome.ANOMALY] * (SETTLE_AFTER + 2)
     assert len(versions(config, "p")) == 1
+
+
+def test_a_settled_page_still_reports_an_edit_to_the_part_it_kept(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
+    """The site split its combined page, and changed the retention period in the part
+    the policy's URL kept: the removed sections are no change, the edit still is."""
+    combined, short = OTHER + POLICY, OTHER[: len(OTHER) // 4]
+    edited = short.replace("keep it for 2 years", "keep it for 20 years", 1)
+    assert edited != short
+    serve(httpserver, combined, *[edited] * SETTLE_AFTER)
+    config = load_config(write_config({"p": httpserver.url_for("/p")}))
+    results = [run_checks(config, options=FAST)[0] for _ in range(SETTLE_AFTER + 1)]
+    assert results[-1].outcome is CheckOutcome.NEW_VERSION
+    assert "the edits to those it kept are reported" in (results[-1].error or "")
+    with Store.open(config.monitor.database) as store:
+        change = store.latest_change("p")
+    assert change is not None and change["severity"] == "material"
+    kinds = {c["kind"] for c in change["comparison"]["changes"]}
+    assert "removed" not in kinds and "modified" in kinds

@@ -10,7 +10,17 @@ from monitor.judge.align import Alignment
 from monitor.judge.evidence import evidence
 from monitor.models import Document, Severity
 
-__all__ = ["detect_anomaly", "first_version_anomaly", "incomplete_old", "reads_as_policy"]
+__all__ = [
+    "POLICY_TOPICS",
+    "detect_anomaly",
+    "first_version_anomaly",
+    "incomplete_old",
+    "reads_as_policy",
+]
+
+# A page that shares little with the policy reads as one only when it speaks of this
+# many kinds of data practice; so must a shorter page before it settles as a version.
+POLICY_TOPICS = 3
 
 _BLOCK_PAGE = re.compile(
     r"just a moment|checking your browser|attention required|verify you are (a )?human|"
@@ -98,10 +108,14 @@ def incomplete_old(old: Document, new: Document, alignment: Alignment) -> str | 
     return None
 
 
-def reads_as_policy(document: Document) -> bool:
-    """Whether a text speaks of at least two kinds of data practice (a stub, a redirect
-    notice or an error message does not)."""
-    return len(set().union(*(evidence(b.text).categories for b in document.blocks))) >= 2
+def reads_as_policy(document: Document, *, topics: int = 2) -> bool:
+    """Whether a text speaks of at least ``topics`` kinds of data practice (a stub, a
+    redirect notice or an error message does not)."""
+    return _topics(document) >= topics
+
+
+def _topics(document: Document) -> int:
+    return len(set().union(*(evidence(b.text).categories for b in document.blocks)))
 
 
 def first_version_anomaly(document: Document) -> str | None:
@@ -148,11 +162,9 @@ def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | 
     counts = alignment.counts
     shared = counts["unchanged"] + counts["moved"] + counts["modified"]
     old_total = shared + counts["removed"]
-    if old_total >= 5 and shared < 0.2 * old_total:
-        topics = set().union(*(evidence(b.text).categories for b in new.blocks))
-        if len(topics) < 3:
-            return (
-                f"NEW shares {shared} of {old_total} clauses with OLD and reads like no "
-                "privacy policy: a different page?"
-            )
+    if old_total >= 5 and shared < 0.2 * old_total and _topics(new) < POLICY_TOPICS:
+        return (
+            f"NEW shares {shared} of {old_total} clauses with OLD and reads like no "
+            "privacy policy: a different page?"
+        )
     return None

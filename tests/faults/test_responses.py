@@ -423,8 +423,13 @@ def test_a_rewrite_whose_old_text_comes_back_becomes_two_variants(
     results = [check() for _ in range(6)]
     outcomes = [str(r.outcome) for r in results]
     # A first return is flapping: only a second one (B, A, B, A) makes two variants.
-    assert outcomes == ["new_version", "new_version", "flapping", "unchanged", "variant"] + [
-        "unchanged"
+    assert outcomes == [
+        "new_version",
+        "new_version",
+        "flapping",
+        "unchanged",
+        "variant",
+        "unchanged",
     ]
     assert [r.version for r in results] == [1, 2, 2, 2, 1, 2]
     with check.store() as store:

@@ -47,6 +47,11 @@ MATERIAL = [
         "first_party_collection",
     ),
     (
+        "We do not sell your data to advertisers, brokers or insurers.",
+        "We do not sell your data to advertisers or brokers.",
+        "third_party_sharing",
+    ),
+    (
         "Wij verkopen uw gegevens niet aan adverteerders of partners.",
         "Wij verkopen uw gegevens niet aan adverteerders, databrokers of partners.",
         "third_party_sharing",
@@ -95,6 +100,16 @@ def test_a_separable_verb_around_a_negation_is_still_a_practice() -> None:
             "We never sell your data to advertisers or partners.",
             "We never sell your data to advertisers, brokers or partners.",
             [("added", "brokers")],
+        ),
+        (  # the last item goes, and the conjunction moves to the one before it
+            "We do not sell data to advertisers, brokers or insurers.",
+            "We do not sell data to advertisers or brokers.",
+            [("removed", "insurers")],
+        ),
+        (
+            "Wij verkopen uw gegevens niet aan adverteerders of databrokers.",
+            "Wij verkopen uw gegevens niet aan adverteerders, databrokers of verzekeraars.",
+            [("added", "verzekeraars")],
         ),
         # not under a negation: a list like any other, read by the other rules
         ("We share data with advertisers, brokers or partners.",

@@ -25,28 +25,46 @@ def list_items_changed(old: str, new: str) -> list[tuple[str, str]]:
     """``("removed"|"added", item)`` for each list item dropped from or added to a negated
     sentence, the rest of the clause's words staying in place."""
     a, b = old.split(), new.split()
-    found = []
     # Aligned on bare words: "advertisers" -> "advertisers, brokers" inserts one word.
+    found = _items(a, b, list(range(len(a))), list(range(len(b))))
+    if not found:
+        # The last item going moves the conjunction ("A, B or C" -> "A or B"): aligned
+        # without the conjunctions, that is one item dropped.
+        found = _items(a, b, _words_but_conjunctions(a), _words_but_conjunctions(b))
+    return found
+
+
+def _words_but_conjunctions(words: list[str]) -> list[int]:
+    return [i for i, w in enumerate(words) if _bare(w) not in CONJUNCTIONS]
+
+
+def _items(a: list[str], b: list[str], in_a: list[int], in_b: list[int]) -> list[tuple[str, str]]:
+    """The list items added or removed when ``a`` and ``b`` are aligned on the words at
+    ``in_a`` and ``in_b``; each item is read in its own full sentence."""
+    found = []
+    seen_a, seen_b = [a[i] for i in in_a], [b[i] for i in in_b]
     ops = [
         op
-        for op in Levenshtein.opcodes([_bare(w) for w in a], [_bare(w) for w in b])
+        for op in Levenshtein.opcodes([_bare(w) for w in seen_a], [_bare(w) for w in seen_b])
         if op.tag != "equal"
     ]
     for op in ops:
         if op.tag == "delete":
-            kind, words, start, end = "removed", a, op.src_start, op.src_end
+            kind, seen, at, start, end = "removed", seen_a, in_a, op.src_start, op.src_end
         elif op.tag == "insert":
-            kind, words, start, end = "added", b, op.dest_start, op.dest_end
+            kind, seen, at, start, end = "added", seen_b, in_b, op.dest_start, op.dest_end
         else:
             continue
-        if end - start > MAX_ITEM_WORDS or _sentence_edited_elsewhere(op, ops, a):
+        if end - start > MAX_ITEM_WORDS or _sentence_edited_elsewhere(op, ops, seen_a):
             continue
         # The same deletion can sit one item earlier ("Team, Le Chat" is "Le Chat Team,").
-        while start > 0 and _bare(words[start - 1]) == _bare(words[end - 1]):
+        while start > 0 and _bare(seen[start - 1]) == _bare(seen[end - 1]):
             start, end = start - 1, end - 1
-        span = words[start:end]
-        if _list_item(span, words, start) and _negated(words, start, end):
-            item = " ".join(w for w in span if _bare(w) not in CONJUNCTIONS).strip(_EDGE)
+        words = a if kind == "removed" else b
+        first, last = at[start], at[end - 1] + 1
+        span = words[first:last]
+        if _list_item(span, words, first) and _negated(words, first, last):
+            item = " ".join(w for w in span if _bare(w) not in CONJUNCTIONS).strip(_EDGE + ".!?")
             if item:
                 found.append((kind, item))
     return found
@@ -83,7 +101,7 @@ def _list_item(span: list[str], words: list[str], start: int) -> bool:
         return True
     if _bare(span[0]) in CONJUNCTIONS or _bare(span[-1]) in CONJUNCTIONS:
         return True
-    return start > 0 and words[start - 1].endswith(",")
+    return start > 0 and (words[start - 1].endswith(",") or _bare(words[start - 1]) in CONJUNCTIONS)
 
 
 def _negated(words: list[str], start: int, end: int) -> bool:

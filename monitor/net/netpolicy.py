@@ -21,6 +21,9 @@ from monitor.errors import BlockedAddressError, FetchError
 __all__ = ["AddressGuard", "Resolver", "address_allowed"]
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use, never global
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # ::a.b.c.d, deprecated
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # ::ffff:0:a.b.c.d (SIIT)
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -28,17 +31,24 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 def address_allowed(address: str) -> bool:
     """True when ``address`` is a globally routable unicast address.
 
-    IPv4-mapped, 6to4 and Teredo IPv6 forms are judged by the IPv4 address
-    they carry, so ``::ffff:127.0.0.1`` is loopback.
+    IPv6 forms that carry an IPv4 address (mapped, compatible, translated,
+    NAT64, 6to4, Teredo) are judged by the address they carry, so
+    ``::ffff:127.0.0.1`` and ``::127.0.0.1`` are loopback; the local-use NAT64
+    prefix is never global.
     """
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL:
+            return False
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in _NAT64:
+        if embedded is None and any(ip in net for net in _CARRIERS):
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
             ip = embedded
     return ip.is_global and not ip.is_multicast
+
+
+_CARRIERS = (_NAT64, _IPV4_COMPATIBLE, _IPV4_TRANSLATED)
 
 
 async def _system_resolver(host: str, port: int) -> list[str]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from rich.console import Console
+from rich.markup import escape
 from rich.rule import Rule
 from rich.text import Text
 
@@ -234,7 +235,7 @@ def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
         console.print(Rule("policy-monitor demo"))
         console.print(
             f"Serving {len(pages)} seed policies at {server.base_url}; "
-            f"working in {workdir}{'' if keep else ' (removed afterwards)'}.\n"
+            f"working in {escape(str(workdir))}{'' if keep else ' (removed afterwards)'}.\n"
         )
 
         console.print("[bold]1. First check:[/] every policy gets its first version.")
@@ -273,5 +274,6 @@ def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
     console.print(Text.from_ansi(render_text(comparison, color=console.is_terminal)))
     if keep:
         console.print(
-            f"\nKept in {workdir}. Try: monitor --config {config_path} diff {DEMO_POLICY}"
+            f"\nKept in {escape(str(workdir))}. "
+            f"Try: monitor --config {escape(str(config_path))} diff {DEMO_POLICY}"
         )

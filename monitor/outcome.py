@@ -55,6 +55,7 @@ MAX_VARIANTS = 4  # a text is compared with the newest version of at most this m
 # The same text, anomalous only next to the stored version but a policy on its own (the
 # site split a combined legal page, say), served this many checks in a row: a version.
 SETTLE_AFTER = 6
+KEPT_SIMILARITY = 0.75  # an edit to a clause a settled text kept, not a loose pairing
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,15 +267,26 @@ def _closest(
 
 def _kept_part(comparison: Comparison) -> Comparison | None:
     """A settled text's comparison limited to the clauses it kept (edited or new ones),
-    when those hold a material change; else None (nothing there to report)."""
-    kept = tuple(c for c in comparison.changes if c.kind != "removed")
+    when those hold a material change; else None (nothing there to report).  An edit is
+    a kept clause only when the two sides are close (``KEPT_SIMILARITY``): when most of
+    a page went, a loose pair is as likely a clause of the part that went matched to
+    one of the part that stayed (a terms clause to a privacy clause) as an edit."""
+    kept = tuple(
+        c
+        for c in comparison.changes
+        if c.kind != "removed" and (c.kind != "modified" or c.similarity >= KEPT_SIMILARITY)
+    )
     if Severity.highest(c.severity for c in kept) != Severity.MATERIAL:
         return None
     categories = {cat for c in kept if c.severity == Severity.MATERIAL for cat in c.categories}
     return replace(
         comparison,
         changes=kept,
-        counts={**comparison.counts, "removed": 0},
+        counts={
+            **comparison.counts,
+            "removed": 0,
+            "modified": sum(c.kind == "modified" for c in kept),
+        },
         severity=Severity.MATERIAL,
         categories=tuple(sorted(categories)),
         anomaly=None,

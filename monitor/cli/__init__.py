@@ -19,6 +19,7 @@ from monitor import __version__
 from monitor.cli import diff, notifications, policies, service
 from monitor.cli.common import State, fail
 from monitor.errors import MonitorError
+from monitor.output.safe import visible
 
 __all__ = ["cli", "main"]
 
@@ -50,10 +51,17 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
         else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     )
     handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
+    handler.addFilter(_visible_message)
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
     ctx.obj = State(config_path)
+
+
+def _visible_message(record: logging.LogRecord) -> bool:
+    """Log lines carry page and server text (titles, errors): never a control character."""
+    record.msg, record.args = visible(record.getMessage()), None
+    return True
 
 
 for _command in (

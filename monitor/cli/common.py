@@ -15,6 +15,7 @@ from rich.console import Console
 
 from monitor.config import Config, PolicyConfig, default_config_path, load_config
 from monitor.errors import InputError
+from monitor.output.safe import json_safe, visible
 from monitor.pipeline import open_store
 from monitor.store import Store
 
@@ -54,12 +55,12 @@ class State:
 
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"monitor: error: {message}", err=True)
+    click.echo(f"monitor: error: {visible(message)}", err=True)
     sys.exit(2)
 
 
 def print_json(rows: Any) -> None:
-    click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    click.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=2)))
 
 
 def console() -> Console:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from monitor.cli.common import State, console, json_option, print_json
 from monitor.errors import InputError
+from monitor.output.safe import add_row
 
 __all__ = ["deliveries", "feed", "notify", "webhooks"]
 
@@ -78,7 +79,8 @@ def webhooks_list(state: State, as_json: bool) -> None:
     for column in ("name", "url", "format", "min severity", "policies", "tags", "signed"):
         table.add_column(column)
     for r in rows:
-        table.add_row(
+        add_row(
+            table,
             r["name"],
             r["url"],
             r["format"],
@@ -158,7 +160,8 @@ def deliveries(state: State, as_json: bool, include_delivered: bool, retry_id: i
         table.add_column(column)
     for r in rows:
         last = f"HTTP {r['last_status']}" if r["last_status"] else (r["last_error"] or "-")
-        table.add_row(
+        add_row(
+            table,
             str(r["id"]),
             r["webhook"],
             r["event_type"],

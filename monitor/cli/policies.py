@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from monitor.cli.common import State, console, json_option, known_policy, print_json
 from monitor.errors import InputError
 from monitor.models import CheckResult
+from monitor.output.safe import visible
 from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
 from monitor.pipeline import run_checks
 
@@ -121,7 +123,8 @@ def show(state: State, name: str, number: int | None) -> None:
     if version is None:
         what = "no versions stored yet" if number is None else f"has no version {number}"
         raise InputError(f"{name}: {what}")
-    click.echo(version.text)
+    # Exact text into a file or pipe; on a terminal, nothing that could drive it.
+    click.echo(visible(version.text) if sys.stdout.isatty() else version.text)
 
 
 @click.command()

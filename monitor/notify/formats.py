@@ -8,8 +8,11 @@ valid names from. Text is data, never a template.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
+
+from monitor.output.safe import visible
 
 __all__ = ["FORMATS", "register", "render_body"]
 
@@ -35,19 +38,20 @@ def json_body(payload: dict[str, Any]) -> dict[str, Any]:
 
 @register("slack")
 def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
-    """A Slack incoming-webhook message: one line of text."""
-    return {"text": _slack_escape(_summary(payload))}
+    """A Slack incoming-webhook message: one line of text, links and mentions escaped."""
+    return {"text": _slack_escape(visible(_summary(payload)))}
 
 
 @register("teams")
 def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
-    """A Microsoft Teams message card."""
+    """A Microsoft Teams message card; its text is Markdown, so page and server text is
+    escaped for Markdown (no links, emphasis or HTML)."""
     return {
         "@type": "MessageCard",
         "@context": "https://schema.org/extensions",
         "summary": f"policy-monitor: {payload['event_type']}",
         "title": f"policy-monitor: {payload['event_type']}",
-        "text": _summary(payload),
+        "text": _teams_escape(visible(_summary(payload))),
     }
 
 
@@ -56,6 +60,15 @@ def render_body(format_name: str, payload: dict[str, Any]) -> bytes:
     never a template."""
     body = FORMATS[format_name](payload)
     return json.dumps(body, ensure_ascii=False, sort_keys=False).encode("utf-8")
+
+
+_TEAMS_SPECIAL = re.compile(r"([\\`*_\[\]()#~|])")
+
+
+def _teams_escape(text: str) -> str:
+    """Text a Teams card shows as written: no links, emphasis, code or HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _TEAMS_SPECIAL.sub(r"\\\1", text)
 
 
 def _slack_escape(text: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from monitor.models import now_iso
 from monitor.output.contract import from_dict
+from monitor.output.safe import xml_text
 
 __all__ = ["atom_feed"]
 
@@ -15,7 +16,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def atom_feed(changes: Sequence[dict[str, Any]], *, title: str, feed_id: str) -> str:
-    """Atom XML for change rows (see ``Store.changes_for_feed``). All text is escaped."""
+    """Atom XML for change rows (see ``Store.changes_for_feed``). All text is escaped,
+    and characters XML forbids (control characters from a page) are dropped."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
@@ -49,4 +51,5 @@ def atom_feed(changes: Sequence[dict[str, Any]], *, title: str, feed_id: str) ->
             f"--to {change['new_version']}",
         ]
         ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = "\n".join(lines)
-    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+    # Dropping characters from the serialised XML cannot make markup: safe after escaping.
+    return xml_text(ET.tostring(feed, encoding="unicode", xml_declaration=True)) + "\n"

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from monitor.models import ChangeKind, ClauseChange, Comparison, ComparisonSide, Severity
 from monitor.output.contract import render_json as _json
+from monitor.output.safe import json_safe, visible
 
 __all__ = [
     "RENDERERS",
@@ -71,7 +72,6 @@ _DATE_FACTS = (
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^:\"'$])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _counts_line(comparison: Comparison) -> str:
@@ -137,8 +137,9 @@ _KIND_COLOR = {
 
 
 def _safe(text: str) -> str:
-    """Control characters (escape sequences, bells...) shown as ``\\xNN``, never sent."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control characters (escape sequences, bells, bidi overrides) shown as ``\\xNN``
+    or ``\\uNNNN``, never sent."""
+    return visible(text)
 
 
 @register("text")
@@ -192,7 +193,7 @@ def render_text(comparison: Comparison, *, color: bool = False) -> str:
 
 def md_escape(text: str) -> str:
     """Text that Markdown renders literally: no links, emphasis, HTML or entities."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -275,7 +276,7 @@ table{border-collapse:collapse}td,th{padding:.1rem .6rem;text-align:left}
 
 
 def _h(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(visible(str(value)), quote=True)
 
 
 def _pick(value: object, allowed: Sequence[str]) -> str:
@@ -372,5 +373,6 @@ def render_html(comparison: Comparison, *, color: bool = False) -> str:
 
 @register("json")
 def render_json(comparison: Comparison, *, color: bool = False) -> str:
-    """The JSON object of the ``monitor diff`` contract (``monitor.output.contract``)."""
-    return _json(comparison)
+    """The JSON object of the ``monitor diff`` contract (``monitor.output.contract``), with
+    control characters as ``\\u`` escapes."""
+    return json_safe(_json(comparison))

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.models import CheckOutcome, CheckResult, VersionRecord
+from monitor.output.safe import add_row, cell
 
 __all__ = [
     "check_rows",
@@ -61,11 +62,12 @@ def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
 
 
 def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> Table:
-    table = Table(title=title, title_justify="left")
+    table = Table(title=cell(title) if title else None, title_justify="left")
     for column in ("policy", "outcome", "HTTP", "version", "change", "size", "time", "detail"):
         table.add_column(column, justify="right" if column in ("HTTP", "size", "time") else "left")
     for r in results:
-        table.add_row(
+        add_row(
+            table,
             r.policy,
             _outcome(r.outcome),
             str(r.http_status or "-"),
@@ -83,7 +85,8 @@ def policy_table(rows: Sequence[dict[str, Any]]) -> Table:
     for column in ("policy", "url", "last check", "outcome", "versions", "detail"):
         table.add_column(column, justify="right" if column == "versions" else "left")
     for row in rows:
-        table.add_row(
+        add_row(
+            table,
             row["name"],
             row["url"],
             row["last_check"] or "-",
@@ -112,7 +115,7 @@ def history_rows(versions: Iterable[VersionRecord]) -> list[dict[str, Any]]:
 
 
 def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
-    table = Table(title=f"history of {policy}", title_justify="left")
+    table = Table(title=cell(f"history of {policy}"), title_justify="left")
     # A URL that serves several documents in turn keeps a line of versions per variant.
     variants = any(row.get("variant", 1) != 1 for row in rows)
     columns = ("version", "variant") if variants else ("version",)
@@ -120,7 +123,8 @@ def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
         right = column in ("version", "variant", "size")
         table.add_column(column, justify="right" if right else "left")
     for row in rows:
-        table.add_row(
+        add_row(
+            table,
             str(row["version"]),
             *([str(row["variant"])] if variants else []),
             row["first_seen"],
@@ -165,12 +169,13 @@ def status_table(
         title = f"daemon not running (last heartbeat {daemon['heartbeat_at']})"
     else:
         title = "daemon not running (never started on this database)"
-    table = Table(title=title, title_justify="left")
+    table = Table(title=cell(title), title_justify="left")
     for column in ("policy", "last check", "outcome", "next check", "failures", "versions"):
         table.add_column(column, justify="right" if column in ("failures", "versions") else "left")
     for row in rows:
         failures = row["consecutive_failures"] or 0
-        table.add_row(
+        add_row(
+            table,
             row["policy"],
             row["last_check"] or "-",
             _outcome(row["last_outcome"]),

@@ -26,23 +26,31 @@ _SPACES = dict.fromkeys(
     " ",
 )
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E], None)
+# Control characters carry no words and could drive a terminal: dropped (the ones
+# str.split() takes for white space are spaces anyway).
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0)], None)
 _QUOTES = {
     **dict.fromkeys([0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2039, 0x203A], "'"),
     **dict.fromkeys([0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB], '"'),
 }
-_TABLE = str.maketrans({**_SPACES, **_INVISIBLE, **_QUOTES})
+_TABLE = str.maketrans({**_SPACES, **_INVISIBLE, **_QUOTES, **_CONTROLS})
 
 
-_SPECIAL = re.compile("[" + "".join(map(chr, {**_SPACES, **_INVISIBLE, **_QUOTES})) + "]")
+_SPECIAL = re.compile(
+    "[" + re.escape("".join(map(chr, {**_SPACES, **_INVISIBLE, **_QUOTES, **_CONTROLS}))) + "]"
+)
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
 
 
 def fold(text: str) -> str:
     """NFC; non-breaking, thin and zero-width spaces, soft hyphens and typographic
-    quotes folded; white space collapsed and trimmed."""
+    quotes folded; control characters dropped; white space collapsed and trimmed."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
         if _SPECIAL.search(text):
             text = text.translate(_TABLE)
+    elif _ASCII_CONTROL.search(text):
+        text = text.translate(_TABLE)
     return " ".join(text.split())
 
 

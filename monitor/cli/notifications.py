@@ -11,7 +11,7 @@ from rich.table import Table
 
 from monitor.cli.common import State, console, json_option, print_json
 from monitor.errors import InputError
-from monitor.output.safe import add_row
+from monitor.output.safe import add_row, visible
 
 __all__ = ["deliveries", "feed", "notify", "webhooks"]
 
@@ -113,9 +113,12 @@ def webhooks_test(state: State, name: str) -> None:
     status, error, body = asyncio.run(send_test(config, name))
     click.echo(
         f"POST {redact_url(webhook.url)} ({webhook.format}): "
-        f"{'HTTP ' + str(status) if status else error}"
+        f"{'HTTP ' + str(status) if status else visible(error or '')}"
     )
-    click.echo(f"body sent: {body}")
+    if body is None:
+        click.echo("nothing was sent")
+    else:
+        click.echo(f"body sent: {visible(body)}")
     if status is None or not 200 <= status < 300:
         raise click.exceptions.Exit(1)
 

@@ -88,6 +88,7 @@ class _Outcome:
     error: str | None
     retry: bool
     retry_after: float | None = None
+    sent: bool = True  # False when nothing left this process (no secret, address refused)
 
     @property
     def ok(self) -> bool:
@@ -135,12 +136,13 @@ async def _post(
         secret = webhook.resolve_secret()
         if secret is None:
             name = webhook.secret.removeprefix("env:")
-            return _Outcome(None, f"secret environment variable {name} is not set", retry=True)
+            error = f"secret environment variable {name} is not set"
+            return _Outcome(None, error, retry=True, sent=False)
         headers["Monitor-Signature"] = sign(secret, int(time.time()), body)
     try:
         response = await client.post(webhook.url, content=body, headers=headers)
     except FetchError as exc:  # the network policy refused the address
-        return _Outcome(None, str(exc), retry=False)
+        return _Outcome(None, str(exc), retry=False, sent=False)
     except httpx.TimeoutException:
         return _Outcome(None, "timed out", retry=True)
     except httpx.TransportError as exc:
@@ -228,8 +230,9 @@ async def _flush_target(
     return FlushStats(delivered, retrying, failed)
 
 
-async def send_test(config: Config, name: str) -> tuple[int | None, str | None, str]:
-    """Post a sample signed event to webhook ``name``: (HTTP status, error, body excerpt)."""
+async def send_test(config: Config, name: str) -> tuple[int | None, str | None, str | None]:
+    """Post a sample signed event to webhook ``name``: (HTTP status, error, excerpt of the
+    body sent); the excerpt is None when nothing was sent (no secret, address refused)."""
     webhook = next(w for w in config.webhooks if w.name == name)
     sample = PolicyConfig(name="example-policy", url="https://www.example.org/privacy")
     event_id = str(uuid.uuid4())
@@ -243,4 +246,4 @@ async def send_test(config: Config, name: str) -> tuple[int | None, str | None, 
     body = render_body(webhook.format, payload)
     async with _client(config) as client:
         outcome = await _post(client, webhook, event_id, body, config.monitor.user_agent)
-    return outcome.status, outcome.error, body.decode("utf-8")[:300]
+    return outcome.status, outcome.error, body.decode("utf-8")[:300] if outcome.sent else None

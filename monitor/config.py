@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
@@ -141,14 +142,7 @@ def default_config_path() -> Path:
 def load_config(path: str | Path) -> Config:
     """Read and validate a config file; every problem is a one-line :class:`ConfigError`."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(
-            str(path), "config file not found (create one with `monitor init`)"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    raw = _read_config_file(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -158,6 +152,38 @@ def load_config(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from None
     return parse_config(data, path=path)
+
+
+MAX_CONFIG_BYTES = 64 * 1024 * 1024  # far beyond any real config (100,000 policies: ~15 MB)
+
+
+def _read_config_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most ``MAX_CONFIG_BYTES``, without waiting on a
+    FIFO or reading a device without end."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not hang; a regular file ignores it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), "config file not found (create one with `monitor init`)"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(str(path), "config file is not a regular file")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                str(path), f"config file is {info.st_size:,} bytes, over {MAX_CONFIG_BYTES:,}"
+            )
+        try:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:  # grew while read
+        raise ConfigError(str(path), f"config file is over {MAX_CONFIG_BYTES:,} bytes")
+    return raw
 
 
 class _Reader:
@@ -314,10 +340,12 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     )
 
     policies: list[PolicyConfig] = []
+    seen_policies: set[str] = set()
     for r in _tables(top, "policy", PolicyConfig):
         name = r.name()
-        if any(p.name == name for p in policies):
+        if name in seen_policies:
             raise r.error("name", "duplicate policy name")
+        seen_policies.add(name)
         language = r.get("language", str)
         if language is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", language):
             raise r.error("language", f"{language!r} is not a language code such as 'nl' or 'en'")
@@ -336,10 +364,12 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
 
     webhooks: list[WebhookConfig] = []
     policy_names = {p.name for p in policies}
+    seen_webhooks: set[str] = set()
     for r in _tables(top, "webhook", WebhookConfig):
         name = r.name()
-        if any(w.name == name for w in webhooks):
+        if name in seen_webhooks:
             raise r.error("name", "duplicate webhook name")
+        seen_webhooks.add(name)
         secret = r.get("secret", str)
         if (
             secret is not None

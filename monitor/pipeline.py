@@ -64,11 +64,14 @@ def open_fetcher(config: Config | None = None, **overrides: Any) -> Fetcher:
     return Fetcher(fetch_options(config, **overrides))
 
 
-def open_store(config: Config) -> Store:
-    """The database of ``config``, its policies in sync with the configuration."""
+def open_store(config: Config, *, sync: bool = True) -> Store:
+    """The database of ``config``, its policies in sync with the configuration; with
+    ``sync=False`` (commands that only read) nothing is written, so a reader never waits
+    for a writer."""
     store = Store.open(config.monitor.database)
     try:
-        store.sync_policies(config.policies)
+        if sync:
+            store.sync_policies(config.policies)
     except BaseException:
         store.close()
         raise

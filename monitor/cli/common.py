@@ -49,8 +49,9 @@ class State:
         return self.config()
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        with open_store(self.config()) as store:
+    def store(self, *, sync: bool = True) -> Iterator[Store]:
+        """The store; ``sync=False`` for commands that only read (they never write)."""
+        with open_store(self.config(), sync=sync) as store:
             yield store
 
 

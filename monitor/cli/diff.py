@@ -83,7 +83,7 @@ def diff(
         new = load_document(second, language=lang, options=options)
     else:
         known_policy(state, first)
-        with state.store() as store:
+        with state.store(sync=False) as store:
             old_version, new_version = pick_versions(store, first, start, end)
         old, new = stored_document(old_version), stored_document(new_version)
     if not old.blocks:

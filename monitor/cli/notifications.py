@@ -136,7 +136,7 @@ def deliveries(state: State, as_json: bool, include_delivered: bool, retry_id: i
         monitor deliveries
         monitor deliveries --retry 12 && monitor notify --flush
     """
-    with state.store() as store:
+    with state.store(sync=retry_id is not None) as store:
         if retry_id is not None:
             if not store.retry_delivery(retry_id):
                 raise InputError(f"no pending or failed delivery with id {retry_id}")
@@ -200,7 +200,7 @@ def feed(state: State, policy: str | None, tag: str | None, limit: int) -> None:
     ]
     if policy is not None and not names:
         raise InputError(f"no policy named {policy!r} in {config.path}")
-    with state.store() as store:
+    with state.store(sync=False) as store:
         rows = store.changes_for_feed(policies=names, limit=limit)
     what = policy or (f"tag {tag}" if tag else "all policies")
     click.echo(

@@ -74,9 +74,13 @@ def list_(state: State, as_json: bool) -> None:
         monitor list --json | jq '.[] | select(.last_outcome == "error")'
     """
     config = state.config()
-    with state.store() as store:
-        configured = {p.name for p in config.policies}
-        rows = [r for r in store.policy_summaries() if r["name"] in configured]
+    with state.store(sync=False) as store:
+        known = {r["name"]: r for r in store.policy_summaries()}
+    blank = {"versions": 0, "last_check": None, "last_outcome": None, "last_status": None}
+    rows = [
+        {**blank, "last_error": None, **known.get(p.name, {}), "name": p.name, "url": p.url}
+        for p in sorted(config.policies, key=lambda p: p.name)
+    ]
     if as_json:
         print_json(rows)
     else:
@@ -95,7 +99,7 @@ def history(state: State, name: str, as_json: bool) -> None:
         monitor history pcextreme-privacy
     """
     known_policy(state, name)
-    with state.store() as store:
+    with state.store(sync=False) as store:
         rows = history_rows(store.versions(name))
     if as_json:
         print_json(rows)
@@ -118,7 +122,7 @@ def show(state: State, name: str, number: int | None) -> None:
         monitor show pcextreme-privacy --version 1
     """
     known_policy(state, name)
-    with state.store() as store:
+    with state.store(sync=False) as store:
         version = store.latest_version(name) if number is None else store.version(name, number)
     if version is None:
         what = "no versions stored yet" if number is None else f"has no version {number}"
@@ -142,10 +146,16 @@ def status(state: State, as_json: bool) -> None:
     from monitor.output.tables import status_rows, status_table
 
     config = state.config()
-    with state.store() as store:
-        configured = {p.name for p in config.policies}
-        policies = [r for r in store.status_rows() if r["name"] in configured]
+    with state.store(sync=False) as store:
+        known = {r["name"]: r for r in store.status_rows()}
         daemon = store.daemon_state()
+    blank = dict.fromkeys(
+        ("last_check", "last_outcome", "last_error", "next_check", "failure_reported_at")
+    )
+    policies = [
+        {**blank, "consecutive_failures": 0, "versions": 0, **known.get(p.name, {}), "name": p.name}
+        for p in sorted(config.policies, key=lambda p: p.name)
+    ]
     running = daemon_running(config.monitor.database)
     rows = status_rows(policies, daemon, running=running)
     if as_json:

@@ -65,10 +65,9 @@ def open_fetcher(config: Config | None = None, **overrides: Any) -> Fetcher:
 
 
 def open_store(config: Config, *, sync: bool = True) -> Store:
-    """The database of ``config``, its policies in sync with the configuration; with
-    ``sync=False`` (commands that only read) nothing is written, so a reader never waits
-    for a writer."""
-    store = Store.open(config.monitor.database)
+    """The database of ``config``, checked and its policies in sync with the config; with
+    ``sync=False`` (commands that only read) nothing is written: no wait for a writer."""
+    store = Store.open(config.monitor.database, verify=sync)
     try:
         if sync:
             store.sync_policies(config.policies)
@@ -148,8 +147,10 @@ async def check_policy(
         return await save(record)
 
     raw_hash = sha256(fetched.body)
-    if stored is not None and raw_hash == state.get("last_raw_sha256"):
-        # Same bytes as the last processed body: nothing to parse or store.
+    same = stored is not None and raw_hash == state.get("last_raw_sha256")
+    if same and await asyncio.to_thread(snapshots.present, raw_hash):
+        # Same bytes as the last processed body: nothing to parse or store (unless the
+        # snapshot's file went missing: the full path below writes it again).
         record = replace(
             template,
             duration=time.monotonic() - t0,

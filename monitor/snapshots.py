@@ -68,6 +68,10 @@ class SnapshotStore:
             ) from None
         return StoredSnapshot(digest, len(body), rel, created=True)
 
+    def present(self, digest: str) -> bool:
+        """Whether the file of snapshot ``digest`` is there (not whether it is intact)."""
+        return self.path_of(digest).is_file()
+
     def get(self, digest: str) -> bytes:
         """The body stored under ``digest``; raises :class:`SnapshotError` if missing or damaged."""
         path = self.path_of(digest)

@@ -56,7 +56,8 @@ class State:
 
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"monitor: error: {visible(message)}", err=True)
+    line = " ".join(message.split("\n"))  # one line, whatever the message holds
+    click.echo(f"monitor: error: {visible(line)}", err=True)
     sys.exit(2)
 
 

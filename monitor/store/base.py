@@ -3,8 +3,11 @@ error messages that name a full disk as such."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,16 +34,32 @@ class StoreBase:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Self:
+    def open(cls, path: str | Path, *, timeout: float = 30.0, verify: bool = False) -> Self:
+        """Open the database at ``path``, made (with its schema) when there is no file.
+
+        A file that exists but is empty, or is no database, or (with ``verify``, for
+        commands that write) fails SQLite's quick check, is a :class:`StoreError`:
+        a history that was lost or damaged is never silently started again or
+        written on.
+        """
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                _create(path)
+            elif path.is_file() and path.stat().st_size == 0:
+                raise StoreError(
+                    f"database {path} is empty (0 bytes): its history is gone; restore it "
+                    "from a backup, or delete the file to start a new history"
+                )
             conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
             db = Database(conn)
             db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
+            if verify:
+                _quick_check(db, path)
             migrations.apply(db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open database {path}: {_reason(exc, path)}") from None
@@ -95,6 +114,35 @@ class StoreBase:
 # full" and its I/O errors are reported as the full disk they are (ENOSPC while
 # growing the shared-memory file reaches SQLite as a plain "disk I/O error").
 _NEARLY_FULL = 1 << 20
+
+
+def _create(path: Path) -> None:
+    """A new database at ``path`` with its schema, put in place whole: a crash while it
+    is made leaves no empty file behind (which the next open would refuse)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            migrations.apply(Database(conn))
+            conn.commit()
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):  # never over one another process made
+            os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _quick_check(db: Database, path: Path) -> None:
+    """SQLite's quick check of every page; a damaged file is a :class:`StoreError`."""
+    problems = [str(row[0]) for row in db.execute("PRAGMA quick_check(3)").fetchall()]
+    if problems != ["ok"]:
+        found = " ".join("; ".join(problems).split())[:200]
+        raise StoreError(
+            f"database {path} is damaged ({found}); nothing was written: "
+            "restore it from a backup (sqlite3's .recover may save part of it)"
+        )
 
 
 def _reason(exc: sqlite3.DatabaseError | OSError, path: Path) -> str:

@@ -1,0 +1,103 @@
+"""A history that was lost or damaged is said so, never silently started again or
+written on; a snapshot file that went missing is written again.
+
+A database truncated to 0 bytes used to start a new history (every command
+exited 0); 16 KB of garbage in its middle let most commands run and write on
+the damaged file; a deleted snapshot file was never noticed, and the next
+identical fetch recorded "unchanged" pointing at the missing file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from monitor.config import load_config
+from monitor.store import Store
+
+from ..conftest import WriteConfig, run_monitor
+
+PAGE = (
+    "<html><head><title>Privacy</title></head><body><h1>Privacyverklaring</h1>"
+    + "".join(
+        f"<p>Artikel {i}: wij verwerken uw naam, e-mailadres en IP-adres voor doel {i} en "
+        f"bewaren ze niet langer dan {i} maanden.</p>"
+        for i in range(3000)
+    )
+    + "</body></html>"
+)
+WRITERS = [["check"], ["notify"]]
+READERS = [["list"], ["status"], ["history", "acme"], ["show", "acme"]]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def checked(httpserver: HTTPServer, write_config: WriteConfig) -> tuple[Path, Path]:
+    httpserver.expect_request("/p").respond_with_data(PAGE, content_type="text/html")
+    config = write_config({"acme": httpserver.url_for("/p")})
+    assert run_monitor("--config", str(config), "check").returncode == 0
+    database = Path(load_config(config).monitor.database)
+    with sqlite3.connect(database) as db:  # everything in the main file, no WAL beside it
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return config, database
+
+
+def _one_line(result: object, *needles: str) -> None:
+    stderr = getattr(result, "stderr", "")
+    assert getattr(result, "returncode", None) == 2, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr, stderr
+    for needle in needles:
+        assert needle in stderr, stderr
+
+
+def test_a_database_truncated_to_nothing_is_not_a_new_history(
+    checked: tuple[Path, Path],
+) -> None:
+    config, database = checked
+    database.write_bytes(b"")
+    for args in WRITERS + READERS:
+        _one_line(run_monitor("--config", str(config), *args), str(database), "empty")
+    assert database.stat().st_size == 0  # nothing written
+
+
+def test_a_damaged_database_is_never_written_on(checked: tuple[Path, Path]) -> None:
+    config, database = checked
+    size = database.stat().st_size
+    assert size > 64 * 1024
+    with database.open("r+b") as handle:  # 16 KB of garbage in the middle
+        handle.seek(size * 3 // 4 // 4096 * 4096)
+        handle.write(bytes(range(256)) * 64)
+    damaged = _digest(database)
+    for args in WRITERS:
+        _one_line(run_monitor("--config", str(config), *args), str(database), "damaged")
+    for args in READERS:  # a reader may still show what it can read; it never writes
+        result = run_monitor("--config", str(config), *args)
+        assert "Traceback" not in result.stderr
+        if result.returncode != 0:
+            _one_line(result)
+    assert _digest(database) == damaged
+
+
+def test_a_snapshot_that_went_missing_is_written_again(checked: tuple[Path, Path]) -> None:
+    config, database = checked
+    root = Path(load_config(config).monitor.snapshots)
+    (snapshot,) = [p for p in root.rglob("*") if p.is_file()]
+    snapshot.unlink()
+    assert run_monitor("--config", str(config), "check").returncode == 0  # the same bytes
+    assert snapshot.is_file()
+    with Store.open(database) as store:
+        assert store.integrity_problems(root) == []
+
+
+def test_a_new_database_is_made_whole(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "monitor.db"
+    with Store.open(path) as store:
+        assert store.integrity_problems(tmp_path) == []
+    assert [p.name for p in path.parent.iterdir()] == ["monitor.db"]  # no temporary left

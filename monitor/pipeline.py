@@ -147,8 +147,8 @@ async def check_policy(
         return await save(record)
 
     raw_hash = sha256(fetched.body)
-    same = stored is not None and raw_hash == state.get("last_raw_sha256")
-    if same and await asyncio.to_thread(snapshots.present, raw_hash):
+    same = raw_hash == state.get("last_raw_sha256")
+    if stored and same and await asyncio.to_thread(snapshots.present, raw_hash):
         # Same bytes as the last processed body: nothing to parse or store (unless the
         # snapshot's file went missing: the full path below writes it again).
         record = replace(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
@@ -19,7 +18,12 @@ from typing import Any
 
 from lxml.cssselect import CSSSelector
 
-from monitor.config_checks import mask_credentials, parse_duration, validate_url
+from monitor.config_checks import (
+    mask_credentials,
+    parse_duration,
+    read_config_file,
+    validate_url,
+)
 from monitor.errors import ConfigError
 from monitor.models import Severity
 from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
@@ -142,7 +146,7 @@ def default_config_path() -> Path:
 def load_config(path: str | Path) -> Config:
     """Read and validate a config file; every problem is a one-line :class:`ConfigError`."""
     path = Path(path)
-    raw = _read_config_file(path)
+    raw = read_config_file(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -152,38 +156,6 @@ def load_config(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from None
     return parse_config(data, path=path)
-
-
-MAX_CONFIG_BYTES = 64 * 1024 * 1024  # far beyond any real config (100,000 policies: ~15 MB)
-
-
-def _read_config_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most ``MAX_CONFIG_BYTES``, without waiting on a
-    FIFO or reading a device without end."""
-    try:
-        # O_NONBLOCK: opening a FIFO with no writer must not hang; a regular file ignores it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise ConfigError(
-            str(path), "config file not found (create one with `monitor init`)"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(str(path), "config file is not a regular file")
-        if info.st_size > MAX_CONFIG_BYTES:
-            raise ConfigError(
-                str(path), f"config file is {info.st_size:,} bytes, over {MAX_CONFIG_BYTES:,}"
-            )
-        try:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-        except OSError as exc:
-            raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
-    if len(raw) > MAX_CONFIG_BYTES:  # grew while read
-        raise ConfigError(str(path), f"config file is over {MAX_CONFIG_BYTES:,} bytes")
-    return raw
 
 
 class _Reader:

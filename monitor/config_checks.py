@@ -1,13 +1,25 @@
-"""Checks of single ``config.toml`` values: durations and URLs (``ValueError`` on error)."""
+"""Checks of single ``config.toml`` values: durations and URLs (``ValueError`` on error);
+and reading the file itself (a regular file of a sane size)."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-__all__ = ["mask_credentials", "parse_duration", "validate_url"]
+from monitor.errors import ConfigError
+
+__all__ = [
+    "MAX_CONFIG_BYTES",
+    "mask_credentials",
+    "parse_duration",
+    "read_config_file",
+    "validate_url",
+]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
@@ -54,3 +66,35 @@ def validate_url(value: str) -> str:
     except httpx.InvalidURL as exc:
         raise ValueError(f"URL {shown!r} is not a valid URL ({exc})") from None
     return value
+
+
+MAX_CONFIG_BYTES = 64 * 1024 * 1024  # far beyond any real config (100,000 policies: ~15 MB)
+
+
+def read_config_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most ``MAX_CONFIG_BYTES``, without waiting on a
+    FIFO or reading a device without end."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not hang; a regular file ignores it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), "config file not found (create one with `monitor init`)"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(str(path), "config file is not a regular file")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                str(path), f"config file is {info.st_size:,} bytes, over {MAX_CONFIG_BYTES:,}"
+            )
+        try:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:  # grew while read
+        raise ConfigError(str(path), f"config file is over {MAX_CONFIG_BYTES:,} bytes")
+    return raw

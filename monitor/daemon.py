@@ -18,8 +18,9 @@
   consistent either way.
 - Notifications: the outbox is flushed every few seconds and right after a
   change or a report is queued (see ``monitor.notify``).
-- One daemon per database: a lock file beside it, held while running and
-  released by the operating system on exit or crash.
+- One daemon per database: a lock on the database file itself (its inode,
+  so another path, a hard link or a deleted lock file cannot slip past it),
+  held while running and released by the operating system on exit or crash.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import random
 import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -44,8 +45,9 @@ from monitor.errors import MonitorError
 from monitor.models import CheckResult, now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import open_fetcher, open_snapshots, open_store, safe_check
+from monitor.store import Store
 
-__all__ = ["Daemon", "DaemonLockedError", "daemon_running", "lock_path"]
+__all__ = ["Daemon", "DaemonLockedError", "daemon_running"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,42 +61,58 @@ class DaemonLockedError(MonitorError):
     """Another ``monitor run`` holds the database."""
 
 
-def lock_path(database: Path) -> Path:
-    return database.with_name(database.name + ".lock")
+def _take_lock(database: Path) -> int:
+    """Lock the database file for this daemon's life; the descriptor to close at exit.
 
-
-def _take_lock(database: Path) -> IO[str]:
-    path = lock_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the daemon's life
+    ``flock`` on the file itself, not on a file beside it: the lock belongs to the
+    inode, whatever path or hard link names it, and is taken before SQLite opens the
+    file (through another name, SQLite would use another WAL file).  SQLite's own
+    locks are POSIX record locks, independent of ``flock`` on Linux."""
+    if not database.exists():
+        Store.open(database).close()  # made whole first
+    fd = os.open(database, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        handle.seek(0)
-        holder = handle.read().strip() or "?"
-        handle.close()
+        holder = _lock_holder(os.fstat(fd)) or "?"
+        os.close(fd)
         raise DaemonLockedError(
             f"another `monitor run` (pid {holder}) is already running on {database}"
         ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
-    return handle
+    return fd
+
+
+def _lock_holder(info: os.stat_result) -> str | None:
+    """The pid holding a ``flock`` on the file of ``info``, from ``/proc/locks``."""
+    inode = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    try:
+        lines = Path("/proc/locks").read_text("ascii").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == inode:
+            return fields[4]
+    return None
 
 
 def daemon_running(database: Path) -> bool:
-    """Whether a daemon holds the lock of ``database`` right now."""
-    path = lock_path(database)
-    if not path.exists():
+    """Whether a daemon holds the lock of ``database`` right now.  Call it with no
+    connection to ``database`` open in this process: closing the descriptor it opens
+    drops this process's SQLite locks on the file."""
+    try:
+        fd = os.open(database, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
         return False
-    with open(path, encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
         return False
+    finally:
+        os.close(fd)
 
 
 def _parse(value: str | None) -> datetime | None:
@@ -136,7 +154,7 @@ class Daemon:
         try:
             asyncio.run(self._main())
         finally:
-            lock.close()
+            os.close(lock)
         return 0
 
     # -- the loop -------------------------------------------------------------

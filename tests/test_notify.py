@@ -384,10 +384,10 @@ def test_feed_of_material_changes(hooked: Config, seed_server: SeedServer) -> No
     assert len(entries) == 1
     assert "material change" in entries[0].findtext("a:title", namespaces=ns, default="")
     assert "<script>" not in result.stdout  # escaped as text
-    assert (
-        run_monitor("--config", str(hooked.path), "feed", "--tag", "none").stdout.count("<entry")
-        == 0
-    )
+    ids = [e.text or "" for e in root.iter("{http://www.w3.org/2005/Atom}id")]
+    assert ids and all(" " not in i and '"' not in i for i in ids), ids  # URIs
+    unknown = run_monitor("--config", str(hooked.path), "feed", "--tag", "none")
+    assert unknown.returncode == 2 and "no policy has the tag 'none'" in unknown.stderr
 
 
 def test_daemon_delivers_after_the_receiver_was_down(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
+from urllib.parse import quote
 
 import click
 from rich.table import Table
@@ -200,14 +200,18 @@ def feed(state: State, policy: str | None, tag: str | None, limit: int) -> None:
     ]
     if policy is not None and not names:
         raise InputError(f"no policy named {policy!r} in {config.path}")
+    if tag is not None and not names:
+        raise InputError(f"no policy has the tag {tag!r} in {config.path}")
     with state.store(sync=False) as store:
         rows = store.changes_for_feed(policies=names, limit=limit)
     what = policy or (f"tag {tag}" if tag else "all policies")
+    # An id is a URI: no spaces or quotes (percent-encoded; "all" for every policy).
+    ident = f"policy/{policy}" if policy else (f"tag/{tag}" if tag else "all")
     click.echo(
         atom_feed(
             rows,
             title=f"policy-monitor: material changes ({what})",
-            feed_id=f"urn:policy-monitor:{json.dumps(what)[1:-1]}",
+            feed_id=f"urn:policy-monitor:{quote(ident, safe='/')}",
         ),
         nl=False,
     )

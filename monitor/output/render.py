@@ -164,12 +164,12 @@ def render_text(comparison: Comparison, *, color: bool = False) -> str:
         f"  old: {_safe(old_detail)}",
         f"  new: {_safe(new_detail)}",
         f"severity: {paint(_safe(str(comparison.severity)), _BOLD)}  ({_counts_line(comparison)})",
-        f"dates: {_facts(comparison)}",
     ]
+    if comparison.anomaly:  # first: it says why the severity is what it is
+        lines.append(paint(f"anomaly: {_safe(comparison.anomaly)}", _BOLD))
+    lines.append(f"dates: {_facts(comparison)}")
     if comparison.categories:
         lines.append(f"categories: {_safe(', '.join(comparison.categories))}")
-    if comparison.anomaly:
-        lines.append(f"anomaly: {_safe(comparison.anomaly)}")
     for change in comparison.changes:
         kind = str(change.kind)
         lines += ["", paint(_safe(_trail(change)), _DIM)]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import MAX_CONFIG_BYTES, load_config
+from monitor.config import load_config
+from monitor.config_checks import MAX_CONFIG_BYTES
 
 from ..conftest import run_monitor
 from .test_input import one_line_error

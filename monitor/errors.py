@@ -30,6 +30,7 @@ __all__ = [
     "InputError",
     "MonitorError",
     "SnapshotError",
+    "StaleCheckError",
     "StoreError",
     "TooLargeError",
     "TooManyRedirectsError",
@@ -52,6 +53,12 @@ class ConfigError(MonitorError):
 
 class StoreError(MonitorError):
     """The database cannot be opened, migrated or written."""
+
+
+class StaleCheckError(StoreError):
+    """Another writer stored a version of the policy while this check judged its page:
+    the comparison no longer describes the version the check would be stored against.
+    Nothing was written; judge again against the new latest version."""
 
 
 class SnapshotError(MonitorError):

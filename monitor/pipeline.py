@@ -17,14 +17,20 @@ from dataclasses import replace
 from typing import Any
 
 from monitor.config import Config, PolicyConfig
-from monitor.errors import FetchError, InputError, MonitorError, SnapshotError, StoreError
+from monitor.errors import (
+    FetchError,
+    InputError,
+    MonitorError,
+    SnapshotError,
+    StaleCheckError,
+    StoreError,
+)
 from monitor.hashing import sha256
-from monitor.models import CheckOutcome, CheckResult, Comparison, NewVersion, VersionRecord, now_iso
+from monitor.models import CheckOutcome, CheckResult, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
-from monitor.notify.events import change_events, check_reports
+from monitor.notify.events import change_events
 from monitor.outcome import (
-    REVERT_AFTER,
     History,
     Processed,
     confirm,
@@ -33,7 +39,7 @@ from monitor.outcome import (
     stored_document,
 )
 from monitor.outcome_reports import flapping_report, variant_report
-from monitor.output.contract import to_dict
+from monitor.recording import read_before, read_history, record_now
 from monitor.snapshots import SnapshotStore
 from monitor.store import CheckRecord, Store
 
@@ -51,6 +57,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+JUDGE_ATTEMPTS = 5  # judging again when another writer stored a version meanwhile
 
 
 def fetch_options(config: Config | None = None, **overrides: Any) -> FetchOptions:
@@ -104,13 +111,13 @@ async def check_policy(
     t0 = time.monotonic()
     # Store calls run in worker threads: a write waiting for another process's lock
     # must not stall the other checks' fetches on the event loop.
-    state, stored = await asyncio.to_thread(_before, store, policy.name)
+    state, stored = await asyncio.to_thread(read_before, store, policy.name)
     failures = int(state.get("consecutive_failures") or 0)
 
     async def save(record: CheckRecord, **details: Any) -> CheckResult:
         """Store the check with all it causes, in one transaction, off the event loop."""
         return await asyncio.to_thread(
-            _record_now, store, record, config=config, policy=policy, failures=failures, **details
+            record_now, store, record, config=config, policy=policy, failures=failures, **details
         )
 
     try:
@@ -162,7 +169,7 @@ async def check_policy(
         )
         return await save(record)
 
-    history = await asyncio.to_thread(_history, store, policy.name, stored)
+    history = await asyncio.to_thread(read_history, store, policy.name, stored)
     try:
         snapshot = await asyncio.to_thread(snapshots.put, fetched.body)  # before its row
     except SnapshotError as exc:
@@ -177,37 +184,57 @@ async def check_policy(
             return await save(record)
         except StoreError:
             raise exc from None  # a full disk: the snapshot's failure is the one to report
-    processed = await asyncio.to_thread(process, policy, fetched, history)
-    if needs_confirmation(processed):
-        processed = await _confirmed(processed, policy, fetcher, history)
-    new_version = processed.version
+    for _ in range(JUDGE_ATTEMPTS):
+        processed = await asyncio.to_thread(process, policy, fetched, history)
+        if needs_confirmation(processed):
+            processed = await _confirmed(processed, policy, fetcher, history)
+        new_version = processed.version
+        record = replace(
+            template,
+            duration=time.monotonic() - t0,
+            outcome=processed.outcome,
+            error=processed.error,
+            size=snapshot.size,
+            snapshot_sha256=snapshot.sha256,
+            snapshot_path=snapshot.path,
+            text_hash=processed.text_hash,
+        )
+        comparison = processed.comparison
+        base = history.head(new_version.base) if new_version is not None else None
+        events = []
+        if config and comparison and new_version and base and stored:
+            events = change_events(
+                config, policy, comparison, old=base, new=new_version, number=stored.number + 1,
+                first_seen=started_at,
+            )  # fmt: skip
+        try:
+            return await save(
+                record,
+                new_version=new_version,
+                comparison=comparison,
+                events=events,
+                flapping=flapping_report(processed, history),
+                variant=variant_report(policy.name, processed, history),
+                split=processed.split,
+                expect_latest=stored.number if stored else 0,
+            )
+        except StaleCheckError:
+            # Another writer (a `check` beside the daemon) stored a version meanwhile:
+            # judge the same page again, against that one.
+            state, stored = await asyncio.to_thread(read_before, store, policy.name)
+            failures = int(state.get("consecutive_failures") or 0)
+            history = await asyncio.to_thread(read_history, store, policy.name, stored)
     record = replace(
         template,
         duration=time.monotonic() - t0,
-        outcome=processed.outcome,
-        error=processed.error,
+        outcome=CheckOutcome.ERROR,
+        error=f"the latest version kept changing while this check judged the page "
+        f"({JUDGE_ATTEMPTS} times): another process is checking this policy",
         size=snapshot.size,
         snapshot_sha256=snapshot.sha256,
         snapshot_path=snapshot.path,
-        text_hash=processed.text_hash,
     )
-    comparison = processed.comparison
-    base = history.head(new_version.base) if new_version is not None else None
-    events = []
-    if config and comparison and new_version and base and stored:
-        events = change_events(
-            config, policy, comparison, old=base, new=new_version, number=stored.number + 1,
-            first_seen=started_at,
-        )  # fmt: skip
-    return await save(
-        record,
-        new_version=new_version,
-        comparison=comparison,
-        events=events,
-        flapping=flapping_report(processed, history),
-        variant=variant_report(policy.name, processed, history),
-        split=processed.split,
-    )
+    return await save(record)
 
 
 async def _confirmed(
@@ -219,79 +246,6 @@ async def _confirmed(
         return confirm(first, None, f"the second fetch failed ({exc})")
     second = await asyncio.to_thread(process, policy, again, history)
     return confirm(first, second, history=history)
-
-
-def _before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:
-    return store.policy_state(name) or {}, store.latest_version(name)
-
-
-def _history(store: Store, name: str, latest: VersionRecord | None) -> History:
-    if latest is None:
-        return History(latest=None, earlier={}, recent=())
-    recent = store.recent_texts(name, limit=4 * REVERT_AFTER)
-    return History(
-        latest=latest,
-        earlier=store.earlier_versions(name),
-        recent=tuple(h for h, _ in recent),
-        recent_stored=tuple(v for _, v in recent),
-        heads=tuple(store.heads(name)),
-        replaced_by=store.replaced_by(name),
-        variants=store.variants_of(name),
-    )
-
-
-def _record_now(
-    store: Store,
-    record: CheckRecord,
-    *,
-    config: Config | None,
-    policy: PolicyConfig,
-    failures: int,
-    new_version: NewVersion | None = None,
-    comparison: Comparison | None = None,
-    events: Sequence[Any] = (),
-    flapping: dict[str, Any] | None = None,
-    variant: dict[str, Any] | None = None,
-    split: int | None = None,
-) -> CheckResult:
-    """Store the check with everything it causes, in one transaction. ``failures`` is
-    the policy's count of failed checks in a row before this one."""
-    reports = None
-    if config is not None:
-        reports = check_reports(
-            config,
-            policy,
-            failures=failures,
-            error=record.error,
-            flapping=flapping,
-            variant=variant,
-        )
-    recorded = store.record_check(
-        record,
-        new_version=new_version,
-        comparison=to_dict(comparison) if comparison is not None else None,
-        severity=str(comparison.severity) if comparison is not None else "none",
-        events=events,
-        reports=reports,
-        split=split,
-    )
-    result = CheckResult(
-        policy=record.policy,
-        outcome=record.outcome,
-        started_at=record.started_at,
-        duration=record.duration,
-        http_status=record.http_status,
-        error=record.error,
-        version=recorded.version,
-        snapshot=record.snapshot_sha256,
-        size=record.size,
-        check_id=recorded.check_id,
-        change_id=recorded.change_id,
-        report=recorded.report,
-    )
-    if comparison is not None and recorded.change_id is not None:
-        result = replace(result, severity=str(comparison.severity))
-    return result
 
 
 def log_result(result: CheckResult) -> None:

@@ -7,6 +7,7 @@ a file under a final name.  Reading verifies the hash.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import os
 import tempfile
@@ -48,25 +49,35 @@ class SnapshotStore:
             return StoredSnapshot(digest, len(body), rel, created=False)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-            try:
-                with (
-                    os.fdopen(fd, "wb") as raw,
-                    gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
-                ):
-                    gz.write(body)
-                with open(tmp, "rb+") as fh:
-                    os.fsync(fh.fileno())
-                os.replace(tmp, target)
-                _sync_folder(target.parent)  # the rename itself survives a power cut
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            while not self._write(body, target):
+                pass  # a cleaner took the file before it was locked: write it anew
         except OSError as exc:
             raise SnapshotError(
                 f"cannot write snapshot under {self.root}: {exc.strerror or exc}"
             ) from None
         return StoredSnapshot(digest, len(body), rel, created=True)
+
+    @staticmethod
+    def _write(body: bytes, target: Path) -> bool:
+        """Write ``body`` to a locked temporary file renamed to ``target``; False when
+        :meth:`remove_temporary` deleted the file before its lock was taken."""
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as raw:
+                # Held until renamed: remove_temporary never takes a file in flight.
+                fcntl.flock(raw.fileno(), fcntl.LOCK_EX)
+                if os.fstat(raw.fileno()).st_nlink == 0:
+                    return False
+                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz:
+                    gz.write(body)
+                raw.flush()
+                os.fsync(raw.fileno())
+                os.replace(tmp, target)
+            _sync_folder(target.parent)  # the rename itself survives a power cut
+            return True
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def present(self, digest: str) -> bool:
         """Whether the file of snapshot ``digest`` is there (not whether it is intact)."""
@@ -97,6 +108,8 @@ class SnapshotStore:
     def remove_temporary(self) -> int:
         """Delete temporary files a crash left behind; returns how many.
 
+        Only what is provably abandoned: a file whose writer still holds its lock
+        (another process writing that snapshot right now) stays.
         Best effort: a file that cannot be deleted (a read-only folder) is harmless
         under its temporary name and stays; a write that needs the folder reports
         the problem as a :class:`SnapshotError`."""
@@ -107,11 +120,25 @@ class SnapshotStore:
             return 0
         for tmp in leftovers:
             try:
-                tmp.unlink(missing_ok=True)
+                count += _remove_if_abandoned(tmp)
             except OSError:
                 continue
-            count += 1
         return count
+
+
+def _remove_if_abandoned(tmp: Path) -> bool:
+    """Delete ``tmp`` if no writer holds it (its writer died), under its lock: a writer
+    that had not locked it yet finds it deleted once it has, and writes a new one."""
+    fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # its writer is alive and holds it
+        tmp.unlink(missing_ok=True)
+        return True
+    finally:
+        os.close(fd)
 
 
 def _sync_folder(folder: Path) -> None:

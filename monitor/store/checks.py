@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from monitor.errors import StoreError
+from monitor.errors import StaleCheckError, StoreError
 from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, now_iso
 from monitor.store.base import StoreBase
 from monitor.store.outbox import enqueue
@@ -60,6 +60,7 @@ class CheckWriter(StoreBase):
         events: Sequence[Any] = (),
         reports: Reports | None = None,
         split: int | None = None,
+        expect_latest: int | None = None,
     ) -> Recorded:
         """Write a check, its snapshot row, (maybe) its new version and change with the
         change's ``events``, and any report due (see :class:`Reports`), atomically.
@@ -67,7 +68,10 @@ class CheckWriter(StoreBase):
         A new version joins ``new_version.variant``; its change is from version
         ``new_version.base`` (the one before it when None; no change without
         ``comparison``). ``split``: the number of a version that becomes the first
-        of a new variant (the URL serves it and the one it replaced in turn)."""
+        of a new variant (the URL serves it and the one it replaced in turn).
+        ``expect_latest``: the number of the latest version the check was judged
+        against (0: none); if another writer has stored one since, nothing is written
+        and :class:`StaleCheckError` is raised, so the check is judged again."""
         now = now_iso()
         with self._write() as db:
             row = db.execute("SELECT id FROM policies WHERE name = ?", [check.policy]).fetchone()
@@ -93,6 +97,11 @@ class CheckWriter(StoreBase):
             ).fetchone()
             version_id: int | None = latest[0] if latest else None
             number: int | None = latest[1] if latest else None
+            if expect_latest is not None and (number or 0) != expect_latest:
+                raise StaleCheckError(
+                    f"{check.policy}: judged against version {expect_latest or 'none'}, "
+                    f"but version {number} is the latest now"
+                )
             change_id: int | None = None
             outcome = check.outcome
             text_hash = check.text_hash

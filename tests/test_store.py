@@ -43,6 +43,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
             ("0003_outbox",),
             ("0004_check_text_hash",),
             ("0005_variants",),
+            ("0006_senders",),
         ]
 
 

@@ -16,8 +16,10 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import random
 import re
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -100,6 +102,10 @@ class Outbox(Protocol):
 
     def pending_targets(self) -> list[str]: ...
 
+    def claim_sender(self, webhook: str, holder: str, *, lease: float) -> bool: ...
+
+    def release_sender(self, webhook: str, holder: str) -> None: ...
+
     def next_delivery(self, webhook: str) -> dict[str, Any] | None: ...
 
     def record_attempt(
@@ -180,8 +186,32 @@ async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushS
 async def _flush_target(
     client: httpx.AsyncClient, config: Config, store: Outbox, webhook: WebhookConfig, *, force: bool
 ) -> FlushStats:
+    # One sender per target at a time, across processes: a second flush (the daemon's
+    # timer beside a flush after a change, or `monitor notify`) leaves it to the first.
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    lease = 2 * config.monitor.fetch.timeout + 60
+    if not await asyncio.to_thread(store.claim_sender, webhook.name, holder, lease=lease):
+        return FlushStats()
+    try:
+        return await _send_in_order(client, config, store, webhook, holder, lease, force=force)
+    finally:
+        await asyncio.to_thread(store.release_sender, webhook.name, holder)
+
+
+async def _send_in_order(
+    client: httpx.AsyncClient,
+    config: Config,
+    store: Outbox,
+    webhook: WebhookConfig,
+    holder: str,
+    lease: float,
+    *,
+    force: bool,
+) -> FlushStats:
     delivered = retrying = failed = 0
     while True:
+        if not await asyncio.to_thread(store.claim_sender, webhook.name, holder, lease=lease):
+            break  # the lease was lost (this process stalled past it): the next sender goes on
         row = await asyncio.to_thread(store.next_delivery, webhook.name)
         if row is None:
             break

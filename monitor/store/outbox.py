@@ -4,7 +4,10 @@ the sender's reads and writes of them."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -13,6 +16,22 @@ from monitor.models import now_iso
 from monitor.store.base import StoreBase
 
 __all__ = ["Outbox", "enqueue"]
+
+
+def _alive(holder: str) -> bool:
+    """Whether the process named in ``holder`` may still run: on another host, always
+    (its lease must expire); on this one, while its pid exists."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def enqueue(db: Database, events: Sequence[Any], *, change_id: int | None, at: str) -> None:
@@ -41,6 +60,32 @@ class Outbox(StoreBase):
     def pending_targets(self) -> list[str]:
         rows = self._rows("SELECT DISTINCT webhook FROM deliveries WHERE status = 'pending'")
         return sorted(r["webhook"] for r in rows)
+
+    def claim_sender(self, webhook: str, holder: str, *, lease: float) -> bool:
+        """Take (or renew) the right to send to ``webhook`` for ``lease`` seconds; False
+        while another sender holds it.  A lease is free once it expired, or when its
+        holder is a process of this host that no longer runs (it crashed)."""
+        now = datetime.now(UTC)
+        until = (now + timedelta(seconds=lease)).isoformat(timespec="seconds")
+        with self._write() as db:
+            row = db.execute(
+                "SELECT holder, until FROM senders WHERE webhook = ?", [webhook]
+            ).fetchone()
+            if row is not None and row[0] != holder:
+                expired = datetime.fromisoformat(row[1]) <= now
+                if not expired and _alive(row[0]):
+                    return False
+            db.execute(
+                "INSERT INTO senders (webhook, holder, until) VALUES (?, ?, ?) "
+                "ON CONFLICT(webhook) DO UPDATE SET holder = excluded.holder, "
+                "until = excluded.until",
+                [webhook, holder, until],
+            )
+        return True
+
+    def release_sender(self, webhook: str, holder: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM senders WHERE webhook = ? AND holder = ?", [webhook, holder])
 
     def next_delivery(self, webhook: str) -> dict[str, Any] | None:
         """The oldest pending delivery of a target (deliveries go out in order)."""

@@ -154,3 +154,16 @@ def _m0005(db: Database) -> None:
     # The text of the last processed body, beside its raw hash: the same bytes again
     # are that text again, whichever variant it is.
     db.execute("ALTER TABLE policies ADD COLUMN last_text_hash TEXT")
+
+
+@migrations(name="0006_senders")
+def _m0006(db: Database) -> None:
+    # One sender per webhook at a time, across processes: a lease, taken over when it
+    # expires or its holder (host:pid:token) is a process of this host that died.
+    db.execute(
+        """CREATE TABLE senders (
+            webhook TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            until TEXT NOT NULL
+        )"""
+    )

@@ -74,6 +74,7 @@ for _command in (
     policies.status,
     diff.diff,
     service.demo,
+    service.verify,
     notifications.notify,
     notifications.webhooks,
     notifications.deliveries,

@@ -1,4 +1,4 @@
-"""The setup and service commands of ``monitor``: init, run, demo."""
+"""The setup and service commands of ``monitor``: init, run, demo, verify."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from monitor.bundled import example_config_text
-from monitor.cli.common import State, console
+from monitor.cli.common import State, console, json_option, print_json
 from monitor.errors import InputError
+from monitor.output.safe import visible
 
-__all__ = ["demo", "init", "run"]
+__all__ = ["demo", "init", "run", "verify"]
 
 
 @click.command()
@@ -78,3 +79,51 @@ def demo(workdir: Path | None) -> None:
     from monitor.demo import run_demo
 
     run_demo(console(), workdir=workdir)
+
+
+@click.command()
+@click.option("--deep", is_flag=True, help="Also read back every snapshot and check its hash.")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Delete orphan snapshot files older than an hour and abandoned temporary files.",
+)
+@json_option("Print one JSON object.")
+@click.pass_obj
+def verify(state: State, deep: bool, clean: bool, as_json: bool) -> None:
+    """Check that the store is whole: the database, the version lines and every
+    recorded snapshot file; list snapshot files nothing records (orphans).
+
+    Exits 1 when anything is wrong or an orphan is found. Writes nothing unless
+    --clean is given.
+
+    \b
+    Example:
+        monitor verify
+        monitor verify --deep --clean
+    """
+    from monitor.verify import verify_store
+
+    found = verify_store(state.config(), deep=deep, clean=clean)
+    if as_json:
+        print_json(
+            {
+                "problems": found.problems,
+                "orphans": [str(p) for p in found.orphans],
+                "removed": found.removed,
+                "snapshots": found.snapshots,
+            }
+        )
+    else:
+        for problem in found.problems:
+            click.echo(f"problem: {visible(problem)}")
+        for orphan in found.orphans:
+            click.echo(f"orphan: {visible(str(orphan))} (recorded by no check)")
+        if found.removed:
+            click.echo(f"removed {found.removed} orphan or temporary file(s)")
+        verdict = "store is whole" if not (found.problems or found.orphans) else "store has"
+        if found.problems or found.orphans:
+            verdict += f" {len(found.problems)} problem(s), {len(found.orphans)} orphan(s)"
+        click.echo(f"{verdict}; {found.snapshots} snapshot(s) {'read' if deep else 'found'}")
+    if found.problems or found.orphans:
+        raise click.exceptions.Exit(1)

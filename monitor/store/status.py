@@ -79,6 +79,10 @@ class StatusQueries(StoreBase):
                ORDER BY p.name"""
         )
 
+    def snapshot_rows(self) -> list[dict[str, Any]]:
+        """Every recorded snapshot: its ``sha256`` and ``path`` (relative to the folder)."""
+        return self._rows("SELECT sha256, path FROM snapshots ORDER BY sha256")
+
     def integrity_problems(self, snapshot_root: Path) -> list[str]:
         """Consistency checks used after crashes: returns what is wrong (empty = consistent)."""
         problems: list[str] = []

@@ -4,13 +4,17 @@ written on; a snapshot file that went missing is written again.
 A database truncated to 0 bytes used to start a new history (every command
 exited 0); 16 KB of garbage in its middle let most commands run and write on
 the damaged file; a deleted snapshot file was never noticed, and the next
-identical fetch recorded "unchanged" pointing at the missing file.
+identical fetch recorded "unchanged" pointing at the missing file, and an orphan
+snapshot file (written, never recorded: a crash in between) stayed unnoticed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +105,34 @@ def test_a_new_database_is_made_whole(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store.integrity_problems(tmp_path) == []
     assert [p.name for p in path.parent.iterdir()] == ["monitor.db"]  # no temporary left
+
+
+def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, Path]) -> None:
+    config, _ = checked
+    root = Path(load_config(config).monitor.snapshots)
+    whole = run_monitor("--config", str(config), "verify", "--deep")
+    assert whole.returncode == 0 and "store is whole" in whole.stdout, whole.stdout + whole.stderr
+
+    (snapshot,) = [p for p in root.rglob("*.gz")]
+    original = snapshot.read_bytes()
+    snapshot.write_bytes(original[:-10])  # damaged: a truncated gzip
+    orphan = root / "ab" / ("ab" + "0" * 62 + ".gz")
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(original)
+    shallow = run_monitor("--config", str(config), "verify")
+    assert shallow.returncode == 1 and f"orphan: {orphan}" in shallow.stdout
+    assert "cannot be read" not in shallow.stdout  # only --deep reads them back
+    deep = run_monitor("--config", str(config), "verify", "--deep", "--json")
+    found = json.loads(deep.stdout)
+    assert deep.returncode == 1 and any("cannot be read" in p for p in found["problems"])
+    assert found["orphans"] == [str(orphan)]
+
+    snapshot.unlink()
+    missing = run_monitor("--config", str(config), "verify")
+    assert missing.returncode == 1 and "is recorded but missing" in missing.stdout
+
+    young = run_monitor("--config", str(config), "verify", "--clean")
+    assert orphan.exists() and "orphan:" in young.stdout  # may be a check's in flight
+    os.utime(orphan, (time.time() - 7200, time.time() - 7200))
+    cleaned = run_monitor("--config", str(config), "verify", "--clean")
+    assert not orphan.exists() and "removed 1" in cleaned.stdout

@@ -47,6 +47,7 @@ class Page:
     content_type: str = HTML
     headers: dict[str, str] = field(default_factory=dict)
     decoded_bytes: int | None = None  # what the body decompresses to, when it is encoded
+    before: bytes | None = None  # served and checked first (not measured): then a comparison
 
 
 def _paragraphs() -> list[str]:
@@ -110,6 +111,37 @@ def one_long_line(max_bytes: int) -> Page:
     """max_bytes of letters: one line, no spaces, no tags."""
     word = b"Privacyverklaring"
     return Page((word * (max_bytes // len(word) + 1))[:max_bytes])
+
+
+def one_paragraph(size: int, *, changed: int = 0, punctuated: bool = False) -> bytes:
+    """A policy page of one paragraph of about ``size`` bytes of policy words, with
+    ``changed`` words replaced (spread over it); ``punctuated``: in sentences."""
+    rng = random.Random(7)
+    vocabulary = " ".join(_paragraphs()).split()
+    words = [rng.choice(vocabulary).strip(".") for _ in range(size // 8)]
+    for i in rng.sample(range(len(words)), changed):
+        words[i] = "gewijzigd"
+    if punctuated:
+        words = [w + "." if i % 15 == 14 else w for i, w in enumerate(words)]
+    text = " ".join(words)
+    return f"<html><body><h1>Privacyverklaring</h1><p>{text}</p></body></html>".encode()
+
+
+def one_paragraph_changed(max_bytes: int) -> Page:
+    """A second check: one unpunctuated paragraph of a fifth of max_bytes, 20 words changed
+    since the first (a comparison of two very long clauses)."""
+    size = max_bytes // 5
+    return Page(one_paragraph(size, changed=20), before=one_paragraph(size))
+
+
+def sentences_changed(max_bytes: int) -> Page:
+    """A second check: one paragraph of short sentences, a fifth of max_bytes, 20 words
+    changed (a comparison of very many clauses)."""
+    size = max_bytes // 5
+    return Page(
+        one_paragraph(size, changed=20, punctuated=True),
+        before=one_paragraph(size, punctuated=True),
+    )
 
 
 def binary_junk(max_bytes: int) -> Page:
@@ -178,6 +210,8 @@ KINDS: dict[str, Callable[[int], Page]] = {
     "100,000 list items": many_list_items,
     "multi-MB attribute": huge_attribute,
     "one line, no spaces": one_long_line,
+    "one paragraph, 20 words changed": one_paragraph_changed,
+    "sentences, 20 words changed": sentences_changed,
     "binary as text/html": binary_junk,
     "PDF-ish junk": pdf_junk,
     "gzip bomb": gzip_bomb,
@@ -344,7 +378,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.smoke:
-        args.max_bytes, args.only, args.limit = 1_000_000, ["one line"], 60.0
+        args.max_bytes, args.only, args.limit = 1_000_000, ["one line", "one paragraph"], 60.0
     kinds = [
         name
         for name in KINDS
@@ -354,6 +388,14 @@ def main() -> None:
     with PageServer() as server, tempfile.TemporaryDirectory() as tmp:
         for index, name in enumerate(kinds):
             page = KINDS[name](args.max_bytes)
+            if page.before is not None:  # the first version, checked (and not measured) first
+                server.pages[str(index)] = Page(page.before)
+                check_once(
+                    server.url(str(index)),
+                    Path(tmp) / str(index),
+                    max_bytes=args.max_bytes,
+                    limit=args.limit,
+                )
             server.pages[str(index)] = page
             measured = check_once(
                 server.url(str(index)),

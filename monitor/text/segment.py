@@ -5,18 +5,28 @@ is the trail of headings above it.  A paragraph (or list item) longer than
 ``LONG_PARAGRAPH`` characters is split into sentences, with a splitter that
 knows Dutch, English, German and French abbreviations ("o.a.", "bijv.",
 "art.", "e.g.", "z.B.", ...), so one changed sentence is one changed clause.
+
+No clause is longer than ``MAX_CLAUSE`` characters: a longer sentence, heading
+or row (a page of one unpunctuated paragraph) is cut into runs of words at
+boundaries the words themselves choose (a word whose CRC is 0 mod 16, once a
+run has ``MIN_RUN`` characters), so an edit moves no boundary but its own, and
+every later stage (alignment, inline diff, evidence) works on bounded clauses:
+their cost grows linearly with the page, never with the square of a paragraph.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 
 from monitor.models import Block, Clause, Document
 
-__all__ = ["LONG_PARAGRAPH", "clause_key", "segment", "split_sentences"]
+__all__ = ["LONG_PARAGRAPH", "MAX_CLAUSE", "clause_key", "segment", "split_sentences"]
 
 LONG_PARAGRAPH = 600
+MAX_CLAUSE = 4_000  # characters; a longer piece is cut into runs of words
+MIN_RUN = 400  # characters before a word may end a run
 
 _ABBREVIATIONS = frozenset(
     [
@@ -169,6 +179,8 @@ def segment(document: Document | tuple[Block, ...] | list[Block]) -> tuple[Claus
             pieces = split_sentences(block.text)
         else:
             pieces = [block.text]
+        if any(len(piece) > MAX_CLAUSE for piece in pieces):
+            pieces = [run for piece in pieces for run in _runs(piece)]
         for piece in pieces:
             clauses.append(
                 Clause(
@@ -180,3 +192,28 @@ def segment(document: Document | tuple[Block, ...] | list[Block]) -> tuple[Claus
                 )
             )
     return tuple(clauses)
+
+
+def _runs(text: str) -> list[str]:
+    """``text`` cut into runs of words of at most ``MAX_CLAUSE`` characters, at word
+    boundaries chosen by content (see the module's docstring)."""
+    if len(text) <= MAX_CLAUSE:
+        return [text]
+    runs: list[str] = []
+    run: list[str] = []
+    size = 0
+    for word in text.split(" "):
+        if run and size + 1 + len(word) > MAX_CLAUSE:
+            runs.append(" ".join(run))
+            run, size = [], 0
+        while len(word) > MAX_CLAUSE:  # one "word" longer than a clause: cut it plainly
+            runs.append(word[:MAX_CLAUSE])
+            word = word[MAX_CLAUSE:]
+        run.append(word)
+        size += len(word) + (1 if size else 0)
+        if size >= MIN_RUN and zlib.crc32(word.encode("utf-8", "surrogatepass")) % 16 == 0:
+            runs.append(" ".join(run))
+            run, size = [], 0
+    if run:
+        runs.append(" ".join(run))
+    return [r for r in runs if r]

@@ -20,8 +20,12 @@ from benchmarks.bounds import (
     brotli_bomb,
     check_once,
     gzip_bomb,
+    one_paragraph,
     policy_at_max_bytes,
 )
+from monitor.judge.compare import compare
+from monitor.text.normalize import normalize
+from monitor.text.segment import MAX_CLAUSE, segment
 
 MAX_BYTES = 10_000_000  # the default max_bytes
 
@@ -50,3 +54,19 @@ def test_peak_memory_of_one_check(
     assert measured.exit_code == 0, measured
     assert measured.outcome == outcome, measured
     assert measured.peak_rss_mb < bound_mb, measured
+
+
+def test_no_clause_is_longer_than_the_bound_whatever_the_page() -> None:
+    """Comparison time grew with the square of a paragraph's length (a 2 MB paragraph
+    with 20 words changed: 124 s of CPU), because one unpunctuated paragraph stayed one
+    clause. Now no clause outgrows ``MAX_CLAUSE``, and runs are cut where the words say,
+    so a few changed words leave the other runs equal."""
+    old = normalize(one_paragraph(1_000_000))
+    new = normalize(one_paragraph(1_000_000, changed=20))
+    clauses = segment(old)
+    assert len(clauses) > 100 and max(len(c.text) for c in clauses) <= MAX_CLAUSE
+    unbroken = normalize(b"<p>" + b"x" * 50_000 + b"</p>")  # one "word" longer than a clause
+    assert max(len(c.text) for c in segment(unbroken)) <= MAX_CLAUSE
+    comparison = compare(old, new)
+    assert comparison.counts["modified"] <= 2 * 20, comparison.counts  # a run per edit, at most
+    assert comparison.counts["added"] + comparison.counts["removed"] <= 4

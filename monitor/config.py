@@ -58,6 +58,7 @@ class MonitorSettings:
     snapshots: Path = Path("snapshots")
     interval: float = 6 * 3600.0
     failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
+    process_timeout: float = 60.0  # seconds to read and judge one page before giving up
     fetch: FetchOptions = field(default_factory=FetchOptions)
 
     @property
@@ -309,6 +310,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         failures_before_report=m.positive_int(
             "failures_before_report", defaults.failures_before_report
         ),
+        process_timeout=m.duration("process_timeout", None) or defaults.process_timeout,
     )
 
     policies: list[PolicyConfig] = []

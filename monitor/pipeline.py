@@ -10,7 +10,9 @@ turn a configuration into the things a check needs (for the CLI and the daemon).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -26,7 +28,7 @@ from monitor.errors import (
     StoreError,
 )
 from monitor.hashing import sha256
-from monitor.models import CheckOutcome, CheckResult, now_iso
+from monitor.models import CheckOutcome, CheckResult, FetchResult, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events
@@ -58,6 +60,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 JUDGE_ATTEMPTS = 5  # judging again when another writer stored a version meanwhile
+PROCESS_TIMEOUT = 60.0  # seconds to read and judge one page without a config
+TOO_SLOW = "reading and judging the page took over"
 
 
 def fetch_options(config: Config | None = None, **overrides: Any) -> FetchOptions:
@@ -170,6 +174,7 @@ async def check_policy(
         return await save(record)
 
     history = await asyncio.to_thread(read_history, store, policy.name, stored)
+    deadline = config.monitor.process_timeout if config else PROCESS_TIMEOUT
     try:
         snapshot = await asyncio.to_thread(snapshots.put, fetched.body)  # before its row
     except SnapshotError as exc:
@@ -184,10 +189,25 @@ async def check_policy(
             return await save(record)
         except StoreError:
             raise exc from None  # a full disk: the snapshot's failure is the one to report
+    too_slow = replace(
+        template,
+        outcome=CheckOutcome.ERROR,
+        error=f"{TOO_SLOW} {deadline:g} s (process_timeout); skipped until the page changes",
+        size=snapshot.size,
+        snapshot_sha256=snapshot.sha256,
+        snapshot_path=snapshot.path,
+    )
+    last = state.get("last_check") or {}
+    if last.get("snapshot_sha256") == raw_hash and str(last.get("error")).startswith(TOO_SLOW):
+        again = f"{too_slow.error} (these bytes were too slow before: not read again)"
+        return await save(replace(too_slow, duration=time.monotonic() - t0, error=again))
     for _ in range(JUDGE_ATTEMPTS):
-        processed = await asyncio.to_thread(process, policy, fetched, history)
-        if needs_confirmation(processed):
-            processed = await _confirmed(processed, policy, fetcher, history)
+        try:
+            processed = await _judged(policy, fetched, history, deadline)
+            if needs_confirmation(processed):
+                processed = await _confirmed(processed, policy, fetcher, history, deadline)
+        except TimeoutError:
+            return await save(replace(too_slow, duration=time.monotonic() - t0))
         new_version = processed.version
         record = replace(
             template,
@@ -237,14 +257,34 @@ async def check_policy(
     return await save(record)
 
 
+async def _judged(
+    policy: PolicyConfig, fetched: FetchResult, history: History, deadline: float
+) -> Processed:
+    """``process`` within ``deadline`` seconds (TimeoutError after), in a daemon thread
+    of its own: a page that outruns it keeps that thread busy until it is done, but
+    never holds up the exit of the process (the default executor's threads would)."""
+    done: concurrent.futures.Future[Processed] = concurrent.futures.Future()
+
+    def work() -> None:
+        if not done.set_running_or_notify_cancel():  # running now: a timeout cannot cancel it
+            return
+        try:
+            done.set_result(process(policy, fetched, history))
+        except BaseException as exc:  # handed to the awaiting task
+            done.set_exception(exc)
+
+    threading.Thread(target=work, name=f"process-{policy.name}", daemon=True).start()
+    return await asyncio.wait_for(asyncio.wrap_future(done), deadline)
+
+
 async def _confirmed(
-    first: Processed, policy: PolicyConfig, fetcher: Fetcher, history: History
+    first: Processed, policy: PolicyConfig, fetcher: Fetcher, history: History, deadline: float
 ) -> Processed:
     try:
         again = await fetcher.fetch(policy.url, verify_tls=policy.verify_tls)
     except FetchError as exc:
         return confirm(first, None, f"the second fetch failed ({exc})")
-    second = await asyncio.to_thread(process, policy, again, history)
+    second = await _judged(policy, again, history, deadline)
     return confirm(first, second, history=history)
 
 

@@ -18,7 +18,10 @@ __all__ = ["read_before", "read_history", "record_now"]
 
 
 def read_before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:
-    return store.policy_state(name) or {}, store.latest_version(name)
+    """The policy's row (with ``last_check``, its latest check or None) and latest version."""
+    state = store.policy_state(name) or {}
+    last = store.checks(name, limit=1)
+    return {**state, "last_check": last[0] if last else None}, store.latest_version(name)
 
 
 def read_history(store: Store, name: str, latest: VersionRecord | None) -> History:

@@ -10,9 +10,7 @@ turn a configuration into the things a check needs (for the CLI and the daemon).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -28,16 +26,13 @@ from monitor.errors import (
     StoreError,
 )
 from monitor.hashing import sha256
-from monitor.models import CheckOutcome, CheckResult, FetchResult, now_iso
+from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, judged
+from monitor.models import CheckOutcome, CheckResult, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events
 from monitor.outcome import (
-    History,
-    Processed,
-    confirm,
     needs_confirmation,
-    process,
     stored_document,
 )
 from monitor.outcome_reports import flapping_report, variant_report
@@ -60,8 +55,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 JUDGE_ATTEMPTS = 5  # judging again when another writer stored a version meanwhile
-PROCESS_TIMEOUT = 60.0  # seconds to read and judge one page without a config
-TOO_SLOW = "reading and judging the page took over"
 
 
 def fetch_options(config: Config | None = None, **overrides: Any) -> FetchOptions:
@@ -111,6 +104,23 @@ async def check_policy(
     anomalous checks in a row), ``policy.recovered``, ``policy.flapping`` and
     ``policy.variant``.
     """
+    try:
+        return await _check(policy, fetcher, store, snapshots, config, shortcuts=True)
+    except StaleCheckError:
+        # A shortcut (304, the same bytes again) raced a version another process stored:
+        # check again in full, against that version.
+        return await _check(policy, fetcher, store, snapshots, config, shortcuts=False)
+
+
+async def _check(
+    policy: PolicyConfig,
+    fetcher: Fetcher,
+    store: Store,
+    snapshots: SnapshotStore,
+    config: Config | None,
+    *,
+    shortcuts: bool,
+) -> CheckResult:
     started_at = now_iso()
     t0 = time.monotonic()
     # Store calls run in worker threads: a write waiting for another process's lock
@@ -127,8 +137,8 @@ async def check_policy(
     try:
         fetched = await fetcher.fetch(
             policy.url,
-            etag=state.get("etag"),
-            last_modified=state.get("last_modified"),
+            etag=state.get("etag") if shortcuts else None,
+            last_modified=state.get("last_modified") if shortcuts else None,
             verify_tls=policy.verify_tls,
         )
     except FetchError as exc:
@@ -153,13 +163,14 @@ async def check_policy(
         etag=fetched.etag,
         last_modified=fetched.last_modified,
     )
+    latest = stored.number if stored else 0  # what the shortcuts below take as still true
     if fetched.not_modified:
         record = replace(template, duration=time.monotonic() - t0)
-        return await save(record)
+        return await save(record, expect_latest=latest)
 
     raw_hash = sha256(fetched.body)
     same = raw_hash == state.get("last_raw_sha256")
-    if stored and same and await asyncio.to_thread(snapshots.present, raw_hash):
+    if shortcuts and stored and same and await asyncio.to_thread(snapshots.present, raw_hash):
         # Same bytes as the last processed body: nothing to parse or store (unless the
         # snapshot's file went missing: the full path below writes it again).
         record = replace(
@@ -171,7 +182,7 @@ async def check_policy(
             snapshot_path=snapshots.relative_path(raw_hash),
             text_hash=state.get("last_text_hash") or stored.text_hash,
         )
-        return await save(record)
+        return await save(record, expect_latest=latest)
 
     history = await asyncio.to_thread(read_history, store, policy.name, stored)
     deadline = config.monitor.process_timeout if config else PROCESS_TIMEOUT
@@ -203,9 +214,9 @@ async def check_policy(
         return await save(replace(too_slow, duration=time.monotonic() - t0, error=again))
     for _ in range(JUDGE_ATTEMPTS):
         try:
-            processed = await _judged(policy, fetched, history, deadline)
+            processed = await judged(policy, fetched, history, deadline)
             if needs_confirmation(processed):
-                processed = await _confirmed(processed, policy, fetcher, history, deadline)
+                processed = await confirmed(processed, policy, fetcher, history, deadline)
         except TimeoutError:
             return await save(replace(too_slow, duration=time.monotonic() - t0))
         new_version = processed.version
@@ -255,37 +266,6 @@ async def check_policy(
         snapshot_path=snapshot.path,
     )
     return await save(record)
-
-
-async def _judged(
-    policy: PolicyConfig, fetched: FetchResult, history: History, deadline: float
-) -> Processed:
-    """``process`` within ``deadline`` seconds (TimeoutError after), in a daemon thread
-    of its own: a page that outruns it keeps that thread busy until it is done, but
-    never holds up the exit of the process (the default executor's threads would)."""
-    done: concurrent.futures.Future[Processed] = concurrent.futures.Future()
-
-    def work() -> None:
-        if not done.set_running_or_notify_cancel():  # running now: a timeout cannot cancel it
-            return
-        try:
-            done.set_result(process(policy, fetched, history))
-        except BaseException as exc:  # handed to the awaiting task
-            done.set_exception(exc)
-
-    threading.Thread(target=work, name=f"process-{policy.name}", daemon=True).start()
-    return await asyncio.wait_for(asyncio.wrap_future(done), deadline)
-
-
-async def _confirmed(
-    first: Processed, policy: PolicyConfig, fetcher: Fetcher, history: History, deadline: float
-) -> Processed:
-    try:
-        again = await fetcher.fetch(policy.url, verify_tls=policy.verify_tls)
-    except FetchError as exc:
-        return confirm(first, None, f"the second fetch failed ({exc})")
-    second = await _judged(policy, again, history, deadline)
-    return confirm(first, second, history=history)
 
 
 def log_result(result: CheckResult) -> None:

@@ -26,9 +26,13 @@ _SPACES = dict.fromkeys(
     " ",
 )
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E], None)
-# Control characters carry no words and could drive a terminal: dropped (the ones
-# str.split() takes for white space are spaces anyway).
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0)], None)
+# Control characters carry no words and could drive a terminal: dropped.  Not the ones
+# str.split() takes for white space (tab to CR, U+001C-U+001F, U+0085: spaces, as
+# always), nor U+0001 and U+0002, the cell and line-break marks of the HTML walk.
+_CONTROLS = dict.fromkeys(
+    [0x00, *range(0x03, 0x09), *range(0x0E, 0x1C), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)],
+    None,
+)
 _QUOTES = {
     **dict.fromkeys([0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2039, 0x203A], "'"),
     **dict.fromkeys([0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB], '"'),
@@ -39,7 +43,7 @@ _TABLE = str.maketrans({**_SPACES, **_INVISIBLE, **_QUOTES, **_CONTROLS})
 _SPECIAL = re.compile(
     "[" + re.escape("".join(map(chr, {**_SPACES, **_INVISIBLE, **_QUOTES, **_CONTROLS}))) + "]"
 )
-_ASCII_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+_ASCII_CONTROL = re.compile("[\\x00\\x03-\\x08\\x0e-\\x1b\\x7f]")
 
 
 def fold(text: str) -> str:

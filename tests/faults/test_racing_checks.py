@@ -10,6 +10,7 @@ and every change goes from the version just before it.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import itertools
@@ -21,13 +22,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from monitor.config import load_config
+from monitor.models import CheckOutcome, CheckResult
+from monitor.pipeline import check_policy, open_fetcher
 from monitor.snapshots import SnapshotStore
+from monitor.store import Store
 
 from ..conftest import WriteConfig
 
@@ -124,3 +130,63 @@ def test_cleaning_temporary_files_never_takes_one_in_flight(tmp_path: Path) -> N
         cleaner.join()
     for body in bodies:
         assert store.get(hashlib.sha256(body).hexdigest()) == body
+
+
+@pytest.fixture
+def threaded_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(threaded=True)  # a slow answer must not hold up the next request
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def test_a_shortcut_that_raced_a_new_version_is_checked_again_in_full(
+    threaded_server: HTTPServer, write_config: WriteConfig
+) -> None:
+    """A check that took a shortcut (the same bytes as the last processed body) after
+    another process stored a version in between used to record "unchanged" and point
+    the policy's last body back at the old page: every later fetch of that page took
+    the shortcut again, and a lasting rollback was never stored."""
+    p1, p2 = _page(1), _page(2)
+    served = iter([(p1, 0.0), (p1, 1.0), (p2, 0.0)])  # then p1, forever
+
+    def respond(request: Request) -> Response:
+        body, delay = next(served, (p1, 0.0))
+        time.sleep(delay)
+        return Response(body, content_type="text/html; charset=utf-8")
+
+    threaded_server.expect_request("/p").respond_with_handler(respond)
+    path = write_config({"acme": threaded_server.url_for("/p")})
+    config = load_config(path)
+    (policy,) = config.policies
+
+    async def race() -> list[CheckResult]:
+        with Store.open(config.monitor.database) as store:
+            store.sync_policies(config.policies)
+            snapshots = SnapshotStore(config.monitor.snapshots)
+            async with open_fetcher(config) as fetcher:
+
+                async def check(pause: float) -> CheckResult:
+                    await asyncio.sleep(pause)
+                    return await check_policy(
+                        policy, fetcher=fetcher, store=store, snapshots=snapshots, config=config
+                    )
+
+                first = await check(0)
+                slow_p1, fast_p2 = await asyncio.gather(check(0), check(0.3))
+                later = [await check(0) for _ in range(4)]
+                return [first, slow_p1, fast_p2, *later]
+
+    results = asyncio.run(race())
+    outcomes = [r.outcome for r in results]
+    # v1's text again after v2 was stored meanwhile: flapping, not "unchanged"
+    assert outcomes[:3] == [
+        CheckOutcome.NEW_VERSION,
+        CheckOutcome.FLAPPING,
+        CheckOutcome.NEW_VERSION,
+    ]
+    with Store.open(config.monitor.database) as store:
+        latest = store.latest_version("acme")
+    assert latest is not None and latest.number == 3 and " 1 maanden" in latest.text

@@ -26,6 +26,7 @@ from monitor.notify.formats import render_body
 from monitor.output.contract import to_dict
 from monitor.output.feed import atom_feed
 from monitor.output.render import RENDERERS, render
+from monitor.text.canonical import fold
 from monitor.text.normalize import normalize
 
 from ..conftest import WriteConfig, run_monitor
@@ -190,3 +191,13 @@ def test_show_history_and_diff_on_a_terminal_send_no_control_sequence(
         assert not UNSAFE.search(own), (args, [m.group() for m in UNSAFE.finditer(own)])
     shown = _on_a_terminal("--config", str(config), "show", "acme")
     assert "\\u202e" in shown  # the bidi override, as characters
+
+
+def test_dropping_control_characters_glues_no_words() -> None:
+    """The characters split() reads as white space stay spaces, and the HTML walk's own
+    marks (a line break inside a link) still part words."""
+    assert fold("a\x85b c\x1fd\te") == "a b c d e"
+    doc = normalize('<p>See <a href="https://x.org/p">our privacy<br>statement here</a>.</p>')
+    assert "our privacy statement here" in doc.text
+    rows = normalize("<table><tr><td>naam</td><td>e-mail</td></tr></table>").text
+    assert "naam" in rows and "e-mail" in rows and "naame-mail" not in rows

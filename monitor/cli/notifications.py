@@ -34,7 +34,10 @@ def notify(state: State, force: bool) -> None:
     config = state.config()
     with state.store() as store:
         stats = asyncio.run(flush(config, store, force=force))
-    click.echo(f"delivered {stats.delivered}, will retry {stats.retrying}, failed {stats.failed}")
+    click.echo(
+        f"delivered {stats.delivered}, will retry {stats.retrying}, failed {stats.failed}"
+        + (f"; {stats.busy} webhook(s) left to another sender running now" if stats.busy else "")
+    )
 
 
 @click.group()

@@ -65,6 +65,21 @@ class FlushStats:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    busy: int = 0  # targets left to another sender (another process is delivering to them)
+
+
+def _timeout(config: Config) -> float:
+    return config.monitor.fetch.timeout
+
+
+def _host() -> str:
+    """This host as a sender's lease names it: the host name and the pid namespace, so
+    two containers with one host name never read each other's pids."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return f"{socket.gethostname()}#{namespace}"
 
 
 def redact_url(url: str) -> str:
@@ -130,7 +145,12 @@ def _client(config: Config) -> httpx.AsyncClient:
 
 
 async def _post(
-    client: httpx.AsyncClient, webhook: WebhookConfig, event_id: str, body: bytes, user_agent: str
+    client: httpx.AsyncClient,
+    webhook: WebhookConfig,
+    event_id: str,
+    body: bytes,
+    user_agent: str,
+    timeout: float,
 ) -> _Outcome:
     headers = {
         **dict(webhook.headers),
@@ -146,10 +166,13 @@ async def _post(
             return _Outcome(None, error, retry=True, sent=False)
         headers["Monitor-Signature"] = sign(secret, int(time.time()), body)
     try:
-        response = await client.post(webhook.url, content=body, headers=headers)
+        # The whole POST within the timeout (httpx bounds each read, not the request), so
+        # it always ends well inside the sender's lease.
+        async with asyncio.timeout(timeout):
+            response = await client.post(webhook.url, content=body, headers=headers)
     except FetchError as exc:  # the network policy refused the address
         return _Outcome(None, str(exc), retry=False, sent=False)
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, TimeoutError):
         return _Outcome(None, "timed out", retry=True)
     except httpx.TransportError as exc:
         return _Outcome(None, f"connection failed: {type(exc).__name__}", retry=True)
@@ -180,6 +203,7 @@ async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushS
         delivered=sum(r.delivered for r in results),
         retrying=sum(r.retrying for r in results),
         failed=sum(r.failed for r in results),
+        busy=sum(r.busy for r in results),
     )
 
 
@@ -188,10 +212,10 @@ async def _flush_target(
 ) -> FlushStats:
     # One sender per target at a time, across processes: a second flush (the daemon's
     # timer beside a flush after a change, or `monitor notify`) leaves it to the first.
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-    lease = 2 * config.monitor.fetch.timeout + 60
+    holder = f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    lease = 2 * _timeout(config) + 60  # a POST ends within the timeout, well inside it
     if not await asyncio.to_thread(store.claim_sender, webhook.name, holder, lease=lease):
-        return FlushStats()
+        return FlushStats(busy=1)
     try:
         return await _send_in_order(client, config, store, webhook, holder, lease, force=force)
     finally:
@@ -220,7 +244,9 @@ async def _send_in_order(
             break  # the oldest is waiting: later ones wait behind it, in order
         body = render_body(webhook.format, json.loads(row["payload"]))
         started = time.monotonic()
-        outcome = await _post(client, webhook, row["event_id"], body, config.monitor.user_agent)
+        outcome = await _post(
+            client, webhook, row["event_id"], body, config.monitor.user_agent, _timeout(config)
+        )
         duration = time.monotonic() - started
         attempts = row["attempts"] + 1
         age = (now - datetime.fromisoformat(row["created_at"])).total_seconds()
@@ -275,5 +301,7 @@ async def send_test(config: Config, name: str) -> tuple[int | None, str | None, 
     }
     body = render_body(webhook.format, payload)
     async with _client(config) as client:
-        outcome = await _post(client, webhook, event_id, body, config.monitor.user_agent)
+        outcome = await _post(
+            client, webhook, event_id, body, config.monitor.user_agent, _timeout(config)
+        )
     return outcome.status, outcome.error, body.decode("utf-8")[:300] if outcome.sent else None

@@ -19,11 +19,15 @@ __all__ = ["Outbox", "enqueue"]
 
 
 def _alive(holder: str) -> bool:
-    """Whether the process named in ``holder`` may still run: on another host, always
-    (its lease must expire); on this one, while its pid exists."""
+    """Whether the process named in ``holder`` may still run: on another host or pid
+    namespace, always (its lease must expire); on this one, while its pid exists."""
     host, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
+    try:
+        here = f"{socket.gethostname()}#{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        here = f"{socket.gethostname()}#0"
+    if host != here or not pid.isdigit():
         return True
     try:
         os.kill(int(pid), 0)
@@ -112,11 +116,11 @@ class Outbox(StoreBase):
                    VALUES (?, ?, ?, ?, ?)""",
                 [delivery_id, now, http_status, error, round(duration * 1000)],
             )
-            db.execute(
+            db.execute(  # only a pending one: a late sender never undoes a delivery
                 """UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?,
                        last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
                        delivered_at = CASE WHEN ? = 'delivered' THEN ? END
-                   WHERE id = ?""",
+                   WHERE id = ? AND status = 'pending'""",
                 [status, http_status, error, next_attempt_at, status, now, delivery_id],
             )
 

@@ -8,11 +8,15 @@ the same delivery twice within a second, with no crash at all.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -95,3 +99,50 @@ def test_flushes_in_several_processes_post_each_delivery_once(
     with Store.open(queued.monitor.database) as store:
         asyncio.run(flush(queued, store))
     assert _posted(receiver) == list(range(COUNT))
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_off_at_the_timeout(
+    write_config: WriteConfig,
+) -> None:
+    """httpx bounds each read, not the request: an answer trickled a byte at a time kept
+    a POST going far past the timeout, and so past the sender's lease."""
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "40")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(40):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.25)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        path = write_config(
+            {"acme": "https://example.org/privacy"},
+            monitor='timeout = "1s"\nallow_private_networks = true',
+            extra=f'\n[[webhook]]\nname = "hook"\nurl = "http://127.0.0.1:{server.server_port}/"\n',
+        )
+        config = load_config(path)
+        with Store.open(config.monitor.database) as store:
+            store.sync_policies(config.policies)
+            with store._write() as db:
+                enqueue(db, [Event("e-1", "policy.test", "hook", "acme", {"n": 1})],
+                        change_id=None, at=now_iso())  # fmt: skip
+            started = time.monotonic()
+            stats = asyncio.run(flush(config, store, force=True))
+            elapsed = time.monotonic() - started
+            (row,) = store.deliveries()
+        assert stats.retrying == 1 and row["last_error"] == "timed out"
+        assert elapsed < 5  # the trickle would take 10 s; the timeout is 1 s
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import stat
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,8 +73,9 @@ MAX_CONFIG_BYTES = 64 * 1024 * 1024  # far beyond any real config (100,000 polic
 
 
 def read_config_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most ``MAX_CONFIG_BYTES``, without waiting on a
-    FIFO or reading a device without end."""
+    """The bytes of a config file: a regular file, or a pipe (``--config <(envsubst ...)``)
+    read until its end within ``PIPE_WAIT`` seconds of silence; at most
+    ``MAX_CONFIG_BYTES`` either way.  Never a device, and never a wait without end."""
     try:
         # O_NONBLOCK: opening a FIFO with no writer must not hang; a regular file ignores it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -83,18 +85,44 @@ def read_config_file(path: Path) -> bytes:
         ) from None
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(str(path), "config file is not a regular file")
-        if info.st_size > MAX_CONFIG_BYTES:
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISFIFO(info.st_mode):
+            raw = _read_pipe(fd, path)
+        elif not stat.S_ISREG(info.st_mode):
+            raise ConfigError(str(path), "config file is not a regular file or a pipe")
+        elif info.st_size > MAX_CONFIG_BYTES:
             raise ConfigError(
                 str(path), f"config file is {info.st_size:,} bytes, over {MAX_CONFIG_BYTES:,}"
             )
-        try:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-        except OSError as exc:
-            raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+        else:
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read config file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_CONFIG_BYTES:  # grew while read
         raise ConfigError(str(path), f"config file is over {MAX_CONFIG_BYTES:,} bytes")
     return raw
+
+
+PIPE_WAIT = 10.0  # seconds a pipe may stay silent before its config is given up on
+
+
+def _read_pipe(fd: int, path: Path) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_CONFIG_BYTES:
+        ready, _, _ = select.select([fd], [], [], PIPE_WAIT)
+        if not ready:
+            raise ConfigError(str(path), f"the pipe sent nothing for {PIPE_WAIT:g} s")
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            break  # its writer closed it (or there was none)
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)

@@ -73,12 +73,15 @@ def _take_lock(database: Path) -> int:
     fd = os.open(database, os.O_RDONLY | os.O_CLOEXEC)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         holder = _lock_holder(os.fstat(fd)) or "?"
         os.close(fd)
         raise DaemonLockedError(
             f"another `monitor run` (pid {holder}) is already running on {database}"
         ) from None
+    except OSError as exc:  # no locks on this file system, say (ENOLCK)
+        os.close(fd)
+        raise DaemonLockedError(f"cannot lock {database}: {exc.strerror or exc}") from None
     return fd
 
 

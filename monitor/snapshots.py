@@ -7,6 +7,7 @@ a file under a final name.  Reading verifies the hash.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gzip
 import os
@@ -46,6 +47,8 @@ class SnapshotStore:
         rel = self.relative_path(digest)
         target = self.root / rel
         if target.exists() and self._intact(target, digest):
+            with contextlib.suppress(OSError):
+                os.utime(target)  # in use again: never an old orphan to clean up
             return StoredSnapshot(digest, len(body), rel, created=False)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

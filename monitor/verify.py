@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from monitor.config import Config
-from monitor.errors import SnapshotError
+from monitor.errors import InputError, SnapshotError
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 
@@ -28,12 +28,16 @@ class Verification:
 
 
 def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> Verification:
-    """What is wrong with the store of ``config``; with ``clean``, orphans older than
-    ``ORPHAN_AGE`` and abandoned temporary files are deleted (and counted)."""
+    """What is wrong with the store of ``config``. Orphans are unrecorded snapshot files
+    older than ``ORPHAN_AGE``; with ``clean`` they and abandoned temporary files are
+    deleted (and counted)."""
     root = Path(config.monitor.snapshots)
+    database = Path(config.monitor.database)
+    if not database.is_file():
+        raise InputError(f"no database at {database} (nothing has been checked with this config)")
     snapshots = SnapshotStore(root)
     found = Verification()
-    with Store.open(config.monitor.database) as store:
+    with Store.open(database) as store:
         found.problems = store.integrity_problems(root)
         rows = store.snapshot_rows()
     found.snapshots = len(rows)
@@ -48,9 +52,14 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
     recorded = {row["path"] for row in rows}
     now = time.time()
     for path in sorted(root.glob("*/*.gz")) if root.is_dir() else ():
-        if path.relative_to(root).as_posix() in recorded:
+        relative = path.relative_to(root).as_posix()
+        try:
+            age = now - path.stat().st_mtime
+        except FileNotFoundError:
             continue
-        if clean and now - path.stat().st_mtime > ORPHAN_AGE:
+        if relative in recorded or age < ORPHAN_AGE:
+            continue  # a younger file may be a check's in flight (its row comes next)
+        if clean and _still_orphan(database, relative):
             path.unlink(missing_ok=True)
             found.removed += 1
         else:
@@ -58,3 +67,10 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
     if clean:
         found.removed += snapshots.remove_temporary()
     return found
+
+
+def _still_orphan(database: Path, relative: str) -> bool:
+    """Whether no check has recorded the snapshot at ``relative`` by now (a check may
+    have reused the file since the rows were read: it touches a file it reuses)."""
+    with Store.open(database) as store:
+        return all(row["path"] != relative for row in store.snapshot_rows())

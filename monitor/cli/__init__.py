@@ -7,6 +7,7 @@ by topic (``policies``, ``service``, ``diff``, ``notifications``) and share
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -60,7 +61,8 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
 
 def _visible_message(record: logging.LogRecord) -> bool:
     """Log lines carry page and server text (titles, errors): never a control character."""
-    record.msg, record.args = visible(record.getMessage()), None
+    with contextlib.suppress(Exception):  # a malformed call: logging reports it, as always
+        record.msg, record.args = visible(record.getMessage()), None
     return True
 
 

@@ -3,7 +3,6 @@ error messages that name a full disk as such."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -120,6 +119,9 @@ def _create(path: Path) -> None:
     """A new database at ``path`` with its schema, put in place whole: a crash while it
     is made leaves no empty file behind (which the next open would refuse)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)  # as a plain create would make it, not mkstemp's 0600
     os.close(fd)
     try:
         conn = sqlite3.connect(tmp)
@@ -128,8 +130,13 @@ def _create(path: Path) -> None:
             conn.commit()
         finally:
             conn.close()
-        with contextlib.suppress(FileExistsError):  # never over one another process made
-            os.link(tmp, path)
+        try:
+            os.link(tmp, path)  # never over a database another process made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: rename, unless one appeared
+            if not path.exists():
+                os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
 

@@ -202,18 +202,46 @@ def _runs(text: str) -> list[str]:
     runs: list[str] = []
     run: list[str] = []
     size = 0
-    for word in text.split(" "):
+    for word in text.split():
         if run and size + 1 + len(word) > MAX_CLAUSE:
             runs.append(" ".join(run))
             run, size = [], 0
-        while len(word) > MAX_CLAUSE:  # one "word" longer than a clause: cut it plainly
-            runs.append(word[:MAX_CLAUSE])
-            word = word[MAX_CLAUSE:]
+        if len(word) > MAX_CLAUSE:  # a "word" longer than a clause (text without spaces)
+            if run:
+                runs.append(" ".join(run))
+                run, size = [], 0
+            runs += _cut_word(word)
+            continue
         run.append(word)
-        size += len(word) + (1 if size else 0)
+        size += len(word) + (1 if len(run) > 1 else 0)
         if size >= MIN_RUN and zlib.crc32(word.encode("utf-8", "surrogatepass")) % 16 == 0:
             runs.append(" ".join(run))
             run, size = [], 0
     if run:
         runs.append(" ".join(run))
-    return [r for r in runs if r]
+    return runs
+
+
+_PUNCTUATION = re.compile(r"[。！？；，、.!?;,:：]")
+
+
+def _cut_word(word: str) -> list[str]:
+    """A run of text without spaces (Chinese, Japanese, Thai...) cut after punctuation
+    once a piece has ``MIN_RUN`` characters (so an edit moves no other cut), and at
+    ``MAX_CLAUSE`` characters where there is none."""
+    pieces: list[str] = []
+    start = 0
+    for mark in _PUNCTUATION.finditer(word):
+        end = mark.end()
+        while end - start > MAX_CLAUSE:
+            pieces.append(word[start : start + MAX_CLAUSE])
+            start += MAX_CLAUSE
+        if end - start >= MIN_RUN:
+            pieces.append(word[start:end])
+            start = end
+    while len(word) - start > MAX_CLAUSE:
+        pieces.append(word[start : start + MAX_CLAUSE])
+        start += MAX_CLAUSE
+    if start < len(word):
+        pieces.append(word[start:])
+    return pieces

@@ -8,6 +8,7 @@ of policies (40,000 policies: 55 s).
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -24,14 +25,30 @@ LIMIT = 60  # seconds: guards against a hang or runaway memory, not for speed
 
 def test_a_device_is_not_a_config_file() -> None:
     result = run_monitor("--config", "/dev/zero", "list", timeout=LIMIT)
-    one_line_error(result, "/dev/zero", "not a regular file")
+    one_line_error(result, "/dev/zero", "not a regular file or a pipe")
 
 
 def test_a_fifo_without_a_writer_does_not_hang(tmp_path: Path) -> None:
     fifo = tmp_path / "config.toml"
     os.mkfifo(fifo)
     result = run_monitor("--config", str(fifo), "check", timeout=LIMIT)
-    one_line_error(result, str(fifo), "not a regular file")
+    one_line_error(result, str(fifo), "the pipe sent nothing")
+
+
+def test_a_config_through_a_pipe_is_read(tmp_path: Path) -> None:
+    """``--config <(envsubst < config.tmpl)``: a pipe that a writer fills is a config."""
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    text = f'[monitor]\ndatabase = "{tmp_path / "m.db"}"\n\n' + (
+        '[[policy]]\nname = "a"\nurl = "https://example.org/p"\n'
+    )
+    writer = subprocess.Popen(["sh", "-c", f'sleep 1; printf "%s" "$0" > "{fifo}"', text])
+    try:
+        listed = run_monitor("--config", str(fifo), "list", timeout=LIMIT)
+    finally:
+        writer.wait(timeout=LIMIT)
+    assert listed.returncode == 0, listed.stderr
+    assert "example.org" in listed.stdout
 
 
 def test_a_config_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:

@@ -119,6 +119,10 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
     orphan = root / "ab" / ("ab" + "0" * 62 + ".gz")
     orphan.parent.mkdir(exist_ok=True)
     orphan.write_bytes(original)
+    young = run_monitor("--config", str(config), "verify")
+    assert "orphan:" not in young.stdout  # may be a check's in flight: its row comes next
+    an_hour_ago = time.time() - 7200
+    os.utime(orphan, (an_hour_ago, an_hour_ago))
     shallow = run_monitor("--config", str(config), "verify")
     assert shallow.returncode == 1 and f"orphan: {orphan}" in shallow.stdout
     assert "cannot be read" not in shallow.stdout  # only --deep reads them back
@@ -131,8 +135,9 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
     missing = run_monitor("--config", str(config), "verify")
     assert missing.returncode == 1 and "is recorded but missing" in missing.stdout
 
-    young = run_monitor("--config", str(config), "verify", "--clean")
-    assert orphan.exists() and "orphan:" in young.stdout  # may be a check's in flight
-    os.utime(orphan, (time.time() - 7200, time.time() - 7200))
     cleaned = run_monitor("--config", str(config), "verify", "--clean")
     assert not orphan.exists() and "removed 1" in cleaned.stdout
+
+    (Path(load_config(config).monitor.database)).rename(root.parent / "elsewhere.db")
+    nothing = run_monitor("--config", str(config), "verify")
+    assert nothing.returncode == 2 and "no database at" in nothing.stderr

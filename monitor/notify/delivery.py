@@ -19,7 +19,6 @@ import logging
 import os
 import random
 import re
-import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from monitor.models import now_iso
 from monitor.net.fetch import parse_retry_after
 from monitor.net.netpolicy import AddressGuard
 from monitor.notify.formats import render_body
+from monitor.store.outbox import sender_host
 
 __all__ = ["FlushStats", "Outbox", "flush", "redact_url", "send_test", "sign"]
 
@@ -70,16 +70,6 @@ class FlushStats:
 
 def _timeout(config: Config) -> float:
     return config.monitor.fetch.timeout
-
-
-def _host() -> str:
-    """This host as a sender's lease names it: the host name and the pid namespace, so
-    two containers with one host name never read each other's pids."""
-    try:
-        namespace = os.stat("/proc/self/ns/pid").st_ino
-    except OSError:
-        namespace = 0
-    return f"{socket.gethostname()}#{namespace}"
 
 
 def redact_url(url: str) -> str:
@@ -212,7 +202,7 @@ async def _flush_target(
 ) -> FlushStats:
     # One sender per target at a time, across processes: a second flush (the daemon's
     # timer beside a flush after a change, or `monitor notify`) leaves it to the first.
-    holder = f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    holder = f"{sender_host()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     lease = 2 * _timeout(config) + 60  # a POST ends within the timeout, well inside it
     if not await asyncio.to_thread(store.claim_sender, webhook.name, holder, lease=lease):
         return FlushStats(busy=1)

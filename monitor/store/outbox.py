@@ -15,7 +15,17 @@ from sqlite_utils import Database
 from monitor.models import now_iso
 from monitor.store.base import StoreBase
 
-__all__ = ["Outbox", "enqueue"]
+__all__ = ["Outbox", "enqueue", "sender_host"]
+
+
+def sender_host() -> str:
+    """This host as a sender's lease names it: the host name and the pid namespace, so
+    two containers with one host name never read each other's pids."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return f"{socket.gethostname()}#{namespace}"
 
 
 def _alive(holder: str) -> bool:
@@ -23,11 +33,7 @@ def _alive(holder: str) -> bool:
     namespace, always (its lease must expire); on this one, while its pid exists."""
     host, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
-    try:
-        here = f"{socket.gethostname()}#{os.stat('/proc/self/ns/pid').st_ino}"
-    except OSError:
-        here = f"{socket.gethostname()}#0"
-    if host != here or not pid.isdigit():
+    if host != sender_host() or not pid.isdigit():
         return True
     try:
         os.kill(int(pid), 0)

@@ -15,15 +15,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
 from monitor.config import Config, load_config
 from monitor.models import now_iso
 from monitor.notify.delivery import flush
+from monitor.notify.events import Event
 from monitor.store import Store
 from monitor.store.outbox import enqueue
 
@@ -31,15 +30,6 @@ from ..conftest import WriteConfig
 from ..test_notify import Receiver
 
 COUNT = 40
-
-
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    event_type: str
-    webhook: str
-    policy: str
-    payload: dict[str, Any]
 
 
 @pytest.fixture

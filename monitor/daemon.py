@@ -11,7 +11,8 @@
   ``failures_before_report`` in a row the policy is reported once as
   unreachable, and once as recovered when a check succeeds again.
 - SIGHUP (or a restart) reloads ``config.toml``: added, removed and changed
-  policies take effect; a broken config is logged and the old one kept.
+  policies take effect; a broken config is logged and the old one kept, and
+  so is a config that came through a pipe (it cannot be read twice).
 - SIGTERM / SIGINT: no new checks, the ones in flight finish (bounded by
   ``shutdown_timeout``), the database is closed, exit 0. A second signal
   exits at once; transactions and atomic snapshot writes keep the store
@@ -32,6 +33,7 @@ import logging
 import os
 import random
 import signal
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, PolicyConfig, load_config
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, StoreError
 from monitor.models import CheckResult, now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import open_fetcher, open_snapshots, open_store, safe_check
@@ -140,17 +142,28 @@ def backoff(interval: float, failures: int) -> float:
     return float(min(interval * factor, interval + MAX_BACKOFF_EXTRA))
 
 
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 class Daemon:
     """The scheduler loop. ``Daemon(config_path).run()`` blocks until stopped."""
 
     def __init__(self, config_path: Path, *, shutdown_timeout: float = 60.0) -> None:
         self.config_path = config_path
         self.config: Config = load_config(config_path)
+        # A config that came through a pipe (``--config <(envsubst ...)``) cannot be
+        # read a second time: a reload would read an empty pipe and drop every policy.
+        self._reloadable = _regular_file(config_path)
         self.shutdown_timeout = shutdown_timeout
         self.started_at = now_iso()
         self.inflight: set[asyncio.Task[Any]] = set()
         self._stop: asyncio.Event | None = None  # created inside the event loop
         self._signals = 0
+        self._exit_code = 0
 
     def run(self) -> int:
         lock = _take_lock(self.config.monitor.database)
@@ -158,6 +171,11 @@ class Daemon:
             asyncio.run(self._main())
         finally:
             os.close(lock)
+        if self._exit_code:
+            # The database was lost under us: leave without closing it, for SQLite's
+            # checkpoint on close would write the journal into a truncated file.
+            logging.shutdown()
+            os._exit(self._exit_code)
         return 0
 
     # -- the loop -------------------------------------------------------------
@@ -204,8 +222,9 @@ class Daemon:
         finally:
             self.scheduler.shutdown(wait=False)
             await self.fetcher.aclose()
-            self.store.heartbeat(pid=os.getpid(), started_at=self.started_at, stopped=True)
-            self.store.close()
+            if not self._exit_code:
+                self.store.heartbeat(pid=os.getpid(), started_at=self.started_at, stopped=True)
+                self.store.close()
             logger.info("daemon stopped")
 
     async def _drain(self) -> None:
@@ -231,6 +250,13 @@ class Daemon:
         self._stop.set()
 
     def _on_reload_signal(self) -> None:
+        if not self._reloadable:
+            logger.error(
+                "SIGHUP: keeping the running configuration: %s came through a pipe and "
+                "cannot be read again (restart the daemon to change it)",
+                self.config_path,
+            )
+            return
         try:
             config = load_config(self.config_path)
         except MonitorError as exc:
@@ -269,6 +295,16 @@ class Daemon:
                 self.inflight.discard(task)
 
     async def _heartbeat(self) -> None:
+        try:
+            self.store.still_the_file()
+        except StoreError as exc:
+            # Deleted, replaced or truncated under us: every further write would go
+            # into a journal no reader sees. Stop, loudly, with what is in flight.
+            logger.error("%s: stopping", exc)
+            self._exit_code = 2
+            assert self._stop is not None
+            self._stop.set()
+            return
         await asyncio.to_thread(self.store.heartbeat, pid=os.getpid(), started_at=self.started_at)
 
     # -- scheduling -----------------------------------------------------------

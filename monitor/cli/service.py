@@ -55,7 +55,9 @@ def run(state: State, shutdown_timeout: float) -> None:
     """
     from monitor.daemon import Daemon
 
-    Daemon(state.config_path, shutdown_timeout=shutdown_timeout).run()
+    code = Daemon(state.config_path, shutdown_timeout=shutdown_timeout).run()
+    if code:
+        raise SystemExit(code)
 
 
 @click.command()

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,21 @@ class StoreBase:
         # this lock keeps those threads from interleaving inside a transaction.
         self._lock = threading.RLock()
         self.path = path
+        self._identity: tuple[int, int] | None = None  # (device, inode) once opened
+
+    def still_the_file(self) -> None:
+        """Raise :class:`StoreError` unless the file at ``path`` is still the one that was
+        opened, and not emptied: a daemon must not go on writing into a journal of a
+        database that was deleted, replaced or truncated under it."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            info = None
+        if info is None or (info.st_dev, info.st_ino) != self._identity or info.st_size == 0:
+            raise StoreError(
+                f"database {self.path} was deleted, replaced or emptied while in use; "
+                "nothing more is written to it"
+            )
 
     @classmethod
     def open(cls, path: str | Path, *, timeout: float = 30.0, verify: bool = False) -> Self:
@@ -51,6 +67,7 @@ class StoreBase:
                     f"database {path} is empty (0 bytes): its history is gone; restore it "
                     "from a backup, or delete the file to start a new history"
                 )
+            _one_name(path)
             conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
             db = Database(conn)
             db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -62,7 +79,10 @@ class StoreBase:
             migrations.apply(db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open database {path}: {_reason(exc, path)}") from None
-        return cls(db, path)
+        store = cls(db, path)
+        info = path.stat()
+        store._identity = (info.st_dev, info.st_ino)
+        return store
 
     def close(self) -> None:
         with self._lock:
@@ -83,6 +103,8 @@ class StoreBase:
 
     def _transaction(self) -> Iterator[Database]:
         conn = self.db.conn
+        if self._identity is not None:
+            self.still_the_file()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
@@ -139,6 +161,22 @@ def _create(path: Path) -> None:
                 os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _one_name(path: Path) -> None:
+    """Refuse a database file with a second name (a hard link): SQLite keeps its
+    journal beside the name it is opened by, so two names would keep two diverging
+    histories of one file."""
+    for attempt in range(3):  # _create links a new file in, then unlinks its temporary name
+        links = path.stat().st_nlink
+        if links <= 1:
+            return
+        time.sleep(0.05 * (attempt + 1))
+    raise StoreError(
+        f"database {path} has {links} names (hard links); SQLite journals each name "
+        "apart, so two names would keep two diverging histories: remove the other "
+        f"name (`find / -xdev -samefile {path}`) and open it by this one"
+    )
 
 
 def _quick_check(db: Database, path: Path) -> None:

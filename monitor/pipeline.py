@@ -134,6 +134,10 @@ async def _check(
             record_now, store, record, config=config, policy=policy, failures=failures, **details
         )
 
+    if shortcuts and state.get("last_raw_sha256"):
+        # A conditional request answered 304 would never bring back a snapshot file
+        # that went missing: ask for the whole page then, and write it again below.
+        shortcuts = await asyncio.to_thread(snapshots.present, state["last_raw_sha256"])
     try:
         fetched = await fetcher.fetch(
             policy.url,

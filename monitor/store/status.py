@@ -92,7 +92,10 @@ class StatusQueries(StoreBase):
                 problems.append(f"sqlite: {value}")
         for row in self._rows("SELECT sha256, path FROM snapshots"):
             if not (snapshot_root / row["path"]).exists():
-                problems.append(f"snapshot {row['sha256']} is recorded but missing")
+                problems.append(
+                    f"snapshot {row['sha256']} is recorded but missing"
+                    + self._used_by(row["sha256"])
+                )
         for row in self._rows(
             """SELECT policy_id, COUNT(*) n, MAX(number) m FROM versions GROUP BY policy_id
                HAVING n != m"""
@@ -105,3 +108,24 @@ class StatusQueries(StoreBase):
         ):
             problems.append(f"version {row['id']} is followed by an identical version")
         return problems
+
+    def _used_by(self, digest: str) -> str:
+        """Which versions (or, failing those, how many checks) a snapshot is the page of."""
+        versions = [
+            f"{row['name']} v{row['number']}"
+            for row in self._rows(
+                """SELECT p.name, v.number FROM versions v JOIN policies p ON p.id = v.policy_id
+                   WHERE v.snapshot_sha256 = ? ORDER BY p.name, v.number""",
+                [digest],
+            )
+        ]
+        if versions:
+            more = f" and {len(versions) - 5} more" if len(versions) > 5 else ""
+            return f" (the page of {', '.join(versions[:5])}{more})"
+        rows = self._rows(
+            """SELECT p.name, COUNT(*) n FROM checks c JOIN policies p ON p.id = c.policy_id
+               WHERE c.snapshot_sha256 = ? GROUP BY p.name ORDER BY p.name""",
+            [digest],
+        )
+        checks = [f"{row['name']} ({row['n']} check(s))" for row in rows]
+        return f" (fetched by {', '.join(checks)})" if checks else ""

@@ -100,6 +100,31 @@ def test_a_snapshot_that_went_missing_is_written_again(checked: tuple[Path, Path
         assert store.integrity_problems(root) == []
 
 
+def test_a_missing_snapshot_is_written_again_behind_a_304(
+    httpserver: HTTPServer, write_config: WriteConfig
+) -> None:
+    """A server that answers conditional requests with 304 sends the bytes again
+    only when asked without its validators: asked so when the snapshot is missing."""
+    headers = {"ETag": '"v1"'}
+    httpserver.expect_request("/p", headers={"If-None-Match": '"v1"'}).respond_with_data(
+        "", status=304, headers=headers
+    )
+    httpserver.expect_request("/p").respond_with_data(
+        PAGE, content_type="text/html", headers=headers
+    )
+    config = write_config({"acme": httpserver.url_for("/p")})
+    assert run_monitor("--config", str(config), "check").returncode == 0
+    root = Path(load_config(config).monitor.snapshots)
+    (snapshot,) = [p for p in root.rglob("*.gz")]
+    assert " 304 " in run_monitor("--config", str(config), "check").stdout
+    snapshot.unlink()
+    again = run_monitor("--config", str(config), "check")
+    assert again.returncode == 0, again.stderr
+    assert snapshot.is_file()
+    with Store.open(load_config(config).monitor.database) as store:
+        assert store.integrity_problems(root) == []
+
+
 def test_a_new_database_is_made_whole(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "monitor.db"
     with Store.open(path) as store:
@@ -134,6 +159,7 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
     snapshot.unlink()
     missing = run_monitor("--config", str(config), "verify")
     assert missing.returncode == 1 and "is recorded but missing" in missing.stdout
+    assert "(the page of acme v1)" in missing.stdout  # which history it leaves without its page
 
     cleaned = run_monitor("--config", str(config), "verify", "--clean")
     assert not orphan.exists() and "removed 1" in cleaned.stdout

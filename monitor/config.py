@@ -117,10 +117,18 @@ class WebhookConfig:
         return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
 
     def resolve_secret(self) -> str | None:
-        """The secret value, reading ``env:NAME`` from the environment."""
+        """The secret value, reading ``env:NAME`` from the environment; None when there is
+        no secret, or its variable is unset or empty (an empty key signs nothing)."""
         if self.secret is None or not self.secret.startswith("env:"):
             return self.secret
-        return os.environ.get(self.secret[4:])
+        value = os.environ.get(self.secret[4:], "")
+        return value if value.strip() else None
+
+    def secret_problem(self) -> str | None:
+        """Why a configured secret cannot sign (its variable unset or empty), or None."""
+        if self.secret is None or self.resolve_secret() is not None:
+            return None
+        return f"secret environment variable {self.secret[4:]} is not set or empty"
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +359,8 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             and not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", secret)
         ):
             raise r.error("secret", "env: must be followed by an environment variable name")
+        if secret is not None and not secret.strip():
+            raise r.error("secret", "is empty (leave it out for unsigned webhooks)")
         min_severity = r.get("min_severity", str, "material")
         if min_severity not in SEVERITIES:
             raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")

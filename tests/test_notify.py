@@ -305,7 +305,7 @@ def test_missing_secret_is_an_error_that_names_the_variable(
     monkeypatch.delenv("HOOK_SECRET")
     flush_now(hooked)
     (row,) = pending(hooked)
-    assert row["last_error"] == "secret environment variable HOOK_SECRET is not set"
+    assert row["last_error"] == "secret environment variable HOOK_SECRET is not set or empty"
     assert receiver.received == []  # never sent unsigned
 
 

@@ -71,7 +71,8 @@ def webhooks_list(state: State, as_json: bool) -> None:
             "min_severity": w.min_severity,
             "policies": list(w.policies),
             "tags": list(w.tags),
-            "signed": w.secret is not None,
+            "signed": w.resolve_secret() is not None,
+            "secret_problem": w.secret_problem(),
         }
         for w in state.config().webhooks
     ]
@@ -90,7 +91,7 @@ def webhooks_list(state: State, as_json: bool) -> None:
             r["min_severity"],
             ", ".join(r["policies"]) or "all",
             ", ".join(r["tags"]) or "-",
-            "yes" if r["signed"] else "no",
+            "yes" if r["signed"] else f"no: {r['secret_problem']}" if r["secret_problem"] else "no",
         )
     console().print(table)
 
@@ -113,6 +114,8 @@ def webhooks_test(state: State, name: str) -> None:
     webhook = next((w for w in config.webhooks if w.name == name), None)
     if webhook is None:
         raise InputError(f"no webhook named {name!r} in {config.path}")
+    if webhook.secret_problem():
+        raise InputError(f"webhook {name!r}: {webhook.secret_problem()}; nothing was sent")
     status, error, body = asyncio.run(send_test(config, name))
     click.echo(
         f"POST {redact_url(webhook.url)} ({webhook.format}): "

@@ -151,8 +151,7 @@ async def _post(
     if webhook.secret is not None:
         secret = webhook.resolve_secret()
         if secret is None:
-            name = webhook.secret.removeprefix("env:")
-            error = f"secret environment variable {name} is not set"
+            error = webhook.secret_problem() or "no secret"
             return _Outcome(None, error, retry=True, sent=False)
         headers["Monitor-Signature"] = sign(secret, int(time.time()), body)
     try:

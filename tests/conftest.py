@@ -56,10 +56,10 @@ def seed_config(seed_server: SeedServer, write_config: WriteConfig) -> Config:
 
 
 def run_monitor(
-    *args: str, cwd: Path | None = None, timeout: float = 120
+    *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI as a user would, in a subprocess."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    """Run the installed CLI as a user would, in a subprocess (``env``: extra variables)."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     env.pop("MONITOR_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args],

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -51,12 +52,29 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
         if quiet
         else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     )
-    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
+        handler.setFormatter(_VisibleFormatter("%(message)s"))
+    else:  # a file or a journal: one line per record, never wrapped at a width
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            _VisibleFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+        )
     handler.addFilter(_visible_message)
-    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
-    logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # Libraries speak only of trouble: a line per request or per job run is noise.
+    for name in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     ctx.obj = State(config_path)
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Tracebacks carry exception text, which may quote a page or a server: shown
+    line by line with every control character escaped, as messages are."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        return "\n".join(visible(line) for line in super().formatException(ei).splitlines())
 
 
 def _visible_message(record: logging.LogRecord) -> bool:

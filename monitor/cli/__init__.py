@@ -73,7 +73,7 @@ class _VisibleFormatter(logging.Formatter):
     """Tracebacks carry exception text, which may quote a page or a server: shown
     line by line with every control character escaped, as messages are."""
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:
         return "\n".join(visible(line) for line in super().formatException(ei).splitlines())
 
 

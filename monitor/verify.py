@@ -1,7 +1,8 @@
 """``monitor verify``: is the store whole?  The database's own check, the version
 lines, every recorded snapshot file (read back and hashed with ``deep``), and the
 snapshot files nothing records (orphans: a crash between writing a snapshot and
-recording its check leaves one; harmless, but space)."""
+recording its check leaves one; harmless, but space), and the half-made database
+files a crash while creating one leaves."""
 
 from __future__ import annotations
 
@@ -60,6 +61,18 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
         if relative in recorded or age < ORPHAN_AGE:
             continue  # a younger file may be a check's in flight (its row comes next)
         if clean and _still_orphan(database, relative):
+            path.unlink(missing_ok=True)
+            found.removed += 1
+        else:
+            found.orphans.append(path)
+    # A process killed while it made a new database leaves its temporary file beside it.
+    for path in sorted(database.parent.glob(f".{database.name}.new-*")):
+        try:
+            if now - path.stat().st_mtime < ORPHAN_AGE:
+                continue  # a database being made right now
+        except FileNotFoundError:
+            continue
+        if clean:
             path.unlink(missing_ok=True)
             found.removed += 1
         else:

@@ -140,3 +140,17 @@ def test_english_date_and_language() -> None:
         "2025-01-02",
     )
     assert result["material"] and not result["silent"]
+
+
+def test_a_renamed_recipient_is_not_a_date_change() -> None:
+    """A number inside a name is no date: "AdPartner6 B.V." -> "AdPartner8 B.V."
+    changes who receives the data, and is never called "only a date changed"."""
+    old = POLICY.format(date="23 mei 2018", period="12 maanden").replace(
+        "onze vervoerder PostNL", "onze partner AdPartner6 B.V."
+    )
+    new = old.replace("AdPartner6", "AdPartner8")
+    result = compare(doc(text=old), doc(text=new))
+    (change,) = result["changes"]
+    assert "only a date changed" not in change["reasons"]
+    assert result["severity"] != "cosmetic" and result["material"]
+    assert not result["date_only"]

@@ -20,11 +20,24 @@ def unpaired(
     only lengthens or shortens one both sides have, ``shared``, is none)."""
     gained_left, lost_left = _distinct(gained, shared), _distinct(lost, shared)
     for name in list(gained_left):
-        match = next((o for o in lost_left if Indel.normalized_similarity(name, o) >= 0.85), None)
+        match = next(
+            (
+                o
+                for o in lost_left
+                if Indel.normalized_similarity(name, o) >= 0.85 and _digits(name) == _digits(o)
+            ),
+            None,
+        )
         if match is not None:
             gained_left.remove(name)
             lost_left.remove(match)
     return gained_left, lost_left
+
+
+def _digits(name: str) -> str:
+    """The digits of a name: "AdPartner6" and "AdPartner8" are two organisations, not
+    one spelled two ways."""
+    return "".join(c for c in name if c.isdigit())
 
 
 def _distinct(names: Iterable[str], shared: Iterable[str]) -> list[str]:

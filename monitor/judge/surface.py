@@ -48,8 +48,12 @@ def _squash(text: str) -> str:
     return SQUASH.sub("", text.casefold())
 
 
+# A date's numbers stand alone: digits inside a word ("AdPartner6", "GA4") are a name.
+_DATE_NUMBERS = re.compile(r"(?<![^\W\d_])(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d+)(?![^\W\d_])")
+
+
 def _without_dates(text: str) -> str:
-    text = re.sub(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d+", " ", text.lower())
+    text = _DATE_NUMBERS.sub(" ", text.lower())
     return " ".join(w for w in WORD.findall(text) if w not in MONTHS)
 
 

@@ -133,7 +133,7 @@ def test_a_new_database_is_made_whole(tmp_path: Path) -> None:
 
 
 def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, Path]) -> None:
-    config, _ = checked
+    config, database = checked
     root = Path(load_config(config).monitor.snapshots)
     whole = run_monitor("--config", str(config), "verify", "--deep")
     assert whole.returncode == 0 and "store is whole" in whole.stdout, whole.stdout + whole.stderr
@@ -161,8 +161,13 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
     assert missing.returncode == 1 and "is recorded but missing" in missing.stdout
     assert "(the page of acme v1)" in missing.stdout  # which history it leaves without its page
 
+    half_made = database.parent / f".{database.name}.new-abc123"  # killed while creating
+    half_made.write_bytes(b"")
+    os.utime(half_made, (an_hour_ago, an_hour_ago))
+    listed = run_monitor("--config", str(config), "verify")
+    assert f"orphan: {half_made}" in listed.stdout
     cleaned = run_monitor("--config", str(config), "verify", "--clean")
-    assert not orphan.exists() and "removed 1" in cleaned.stdout
+    assert not orphan.exists() and not half_made.exists() and "removed 2" in cleaned.stdout
 
     (Path(load_config(config).monitor.database)).rename(root.parent / "elsewhere.db")
     nothing = run_monitor("--config", str(config), "verify")

@@ -126,7 +126,31 @@ def first_version_anomaly(document: Document) -> str | None:
     hit = _BLOCK_PAGE.search(document.text[:400])  # such pages say so up front
     if hit and chars < 1500:
         return f'the page looks like a block or error page ("{hit.group(0).strip()}")'
+    if chars > _DEGENERATE_CHARS:
+        words = _distinct_words(document, _DEGENERATE_WORDS)
+        if words < _DEGENERATE_WORDS:
+            return (
+                f"the page has no readable text ({chars:,} characters in {words} distinct word(s))"
+            )
     return None
+
+
+# Text at least this long in fewer distinct words is no policy (a page of one
+# repeated token, a blob of encoded data): real policies use hundreds of words.
+_DEGENERATE_CHARS = 2000
+_DEGENERATE_WORDS = 20
+_WORD = re.compile(r"\w+")
+
+
+def _distinct_words(document: Document, enough: int) -> int:
+    """How many distinct words the text has, counting no further than ``enough``."""
+    seen: set[str] = set()
+    for block in document.blocks:
+        for word in _WORD.finditer(block.text):
+            seen.add(word.group().casefold())
+            if len(seen) >= enough:
+                return enough
+    return len(seen)
 
 
 def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | None:

@@ -260,6 +260,9 @@ def test_a_pdf_served_as_html_is_read_as_pdf(httpserver: HTTPServer, checker: Ch
         (b"\x89PNG\r\n\x1a\n" + bytes(5000), "text/html", "binary"),
         (b"<html><body><p>Hallo</p>", "image/png", "unsupported content type image/png"),
         (b"<html><head><title>x</title></head><body></body></html>", "text/html", "no"),
+        # one token of 900 KB (10 MB was stored as a first version): no readable text
+        (b"<html><body><p>" + b"A" * 900_000 + b"</p></body></html>", "text/html", "readable"),
+        (b"x y z " * 50_000, "text/plain", "3 distinct word(s)"),
     ],
 )
 def test_junk_and_empty_bodies_are_anomalies(

@@ -2,22 +2,62 @@
 
 from __future__ import annotations
 
-from monitor.config import Config, PolicyConfig, WebhookConfig, load_config
-from monitor.errors import ConfigError, FetchError, MonitorError
-from monitor.judge.compare import compare
-from monitor.models import (
-    ChangeKind,
-    CheckOutcome,
-    CheckResult,
-    Comparison,
-    ComparisonSide,
-    Document,
-    FetchResult,
-    Severity,
-)
-from monitor.output.render import render
-from monitor.pipeline import check_policies, check_policy, run_checks
-from monitor.text.normalize import normalize
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below load on first use: `monitor --help` needs none of them
+    from monitor.config import Config, PolicyConfig, WebhookConfig, load_config
+    from monitor.errors import ConfigError, FetchError, MonitorError
+    from monitor.judge.compare import compare
+    from monitor.models import (
+        ChangeKind,
+        CheckOutcome,
+        CheckResult,
+        Comparison,
+        ComparisonSide,
+        Document,
+        FetchResult,
+        Severity,
+    )
+    from monitor.output.render import render
+    from monitor.pipeline import check_policies, check_policy, run_checks
+    from monitor.text.normalize import normalize
+
+_WHERE = {
+    "Config": "monitor.config",
+    "PolicyConfig": "monitor.config",
+    "WebhookConfig": "monitor.config",
+    "load_config": "monitor.config",
+    "ConfigError": "monitor.errors",
+    "FetchError": "monitor.errors",
+    "MonitorError": "monitor.errors",
+    "compare": "monitor.judge.compare",
+    "ChangeKind": "monitor.models",
+    "CheckOutcome": "monitor.models",
+    "CheckResult": "monitor.models",
+    "Comparison": "monitor.models",
+    "ComparisonSide": "monitor.models",
+    "Document": "monitor.models",
+    "FetchResult": "monitor.models",
+    "Severity": "monitor.models",
+    "render": "monitor.output.render",
+    "check_policies": "monitor.pipeline",
+    "check_policy": "monitor.pipeline",
+    "run_checks": "monitor.pipeline",
+    "normalize": "monitor.text.normalize",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``monitor.compare`` and the rest of the public names, imported when first used."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'monitor' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from lxml.cssselect import CSSSelector
-
 from monitor.config_checks import (
+    check_css_selector,
     mask_credentials,
     parse_duration,
     read_config_file,
@@ -228,7 +227,7 @@ class _Reader:
         values = self.str_list(key)
         for value in values:
             try:
-                CSSSelector(value)
+                check_css_selector(value)
             except Exception as exc:  # cssselect's SelectorError tree
                 raise self.error(key, f"invalid CSS selector {value!r}: {exc}") from None
         return values

@@ -10,12 +10,11 @@ import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
-
 from monitor.errors import ConfigError
 
 __all__ = [
     "MAX_CONFIG_BYTES",
+    "check_css_selector",
     "mask_credentials",
     "parse_duration",
     "read_config_file",
@@ -42,6 +41,13 @@ def mask_credentials(value: str) -> str:
     return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
 
 
+def check_css_selector(value: str) -> None:
+    """Compile a CSS selector (raises on a bad one); lxml's cssselect loads only here."""
+    from lxml.cssselect import CSSSelector
+
+    CSSSelector(value)
+
+
 def validate_url(value: str) -> str:
     """Accept absolute http(s) URLs with a host and no credentials; raise ``ValueError``
     otherwise (the message never repeats a password)."""
@@ -62,6 +68,8 @@ def validate_url(value: str) -> str:
         raise ValueError(f"URL {shown!r} has no host")
     if any(c.isspace() for c in value):
         raise ValueError(f"URL {shown!r} contains white space")
+    import httpx  # the fetcher's own parser; loaded only when a URL is checked
+
     try:
         httpx.URL(value)
     except httpx.InvalidURL as exc:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.config import validate_url
 from monitor.errors import FetchError, InputError
 from monitor.models import Document, FetchResult, VersionRecord
-from monitor.net.fetch import Fetcher, FetchOptions
-from monitor.store import Store
+from monitor.net.options import FetchOptions
 from monitor.text.normalize import normalize
+
+if TYPE_CHECKING:  # a diff of two files needs neither the network nor the database
+    from monitor.store import Store
 
 __all__ = ["is_url", "load_document", "pick_versions"]
 
@@ -30,6 +32,8 @@ def load_document(spec: str, *, language: str | None, options: FetchOptions) -> 
             validate_url(spec)
         except ValueError as exc:
             raise InputError(str(exc)) from None
+        import asyncio
+
         try:
             fetched = asyncio.run(_fetch(spec, options))
         except FetchError as exc:
@@ -60,6 +64,8 @@ def load_document(spec: str, *, language: str | None, options: FetchOptions) -> 
 
 
 async def _fetch(url: str, options: FetchOptions) -> FetchResult:
+    from monitor.net.fetch import Fetcher
+
     async with Fetcher(options) as fetcher:
         return await fetcher.fetch(url)
 

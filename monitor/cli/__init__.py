@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.logging import RichHandler
 
 from monitor import __version__
 from monitor.cli import diff, notifications, policies, service
@@ -54,6 +52,9 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
     )
     handler: logging.Handler
     if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.logging import RichHandler
+
         handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
         handler.setFormatter(_VisibleFormatter("%(message)s"))
     else:  # a file or a journal: one line per record, never wrapped at a width

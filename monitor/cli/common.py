@@ -8,16 +8,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from rich.console import Console
 
 from monitor.config import Config, PolicyConfig, default_config_path, load_config
 from monitor.errors import InputError
 from monitor.output.safe import json_safe, visible
-from monitor.pipeline import open_store
-from monitor.store import Store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from monitor.store import Store
 
 __all__ = ["State", "console", "fail", "json_option", "known_policy", "print_json"]
 
@@ -51,6 +53,8 @@ class State:
     @contextmanager
     def store(self, *, sync: bool = True) -> Iterator[Store]:
         """The store; ``sync=False`` for commands that only read (they never write)."""
+        from monitor.pipeline import open_store
+
         with open_store(self.config(), sync=sync) as store:
             yield store
 
@@ -66,6 +70,8 @@ def print_json(rows: Any) -> None:
 
 
 def console() -> Console:
+    from rich.console import Console  # loaded by the commands that print tables only
+
     return Console(soft_wrap=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -69,7 +70,6 @@ def diff(
     """
     from monitor.inputs import is_url, load_document, pick_versions
     from monitor.judge.compare import compare
-    from monitor.pipeline import fetch_options, stored_document
 
     if second is not None:
         if start or end:
@@ -78,10 +78,16 @@ def diff(
         overrides: dict[str, Any] = {"retries": 1}
         if allow_private_networks:
             overrides["allow_private_networks"] = True
-        options = fetch_options(config, **overrides)
+        # as pipeline.fetch_options does; the pipeline (store, scheduler) is not loaded
+        from monitor.config import MonitorSettings
+
+        base = (config.monitor if config else MonitorSettings()).fetch
+        options = replace(base, **overrides)
         old = load_document(first, language=lang, options=options)
         new = load_document(second, language=lang, options=options)
     else:
+        from monitor.pipeline import stored_document
+
         known_policy(state, first)
         with state.store(sync=False) as store:
             old_version, new_version = pick_versions(store, first, start, end)

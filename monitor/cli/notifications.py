@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +28,8 @@ def notify(state: State, force: bool) -> None:
     Example:
         monitor notify --flush
     """
+    import asyncio
+
     from monitor.notify.delivery import flush
 
     config = state.config()
@@ -108,6 +109,8 @@ def webhooks_test(state: State, name: str) -> None:
     Example:
         monitor webhooks test compliance
     """
+    import asyncio
+
     from monitor.notify.delivery import redact_url, send_test
 
     config = state.config()

@@ -8,14 +8,12 @@ from contextlib import contextmanager
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from monitor.cli.common import State, console, json_option, known_policy, print_json
 from monitor.errors import InputError
 from monitor.models import CheckResult
 from monitor.output.safe import visible
 from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
-from monitor.pipeline import run_checks
 
 __all__ = ["check", "history", "list_", "show", "status"]
 
@@ -39,6 +37,8 @@ def check(state: State, names: tuple[str, ...], as_json: bool) -> None:
     count = len(names) or len(config.policies)
     if count == 0:
         raise InputError(f"{config.path} has no [[policy]] tables")
+    from monitor.pipeline import run_checks
+
     with _progress(count, enabled=not as_json) as advance:
         results = run_checks(config, names, on_done=advance)
     order = {p.name: i for i, p in enumerate(config.policies)}
@@ -56,6 +56,14 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[CheckResult], 
     if not enabled or not console.is_terminal:
         yield lambda _result: None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("check", total=total)

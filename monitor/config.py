@@ -18,9 +18,11 @@ from typing import Any
 
 from monitor.config_checks import (
     check_css_selector,
+    is_pipe,
     mask_credentials,
     parse_duration,
     read_config_file,
+    secret_problem,
     validate_url,
 )
 from monitor.errors import ConfigError
@@ -58,6 +60,7 @@ class MonitorSettings:
     interval: float = 6 * 3600.0
     failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
     process_timeout: float = 60.0  # seconds to read and judge one page before giving up
+    processes: int = field(default_factory=lambda: os.cpu_count() or 1)  # 1: in this process
     fetch: FetchOptions = field(default_factory=FetchOptions)
 
     @property
@@ -286,7 +289,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
     top.reject_unknown({"monitor", "policy", "webhook"})
-    base = path.parent
+    base = Path.cwd() if is_pipe(path) else path.parent  # a pipe has no folder of its own
 
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
     m.reject_unknown({f.name for f in fields(MonitorSettings)} - {"fetch"} | set(FETCH_KEYS))
@@ -318,6 +321,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             "failures_before_report", defaults.failures_before_report
         ),
         process_timeout=m.duration("process_timeout", None) or defaults.process_timeout,
+        processes=m.positive_int("processes", defaults.processes),
     )
 
     policies: list[PolicyConfig] = []
@@ -352,14 +356,8 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             raise r.error("name", "duplicate webhook name")
         seen_webhooks.add(name)
         secret = r.get("secret", str)
-        if (
-            secret is not None
-            and secret.startswith("env:")
-            and not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", secret)
-        ):
-            raise r.error("secret", "env: must be followed by an environment variable name")
-        if secret is not None and not secret.strip():
-            raise r.error("secret", "is empty (leave it out for unsigned webhooks)")
+        if secret is not None and (problem := secret_problem(secret)):
+            raise r.error("secret", problem)
         min_severity = r.get("min_severity", str, "material")
         if min_severity not in SEVERITIES:
             raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")

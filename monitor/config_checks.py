@@ -15,9 +15,11 @@ from monitor.errors import ConfigError
 __all__ = [
     "MAX_CONFIG_BYTES",
     "check_css_selector",
+    "is_pipe",
     "mask_credentials",
     "parse_duration",
     "read_config_file",
+    "secret_problem",
     "validate_url",
 ]
 
@@ -39,6 +41,30 @@ def parse_duration(value: str) -> float:
 def mask_credentials(value: str) -> str:
     """``value`` with any ``user:password@`` in its authority shown as ``***@``."""
     return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why a webhook ``secret`` as written cannot be meant (None when it can): empty, or
+    an environment variable asked for in a spelling other than ``env:NAME`` (which
+    would otherwise sign with the visible string itself)."""
+    if not secret.strip():
+        return "is empty (leave it out for unsigned webhooks)"
+    if secret.startswith("env:"):
+        if not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", secret):
+            return "env: must be followed by an environment variable name"
+        return None
+    if re.match(r"\s*env\s*:", secret, re.IGNORECASE) or re.fullmatch(r"\$\{?\w+\}?", secret):
+        return "looks like an environment variable: write env:NAME to read one"
+    return None
+
+
+def is_pipe(path: Path) -> bool:
+    """Whether ``path`` is a pipe (``--config <(...)``): relative paths in it are then
+    relative to the current directory."""
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def check_css_selector(value: str) -> None:

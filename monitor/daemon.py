@@ -46,7 +46,7 @@ from monitor.config import Config, PolicyConfig, load_config
 from monitor.errors import MonitorError, StoreError
 from monitor.models import CheckResult, now_iso
 from monitor.notify.delivery import flush as notify_flush
-from monitor.pipeline import open_fetcher, open_snapshots, open_store, safe_check
+from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
 from monitor.store import Store
 
 __all__ = ["Daemon", "DaemonLockedError", "daemon_running"]
@@ -168,7 +168,8 @@ class Daemon:
     def run(self) -> int:
         lock = _take_lock(self.config.monitor.database)
         try:
-            asyncio.run(self._main())
+            with cpu_pool(self.config.monitor.processes):
+                asyncio.run(self._main())
         finally:
             os.close(lock)
         if self._exit_code:
@@ -261,6 +262,19 @@ class Daemon:
             config = load_config(self.config_path)
         except MonitorError as exc:
             logger.error("SIGHUP: keeping the running configuration: %s", exc)
+            return
+        moved = [
+            key
+            for key in ("database", "snapshots")
+            if getattr(config.monitor, key) != getattr(self.config.monitor, key)
+        ]
+        if moved:
+            logger.error(
+                "SIGHUP: keeping the running configuration: its %s changed, which takes a "
+                "restart (still using %s)",
+                " and ".join(moved),
+                self.config.monitor.database,
+            )
             return
         old = {p.name: p for p in self.config.policies}
         new = {p.name: p for p in config.policies}

@@ -26,7 +26,7 @@ from monitor.errors import (
     StoreError,
 )
 from monitor.hashing import sha256
-from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, judged
+from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, cpu_pool, judged
 from monitor.models import CheckOutcome, CheckResult, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
@@ -43,6 +43,7 @@ from monitor.store import CheckRecord, Store
 __all__ = [
     "check_policies",
     "check_policy",
+    "cpu_pool",
     "fetch_options",
     "log_result",
     "open_fetcher",
@@ -363,7 +364,8 @@ def run_checks(
         raise InputError(f"no policy named {unknown[0]!r} in {config.path}")
     selected = [p for p in config.policies if not names or p.name in names]
     snapshots = open_snapshots(config)
-    with open_store(config) as store:
+    processes = config.monitor.processes if len(selected) > 1 else 1
+    with open_store(config) as store, cpu_pool(processes):
         return asyncio.run(
             check_policies(
                 selected,

@@ -6,6 +6,7 @@ files a crash while creating one leaves."""
 
 from __future__ import annotations
 
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,10 +69,11 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
     # A process killed while it made a new database leaves its temporary file beside it.
     for path in sorted(database.parent.glob(f".{database.name}.new-*")):
         try:
-            if now - path.stat().st_mtime < ORPHAN_AGE:
-                continue  # a database being made right now
+            info = path.lstat()  # the leftover itself, never what a link points to
         except FileNotFoundError:
             continue
+        if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < ORPHAN_AGE:
+            continue  # not one this monitor made, or a database being made right now
         if clean:
             path.unlink(missing_ok=True)
             found.removed += 1

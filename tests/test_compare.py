@@ -154,3 +154,19 @@ def test_a_renamed_recipient_is_not_a_date_change() -> None:
     assert "only a date changed" not in change["reasons"]
     assert result["severity"] != "cosmetic" and result["material"]
     assert not result["date_only"]
+
+
+def test_a_number_beside_a_name_is_no_date() -> None:
+    """Only numeric dates, years and days beside a month's name are dates: "Partner 6
+    B.V." -> "Partner 8 B.V." is another organisation, never "only a date changed"."""
+    from monitor.judge.surface import cosmetic_reason
+
+    assert cosmetic_reason("with Partner 6 B.V. only", "with Partner 8 B.V. only") is None
+    for old, new in [
+        ("Laatst gewijzigd op 23 mei 2018.", "Laatst gewijzigd op 1 januari 2020."),
+        ("Updated: May 3, 2021", "Updated: June 14, 2022"),
+        ("Stand: 23.05.2018", "Stand: 14.02.2019"),
+        ("effective 1st of May 2020", "effective 3rd of June 2021"),
+        ("© 2025 Acme", "© 2026 Acme"),
+    ]:
+        assert cosmetic_reason(old, new) == "only a date changed", old

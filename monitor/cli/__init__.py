@@ -60,7 +60,9 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
     else:  # a file or a journal: one line per record, never wrapped at a width
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(
-            _VisibleFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+            _VisibleFormatter(
+                "%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z", one_line=True
+            )
         )
     handler.addFilter(_visible_message)
     logging.basicConfig(level=level, handlers=[handler], force=True)
@@ -74,8 +76,17 @@ class _VisibleFormatter(logging.Formatter):
     """Tracebacks carry exception text, which may quote a page or a server: shown
     line by line with every control character escaped, as messages are."""
 
+    def __init__(self, fmt: str, datefmt: str | None = None, *, one_line: bool = False) -> None:
+        super().__init__(fmt, datefmt)
+        self.one_line = one_line
+
     def formatException(self, ei: Any) -> str:
         return "\n".join(visible(line) for line in super().formatException(ei).splitlines())
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        # In a file, a traceback stays on its record's line: one record, one line.
+        return text.replace("\n", " | ") if self.one_line else text
 
 
 def _visible_message(record: logging.LogRecord) -> bool:

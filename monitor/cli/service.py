@@ -118,9 +118,10 @@ def verify(state: State, deep: bool, clean: bool, as_json: bool) -> None:
         )
     else:
         for problem in found.problems:
-            click.echo(f"problem: {visible(problem)}")
+            click.echo(f"problem: {visible(' '.join(problem.split()))}")  # one line each
         for orphan in found.orphans:
-            click.echo(f"orphan: {visible(str(orphan))} (recorded by no check)")
+            why = "a database left half-made" if ".new-" in orphan.name else "recorded by no check"
+            click.echo(f"orphan: {visible(str(orphan))} ({why})")
         if found.removed:
             click.echo(f"removed {found.removed} orphan or temporary file(s)")
         verdict = "store is whole" if not (found.problems or found.orphans) else "store has"

@@ -132,7 +132,29 @@ def first_version_anomaly(document: Document) -> str | None:
             return (
                 f"the page has no readable text ({chars:,} characters in {words} distinct word(s))"
             )
+        if _encoded_share(document) > _ENCODED_SHARE:
+            return "the page reads as encoded data (base64, hex), not as text"
     return None
+
+
+_ENCODED_SHARE = 0.5  # of the letters and digits: in tokens that mix them, or run on
+_ENCODED_SAMPLE = 200_000  # characters looked at: enough to tell
+
+
+def _encoded_share(document: Document) -> float:
+    """The share of the text's word characters in tokens that mix letters and digits
+    or run past 40 ASCII characters, as base64 and hex do and prose does not."""
+    total = encoded = 0
+    for block in document.blocks:
+        for match in _WORD.finditer(block.text[:_ENCODED_SAMPLE]):
+            token = match.group()
+            total += len(token)
+            mixed = not token.isalpha() and not token.isdigit()
+            if (mixed and len(token) > 3) or (len(token) > 40 and token.isascii()):
+                encoded += len(token)
+        if total > _ENCODED_SAMPLE:
+            break
+    return encoded / total if total else 0.0
 
 
 # Text at least this long in fewer distinct words is no policy (a page of one

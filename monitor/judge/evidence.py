@@ -98,7 +98,7 @@ def evidence(text: str) -> Evidence:
     organisations = {m.group(1) for m in ORGS.finditer(lower)}
     organisations |= {m.group(0).lower() for m in LEGAL_FORM.finditer(text)}
     # German capitalises every noun: there only listed names and legal forms count.
-    if {c for c, _ in terms} & SENSITIVE_FOR_NAMES and GERMAN.search(lower) is None:
+    if ({c for c, _ in terms} | topics) & SENSITIVE_FOR_NAMES and GERMAN.search(lower) is None:
         for m in CAPITALISED.finditer(text):
             for name in NAME_SPLIT.split(m.group(1)):
                 name = name.rstrip(".,")

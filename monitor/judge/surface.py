@@ -48,12 +48,23 @@ def _squash(text: str) -> str:
     return SQUASH.sub("", text.casefold())
 
 
-# A date's numbers stand alone: digits inside a word ("AdPartner6", "GA4") are a name.
-_DATE_NUMBERS = re.compile(r"(?<![^\W\d_])(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d+)(?![^\W\d_])")
+# What a date's numbers look like: a numeric date, a year, or a day beside a month's
+# name. They stand alone: digits inside a word ("AdPartner6", "GA4") are a name, and
+# any other number ("Partner 6 B.V.", "12 months") is no date.
+_NOT_IN_WORD = r"(?<![^\W\d_])(?:{})(?![^\W\d_])"
+_NUMERIC_DATE = re.compile(
+    _NOT_IN_WORD.format(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|(?:19|20)\d\d(?!\d)")
+)
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_BESIDE_MONTH = re.compile(
+    rf"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e)?\.?\s+(?:of\s+)?(?=(?:{_MONTH})\b)|"
+    rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}(?!\d)"
+)
 
 
 def _without_dates(text: str) -> str:
-    text = _DATE_NUMBERS.sub(" ", text.lower())
+    text = _NUMERIC_DATE.sub(" ", text.lower())
+    text = _DAY_BESIDE_MONTH.sub(" ", text)
     return " ".join(w for w in WORD.findall(text) if w not in MONTHS)
 
 

@@ -61,11 +61,13 @@ class StoreBase:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
+                _no_journal_left(path)
                 _create(path)
             elif path.is_file() and path.stat().st_size == 0:
                 raise StoreError(
                     f"database {path} is empty (0 bytes): its history is gone; restore it "
-                    "from a backup, or delete the file to start a new history"
+                    f"from a backup, or delete it with {path.name}-wal and {path.name}-shm "
+                    "beside it to start a new history"
                 )
             _one_name(path)
             conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
@@ -161,6 +163,19 @@ def _create(path: Path) -> None:
                 os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _no_journal_left(path: Path) -> None:
+    """Refuse to make a database where the journal of a lost one remains: SQLite would
+    read the old journal into the new file (a history back from the dead, or an
+    index that no longer fits its table)."""
+    left = [p.name for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    if left and not path.exists():  # (another process may have just made it, and opened it)
+        raise StoreError(
+            f"database {path} is missing but {' and '.join(left)} of a lost one remain "
+            f"beside it: restore the database, or move {' and '.join(left)} away too "
+            "to start a new history"
+        )
 
 
 def _one_name(path: Path) -> None:

@@ -139,8 +139,10 @@ def _pdf_text(body: bytes) -> tuple[str, str | None]:
     try:
         reader = PdfReader(io.BytesIO(body))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+    except PyPdfError as exc:
         return "", f"cannot read the PDF: {exc}"
+    except Exception as exc:  # a damaged file trips pypdf in many ways (its asserts too)
+        return "", f"cannot read the PDF: {type(exc).__name__}: {exc}"
     text = "\n\n".join(pages).replace("\x00", "")  # a NUL would read back as a binary body
     if not text.strip():
         return "", "the PDF has no text layer (scanned?)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -49,6 +50,25 @@ def test_a_config_through_a_pipe_is_read(tmp_path: Path) -> None:
         writer.wait(timeout=LIMIT)
     assert listed.returncode == 0, listed.stderr
     assert "example.org" in listed.stdout
+
+
+def test_relative_paths_in_a_piped_config_are_relative_to_the_current_directory(
+    tmp_path: Path,
+) -> None:
+    """They were relative to /proc/PID/fd, where no database can be made."""
+    text = (
+        '[monitor]\ndatabase = "here.db"\n\n[[policy]]\nname = "a"\nurl = "https://example.org/p"\n'
+    )
+    command = f'printf "%s" "$0" | "{sys.executable}" -m monitor --config /dev/stdin status'
+    fed = subprocess.run(
+        ["sh", "-c", command, text],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+    assert fed.returncode == 0, fed.stderr
+    assert (tmp_path / "here.db").is_file()
 
 
 def test_a_config_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:

@@ -83,3 +83,20 @@ def test_a_daemon_stops_when_its_database_is_truncated_or_deleted(
     assert "deleted, replaced or emptied while in use" in log
     if how == "truncated":
         assert database.stat().st_size == 0  # nothing written back into it
+
+
+def test_a_new_database_is_never_made_over_the_journal_of_a_lost_one(tmp_path: Path) -> None:
+    """Deleting an emptied database as told, its -wal and -shm stayed: the new file
+    read the old journal (an index that no longer fit its table)."""
+    database = tmp_path / "monitor.db"
+    with Store.open(database) as store:
+        store.heartbeat(pid=1, started_at="2026-01-01T00:00:00+00:00")
+        keep = Store.open(database)  # a second connection keeps the journal in place
+    database.unlink()
+    assert (tmp_path / "monitor.db-wal").exists()
+    with pytest.raises(StoreError, match="monitor.db-wal.*move"):
+        Store.open(database)
+    keep.db.conn.close()
+    for journal in tmp_path.glob("monitor.db-*"):
+        journal.unlink()
+    Store.open(database).close()  # moved away: a new history

@@ -42,6 +42,8 @@ def test_a_traceback_shows_control_characters_escaped() -> None:
     text = _VisibleFormatter("%(message)s").format(record)
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "\\x1b]0;owned\\x07" in text and "ValueError" in text
+    one_line = _VisibleFormatter("%(message)s", one_line=True).format(record)
+    assert "\n" not in one_line and "Traceback" in one_line and "ValueError" in one_line
 
 
 @pytest.mark.slow

@@ -164,10 +164,15 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
     half_made = database.parent / f".{database.name}.new-abc123"  # killed while creating
     half_made.write_bytes(b"")
     os.utime(half_made, (an_hour_ago, an_hour_ago))
+    not_ours = database.parent / f".{database.name}.new-dir"  # a folder: never touched
+    not_ours.mkdir()
+    os.utime(not_ours, (an_hour_ago, an_hour_ago))
     listed = run_monitor("--config", str(config), "verify")
-    assert f"orphan: {half_made}" in listed.stdout
+    assert f"orphan: {half_made} (a database left half-made)" in listed.stdout
+    assert "new-dir" not in listed.stdout
     cleaned = run_monitor("--config", str(config), "verify", "--clean")
     assert not orphan.exists() and not half_made.exists() and "removed 2" in cleaned.stdout
+    assert cleaned.stderr == "" and not_ours.is_dir()  # no IsADirectoryError
 
     (Path(load_config(config).monitor.database)).rename(root.parent / "elsewhere.db")
     nothing = run_monitor("--config", str(config), "verify")

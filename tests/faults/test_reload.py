@@ -47,3 +47,30 @@ def test_sighup_keeps_a_config_read_from_a_pipe(tmp_path: Path, seed_server: See
         log = process.log
     assert "came through a pipe" in log
     assert "removed" not in log
+
+
+def test_sighup_does_not_move_a_running_daemon_to_another_database(
+    tmp_path: Path, seed_server: SeedServer
+) -> None:
+    """A reload naming another database was applied in part: the daemon said "1 added"
+    and went on writing to the old one."""
+    config = tmp_path / "config.toml"
+
+    def write(database: str) -> None:
+        config.write_text(
+            "[monitor]\n"
+            f'database = "{tmp_path / database}"\n'
+            'interval = "2s"\ntimeout = "5s"\nallow_private_networks = true\n\n'
+            f'[[policy]]\nname = "{DEMO_POLICY}"\nurl = "{seed_server.url(DEMO_POLICY)}"\n',
+            encoding="utf-8",
+        )
+
+    write("first.db")
+    with daemon(config) as process:
+        wait_for(lambda: (tmp_path / "first.db").exists() and len(checks(config, DEMO_POLICY)) >= 1)
+        write("second.db")
+        process.signal(signal.SIGHUP)
+        wait_for(lambda: "takes a restart" in process.log)
+        process.signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    assert not (tmp_path / "second.db").exists()

@@ -6,8 +6,10 @@ version (and no change) was made of junk, and that the check ended in time.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
+import random
 import ssl
 import time
 from collections.abc import Callable, Iterator
@@ -263,6 +265,8 @@ def test_a_pdf_served_as_html_is_read_as_pdf(httpserver: HTTPServer, checker: Ch
         # one token of 900 KB (10 MB was stored as a first version): no readable text
         (b"<html><body><p>" + b"A" * 900_000 + b"</p></body></html>", "text/html", "readable"),
         (b"x y z " * 50_000, "text/plain", "3 distinct word(s)"),
+        (base64.encodebytes(random.Random(1).randbytes(300_000)), "text/plain", "encoded data"),
+        (" ".join(f"{n:032x}" for n in range(1, 20_000)).encode(), "text/plain", "encoded data"),
     ],
 )
 def test_junk_and_empty_bodies_are_anomalies(

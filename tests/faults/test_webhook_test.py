@@ -93,3 +93,17 @@ def test_a_body_sent_is_shown(write_config: WriteConfig, receiver: Receiver) -> 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "HTTP 200" in result.stdout and "body sent: {" in result.stdout
     assert len(receiver.received) == 1
+
+
+@pytest.mark.parametrize(
+    "secret", ["ENV:HOOK_SECRET", " env:HOOK_SECRET", "$HOOK_SECRET", "${HOOK_SECRET}"]
+)
+def test_an_environment_variable_misspelled_is_refused_not_used_as_the_key(
+    write_config: WriteConfig, secret: str
+) -> None:
+    path = write_config(
+        {},
+        extra=f'\n[[webhook]]\nname = "hook"\nurl = "https://example.org/h"\nsecret = "{secret}"\n',
+    )
+    result = _test_hook(str(path), dict(os.environ))
+    assert result.returncode == 2 and "write env:NAME" in result.stderr, result.stderr

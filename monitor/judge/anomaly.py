@@ -186,13 +186,10 @@ def detect_anomaly(old: Document, new: Document, alignment: Alignment) -> str | 
     if old_chars == 0:
         return None
     shrunk = new_chars < _TRUNCATED * old_chars
-    if (
-        _BLOCK_PAGE.search(new.text)
-        and (shrunk or new_chars < 1500)
-        and not _BLOCK_PAGE.search(old.text)
-    ):
-        hit = _BLOCK_PAGE.search(new.text)
-        return f'NEW looks like a block or error page ("{hit.group(0).strip() if hit else ""}")'
+    # The size test first: the pattern over a whole policy's text is what costs.
+    hit = _BLOCK_PAGE.search(new.text) if shrunk or new_chars < 1500 else None
+    if hit and not _BLOCK_PAGE.search(old.text):
+        return f'NEW looks like a block or error page ("{hit.group(0).strip()}")'
     if shrunk and len(old.blocks) >= 5:
         return (
             f"NEW keeps only {new_chars * 100 // old_chars}% of OLD's text "

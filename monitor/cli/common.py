@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from monitor.config import Config, PolicyConfig, default_config_path, load_config
 from monitor.errors import InputError
 from monitor.output.safe import json_safe, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from monitor.config import Config, PolicyConfig
     from monitor.store import Store
 
 __all__ = ["State", "console", "fail", "json_option", "known_policy", "print_json"]
@@ -35,10 +35,12 @@ class State:
 
     @property
     def config_path(self) -> Path:
-        return self._config_path or default_config_path()
+        return self._config_path or Path(os.environ.get("MONITOR_CONFIG") or "config.toml")
 
     def config(self) -> Config:
         if self._config is None:
+            from monitor.config import load_config  # (with what it checks: not for --help)
+
             self._config = load_config(self.config_path)
         return self._config
 

@@ -8,9 +8,11 @@ console markup, and XML may not carry the characters it forbids.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich loads with the first table, not with every module that escapes
+    from rich.table import Table
+    from rich.text import Text
 
 __all__ = ["add_row", "cell", "json_safe", "visible", "xml_text"]
 
@@ -32,6 +34,8 @@ def visible(text: str) -> str:
 
 def cell(value: object) -> Text:
     """A table cell that shows ``value`` as it is: never console markup, no controls."""
+    from rich.text import Text
+
     return Text(visible(str(value)))
 
 
@@ -42,6 +46,8 @@ def xml_text(text: str) -> str:
 
 def add_row(table: Table, *values: object) -> None:
     """``table.add_row`` with every plain value shown as it is (see :func:`cell`)."""
+    from rich.text import Text
+
     table.add_row(*(v if isinstance(v, Text) else cell("" if v is None else v) for v in values))
 
 

@@ -18,15 +18,20 @@ __all__ = ["read_before", "read_history", "record_now"]
 
 
 def read_before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:
-    """The policy's row (with ``last_check``, its latest check or None) and latest version."""
+    """The policy's row (with ``last_check``, its latest check or None) and latest version,
+    without its text: a check waiting for a fetch slot holds no policy text (a cycle of
+    a thousand checks held a thousand texts), :func:`read_history` reads it."""
     state = store.policy_state(name) or {}
     last = store.checks(name, limit=1)
-    return {**state, "last_check": last[0] if last else None}, store.latest_version(name)
+    latest = store.latest_version(name, text=False)
+    return {**state, "last_check": last[0] if last else None}, latest
 
 
 def read_history(store: Store, name: str, latest: VersionRecord | None) -> History:
     if latest is None:
         return History(latest=None, earlier={}, recent=())
+    if not latest.text:  # read without it (read_before): the same version, whole
+        latest = store.version(name, latest.number) or latest
     recent = store.recent_texts(name, limit=4 * REVERT_AFTER)
     return History(
         latest=latest,

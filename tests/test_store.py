@@ -152,3 +152,17 @@ def test_a_new_variant_takes_the_next_free_number_in_its_transaction(store: Stor
     store.record_check(check(CheckOutcome.VARIANT), new_version=stale)
     store.record_check(check(CheckOutcome.VARIANT), new_version=replace(version("c"), variant=2))
     assert [v.variant for v in store.versions("p")] == [1, 2, 3]
+
+
+def test_a_check_holds_no_policy_text_until_it_judges(store: Store) -> None:
+    """What a check reads before it waits for a fetch slot carries no text (a cycle of
+    a thousand checks held a thousand texts); the history it judges against does."""
+    from monitor.recording import read_before, read_history
+
+    text = "Wij bewaren je gegevens 12 maanden. " * 2000
+    store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version(text))
+    _, latest = read_before(store, "p")
+    assert latest is not None and latest.number == 1 and latest.text == ""
+    assert latest.text_hash == version(text).text_hash
+    history = read_history(store, "p", latest)
+    assert history.latest is not None and history.latest.text == text

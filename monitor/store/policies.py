@@ -53,10 +53,14 @@ class PolicyQueries(StoreBase):
 
     # -- versions -----------------------------------------------------------
 
-    def latest_version(self, policy: str) -> VersionRecord | None:
+    def latest_version(self, policy: str, *, text: bool = True) -> VersionRecord | None:
+        """The newest version; with ``text=False`` its text is left unread (``""``): a
+        check reads it only once its page must be judged, not while it waits to fetch."""
+        columns = "v.*" if text else f"{_VERSION_COLUMNS}, '' AS text"
         rows = self._rows(
-            """SELECT v.*, p.name AS policy FROM versions v JOIN policies p ON p.id = v.policy_id
-               WHERE p.name = ? ORDER BY v.number DESC LIMIT 1""",
+            f"""SELECT {columns}, p.name AS policy FROM versions v
+                JOIN policies p ON p.id = v.policy_id
+                WHERE p.name = ? ORDER BY v.number DESC LIMIT 1""",
             [policy],
         )
         return _version(rows[0]) if rows else None
@@ -172,6 +176,15 @@ class PolicyQueries(StoreBase):
             [policy],
         )
         return {r["text_hash"]: r["number"] for r in rows}
+
+
+_VERSION_COLUMNS = ", ".join(
+    f"v.{c}"
+    for c in (
+        "id", "policy_id", "number", "text_hash", "title", "language", "declared_date",
+        "snapshot_sha256", "first_seen", "last_seen", "variant", "replaced",
+    )
+)  # fmt: skip
 
 
 def _version(row: dict[str, Any]) -> VersionRecord:

@@ -44,6 +44,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
             ("0004_check_text_hash",),
             ("0005_variants",),
             ("0006_senders",),
+            ("0007_packed_texts",),
         ]
 
 
@@ -166,3 +167,23 @@ def test_a_check_holds_no_policy_text_until_it_judges(store: Store) -> None:
     assert latest.text_hash == version(text).text_hash
     history = read_history(store, "p", latest)
     assert history.latest is not None and history.latest.text == text
+
+
+def test_version_texts_are_stored_packed_and_old_rows_are_packed_on_open(tmp_path: Path) -> None:
+    from monitor.store.schema import migrations
+
+    path = tmp_path / "monitor.db"
+    text = "Wij bewaren je e-mailadres 12 maanden en delen het met niemand. " * 1500
+    with Store.open(path) as store:
+        store.sync_policies([PolicyConfig(name="p", url="https://x.nl/p")])
+        store.record_check(check(CheckOutcome.NEW_VERSION), new_version=version(text))
+        stored = store.db.execute("SELECT text FROM versions").fetchone()[0]
+        assert isinstance(stored, bytes) and len(stored) < len(text) / 2
+        # A database from before packing: its text a plain string, the migration pending.
+        store.db.execute("UPDATE versions SET text = ?", [text])
+        store.db.execute("DELETE FROM _sqlite_migrations WHERE name = '0007_packed_texts'")
+        store.db.conn.commit()
+    assert [m.name for m in migrations.pending(Store.open(path).db)] == []  # applied on open
+    with Store.open(path) as store:
+        assert store.db.execute("SELECT typeof(text) FROM versions").fetchone()[0] == "blob"
+        assert [v.text for v in store.versions("p")] == [text]

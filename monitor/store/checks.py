@@ -14,6 +14,7 @@ from monitor.errors import StaleCheckError, StoreError
 from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, now_iso
 from monitor.store.base import StoreBase
 from monitor.store.outbox import enqueue
+from monitor.store.packing import pack
 
 __all__ = ["CheckRecord", "CheckWriter", "Recorded"]
 
@@ -73,6 +74,7 @@ class CheckWriter(StoreBase):
         against (0: none); if another writer has stored one since, nothing is written
         and :class:`StaleCheckError` is raised, so the check is judged again."""
         now = now_iso()
+        packed = pack(new_version.text) if new_version is not None else None  # not under the lock
         with self._write() as db:
             row = db.execute("SELECT id FROM policies WHERE name = ?", [check.policy]).fetchone()
             if row is None:
@@ -136,7 +138,7 @@ class CheckWriter(StoreBase):
                         policy_id,
                         number,
                         new_version.text_hash,
-                        new_version.text,
+                        packed,
                         new_version.title,
                         new_version.language,
                         new_version.declared_date,

@@ -9,6 +9,7 @@ from typing import Any
 from monitor.config import PolicyConfig
 from monitor.models import VersionRecord, now_iso
 from monitor.store.base import StoreBase
+from monitor.store.packing import unpack
 
 __all__ = ["PolicyQueries"]
 
@@ -193,7 +194,7 @@ def _version(row: dict[str, Any]) -> VersionRecord:
         policy=row["policy"],
         number=row["number"],
         text_hash=row["text_hash"],
-        text=row["text"],
+        text=unpack(row["text"]),
         title=row["title"],
         language=row["language"],
         declared_date=row["declared_date"],

@@ -13,6 +13,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from monitor.store.packing import pack
+
 __all__ = ["migrations"]
 
 migrations = Migrations("policy-monitor")
@@ -167,3 +169,22 @@ def _m0006(db: Database) -> None:
             until TEXT NOT NULL
         )"""
     )
+
+
+@migrations(name="0007_packed_texts")
+def _m0007(db: Database) -> None:
+    # Version texts are stored zlib-compressed (monitor.store.packing); rows written
+    # before are packed here, a batch at a time (a text read back as it was written).
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, text FROM versions WHERE id > ? AND typeof(text) = 'text' "
+            "ORDER BY id LIMIT 500",
+            [last],
+        ).fetchall()
+        if not rows:
+            break
+        db.conn.executemany(
+            "UPDATE versions SET text = ? WHERE id = ?", [(pack(text), id_) for id_, text in rows]
+        )
+        last = rows[-1][0]

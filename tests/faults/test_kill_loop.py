@@ -30,6 +30,7 @@ from werkzeug import Request, Response
 
 from monitor.config import load_config
 from monitor.store import Store
+from monitor.store.packing import unpack
 
 from ..conftest import WriteConfig, run_monitor
 from ..test_notify import Receiver
@@ -102,7 +103,7 @@ def test_kills_of_a_daemon_raced_by_checks_lose_nothing_and_repeat_little(
         with Store.open(settings.database) as store:
             assert store.integrity_problems(settings.snapshots) == []
         with sqlite3.connect(settings.database) as db:
-            texts = dict(db.execute("SELECT id, text FROM versions"))
+            texts = {i: unpack(t) for i, t in db.execute("SELECT id, text FROM versions")}
             numbers = dict(db.execute("SELECT id, number FROM versions"))
             changes = db.execute(
                 "SELECT id, old_version_id, new_version_id, comparison FROM changes"

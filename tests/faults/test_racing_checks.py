@@ -34,6 +34,7 @@ from monitor.models import CheckOutcome, CheckResult
 from monitor.pipeline import check_policy, open_fetcher
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
+from monitor.store.packing import unpack
 
 from ..conftest import WriteConfig
 
@@ -78,7 +79,7 @@ def test_racing_checks_store_each_change_against_the_version_it_was_judged_again
 
     database = Path(load_config(config).monitor.database)
     with sqlite3.connect(database) as db:
-        versions = dict(db.execute("SELECT id, text FROM versions"))
+        versions = {i: unpack(t) for i, t in db.execute("SELECT id, text FROM versions")}
         numbers = dict(db.execute("SELECT id, number FROM versions"))
         changes = db.execute(
             "SELECT old_version_id, new_version_id, comparison FROM changes"

@@ -43,6 +43,7 @@ class _Pool:
         self.processes = processes
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self.unusable = False  # workers could not be started: judge in this process
 
     def start(self) -> None:
         """Start the workers now (they take a moment to load the stages), so the first
@@ -52,12 +53,25 @@ class _Pool:
 
     def submit(
         self, policy: PolicyConfig, fetched: FetchResult, history: History
-    ) -> concurrent.futures.Future[Processed]:
-        return self._ensure().submit(process, policy, fetched, history)
+    ) -> concurrent.futures.Future[Processed] | None:
+        """The page's judging in a worker; None when workers cannot be started here
+        (said once; the caller judges the page itself)."""
+        if self.unusable:
+            return None
+        try:
+            return self._ensure().submit(process, policy, fetched, history)
+        except OSError as exc:  # e.g. a working directory deleted under the process
+            with self._lock:
+                if not self.unusable:
+                    logger.warning("cannot start judging processes (%s): judging in this one", exc)
+                self.unusable = True
+            self.reset()
+            return None
 
     def _ensure(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
+                os.getcwd()  # the fork server needs it: fail here, before anything starts
                 # forkserver: workers forked from a clean server with the stages loaded,
                 # never from this process and its threads.
                 context = multiprocessing.get_context("forkserver")
@@ -139,7 +153,8 @@ async def judged(
         try:
             # (in a thread: the first one may wait for the workers to start)
             future = await asyncio.to_thread(pool.submit, policy, fetched, history)
-            return await asyncio.wait_for(asyncio.wrap_future(future), deadline)
+            if future is not None:
+                return await asyncio.wait_for(asyncio.wrap_future(future), deadline)
         except BrokenProcessPool:
             logger.warning("a judging process died; new ones start (%s judged here)", policy.name)
             pool.reset()

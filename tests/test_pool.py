@@ -134,3 +134,20 @@ def test_a_killed_daemon_leaves_no_worker_behind(
         running.process.wait(timeout=10)
         wait_for(lambda: not any(Path(f"/proc/{p}").exists() for p in servers | workers), 15)
     assert load_config(config).monitor.processes == 2
+
+
+def test_workers_that_cannot_start_leave_the_judging_here(
+    seed_config: Config,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A working directory deleted under the process: the fork server cannot start, and
+    every page is judged in the process instead (it used to be an error per page)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    results = run_checks(_with(seed_config, 2, tmp_path / "two"), options=FAST)
+    assert {str(r.outcome) for r in results} == {"new_version"}
+    assert sum("cannot start judging processes" in r.message for r in caplog.records) == 1

@@ -133,6 +133,11 @@ class Corpus:
     def url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.port}/p{i}"
 
+    def raw_bytes(self) -> int:
+        """Bytes of all pages as first served (from a sample of up to 200 of them)."""
+        sample = range(min(self.n, 200))
+        return round(sum(len(build_page(i, changed=None)) for i in sample) / len(sample) * self.n)
+
     def set_cycle(self, cycle: int) -> None:
         import urllib.request
 

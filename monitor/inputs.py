@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.config import validate_url
 from monitor.errors import FetchError, InputError
 from monitor.models import Document, FetchResult, VersionRecord
 from monitor.net.options import FetchOptions
@@ -16,7 +15,7 @@ from monitor.text.normalize import normalize
 if TYPE_CHECKING:  # a diff of two files needs neither the network nor the database
     from monitor.store import Store
 
-__all__ = ["is_url", "load_document", "pick_versions"]
+__all__ = ["FetchOptions", "is_url", "load_document", "pick_versions"]
 
 MAX_FILE_BYTES = 50_000_000
 
@@ -25,17 +24,22 @@ def is_url(spec: str) -> bool:
     return bool(re.match(r"^https?://", spec, re.IGNORECASE))
 
 
-def load_document(spec: str, *, language: str | None, options: FetchOptions) -> Document:
-    """A file path or an http(s) URL, normalised. Errors are :class:`InputError`."""
+def load_document(
+    spec: str, *, language: str | None, options: FetchOptions | None = None
+) -> Document:
+    """A file path or an http(s) URL (fetched with ``options``, default settings when
+    absent), normalised. Errors are :class:`InputError`."""
     if is_url(spec):
         try:
+            from monitor.config import validate_url  # its imports are not a diff's
+
             validate_url(spec)
         except ValueError as exc:
             raise InputError(str(exc)) from None
         import asyncio
 
         try:
-            fetched = asyncio.run(_fetch(spec, options))
+            fetched = asyncio.run(_fetch(spec, options or FetchOptions()))
         except FetchError as exc:
             raise InputError(f"cannot fetch {spec}: {exc}") from None
         return normalize(

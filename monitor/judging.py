@@ -75,7 +75,7 @@ class _Pool:
                 # forkserver: workers forked from a clean server with the stages loaded,
                 # never from this process and its threads.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["monitor.outcome"])
+                context.set_forkserver_preload(["monitor.outcome", "monitor.text.html"])
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from monitor.cli import COMMANDS as LAZY_COMMANDS
 from monitor.cli import cli
 from monitor.demo import DEMO_POLICY, SeedServer
 
 from .conftest import REPO, WriteConfig, run_monitor
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(LAZY_COMMANDS)
 
 
 @pytest.fixture
@@ -126,3 +127,30 @@ def test_demo_keeps_its_work_when_asked(tmp_path: Path) -> None:
         "--config", str(tmp_path / "run" / "config.toml"), "history", DEMO_POLICY, "--json"
     )
     assert [h["version"] for h in json.loads(history.stdout)] == [1, 2]
+
+
+def test_the_listed_summaries_are_the_commands_own_and_none_is_missing() -> None:
+    """`monitor --help` lists summaries kept beside the lazy command table: they must
+    say what each command's own help says, and every command defined is listed."""
+    import importlib
+
+    import click
+
+    context = click.Context(cli)
+    for name, (_module, _attribute, summary) in LAZY_COMMANDS.items():
+        command = cli.get_command(context, name)
+        assert command is not None and command.name in (name, name + "_")
+        assert " ".join((command.help or "").split("\n\n")[0].split()) == summary
+    commands = [
+        value
+        for module in ("diff", "notifications", "policies", "service")
+        for value in vars(importlib.import_module(f"monitor.cli.{module}")).values()
+        if isinstance(value, click.Command)
+    ]
+    inner = {
+        id(sub)
+        for group in commands
+        if isinstance(group, click.Group)
+        for sub in group.commands.values()
+    }
+    assert {c.name for c in commands if id(c) not in inner} == set(LAZY_COMMANDS)

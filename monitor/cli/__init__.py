@@ -2,12 +2,16 @@
 
 This module holds the group and the entry point; the commands live in modules
 by topic (``policies``, ``service``, ``diff``, ``notifications``) and share
-``common``.
+``common``. A command's module is imported only when that command runs, so that
+``monitor diff`` does not load the tables of ``monitor list`` nor ``--help``
+any command at all: the summaries ``--help`` lists are kept here (a test holds
+them equal to the commands' own).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -16,17 +20,100 @@ from typing import Any
 import click
 
 from monitor import __version__
-from monitor.cli import diff, notifications, policies, service
 from monitor.cli.common import State, fail
 from monitor.errors import MonitorError
 from monitor.output.safe import visible
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
 
 logger = logging.getLogger("monitor")
 
+# name: (module under monitor.cli, attribute, the summary `monitor --help` lists)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("service", "init", "Write a commented example configuration file."),
+    "check": (
+        "policies",
+        "check",
+        "Check policies once (all, or the NAMES given) and store new versions.",
+    ),
+    "list": (
+        "policies",
+        "list_",
+        "List the configured policies with their last check and number of versions.",
+    ),
+    "history": ("policies", "history", "List the stored versions of policy NAME, oldest first."),
+    "show": ("policies", "show", "Print the text of a stored version of policy NAME."),
+    "run": (
+        "service",
+        "run",
+        "Run as a daemon: check every policy on its own schedule until stopped.",
+    ),
+    "status": (
+        "policies",
+        "status",
+        "Show each policy's last and next check, outcome and failures, and the daemon.",
+    ),
+    "diff": (
+        "diff",
+        "diff",
+        "Compare two versions clause by clause; exit 1 when the change is material.",
+    ),
+    "demo": (
+        "service",
+        "demo",
+        "Serve the seed policies locally, check them, change one materially, catch it.",
+    ),
+    "verify": (
+        "service",
+        "verify",
+        "Check that the store is whole: the database, the version lines and every recorded"
+        " snapshot file; list snapshot files nothing records (orphans).",
+    ),
+    "notify": (
+        "notifications",
+        "notify",
+        "Post pending notifications from the outbox (what `monitor run` does every few seconds).",
+    ),
+    "webhooks": ("notifications", "webhooks", "Webhook targets: list them or send a test event."),
+    "deliveries": (
+        "notifications",
+        "deliveries",
+        "List pending and failed notifications, or requeue one with --retry ID.",
+    ),
+    "feed": (
+        "notifications",
+        "feed",
+        "Write an Atom feed of material changes (all policies, one, or a tag) to stdout.",
+    ),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyGroup(click.Group):
+    """The commands of ``COMMANDS``, each imported when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _summary = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"monitor.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
@@ -94,25 +181,6 @@ def _visible_message(record: logging.LogRecord) -> bool:
     with contextlib.suppress(Exception):  # a malformed call: logging reports it, as always
         record.msg, record.args = visible(record.getMessage()), None
     return True
-
-
-for _command in (
-    service.init,
-    policies.check,
-    policies.list_,
-    policies.history,
-    policies.show,
-    service.run,
-    policies.status,
-    diff.diff,
-    service.demo,
-    service.verify,
-    notifications.notify,
-    notifications.webhooks,
-    notifications.deliveries,
-    notifications.feed,
-):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,13 +6,16 @@ import os
 import re
 import sys
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitor.cli.common import State, known_policy
 from monitor.errors import InputError
 from monitor.output.render import RENDERERS, render
+
+if TYPE_CHECKING:
+    from monitor.inputs import FetchOptions
 
 __all__ = ["diff"]
 
@@ -74,15 +77,8 @@ def diff(
     if second is not None:
         if start or end:
             raise InputError("--from/--to go with the POLICY form: monitor diff POLICY --from 1")
-        config = state.optional_config() if is_url(first) or is_url(second) else None
-        overrides: dict[str, Any] = {"retries": 1}
-        if allow_private_networks:
-            overrides["allow_private_networks"] = True
-        # as pipeline.fetch_options does; the pipeline (store, scheduler) is not loaded
-        from monitor.config import MonitorSettings
-
-        base = (config.monitor if config else MonitorSettings()).fetch
-        options = replace(base, **overrides)
+        urls = is_url(first) or is_url(second)
+        options = _fetch_options(state, allow_private_networks) if urls else None
         old = load_document(first, language=lang, options=options)
         new = load_document(second, language=lang, options=options)
     else:
@@ -98,6 +94,17 @@ def diff(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(fmt, comparison, color=color).rstrip("\n"))
     return 1 if comparison.material else 0
+
+
+def _fetch_options(state: State, allow_private_networks: bool) -> FetchOptions:
+    """As ``pipeline.fetch_options``, without loading the pipeline (store, scheduler)."""
+    from monitor.config import MonitorSettings
+
+    config = state.optional_config()
+    overrides: dict[str, Any] = {"retries": 1}
+    if allow_private_networks:
+        overrides["allow_private_networks"] = True
+    return replace((config.monitor if config else MonitorSettings()).fetch, **overrides)
 
 
 def _language(value: str | None) -> str | None:

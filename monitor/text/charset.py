@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 __all__ = ["charset_from_content_type", "detect_encoding", "is_textual"]
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -79,6 +77,8 @@ def detect_encoding(body: bytes, content_type: str = "", header: str | None = No
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # slow to import, rarely needed
+
     best = from_bytes(body[:65536]).best()
     guessed = _known(best.encoding) if best is not None else None
     return guessed or "cp1252"

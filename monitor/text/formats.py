@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from monitor.models import Block
-from monitor.text.html import html_blocks
 from monitor.text.markdown import parse_markdown
 from monitor.text.plain import parse_text
 from monitor.text.text_chrome import drop_text_chrome
@@ -83,6 +82,8 @@ def register(
     suffixes=(".html", ".htm", ".xhtml"),
 )
 def read_html(source: Source) -> Reading:
+    from monitor.text.html import html_blocks  # lxml: loaded for HTML only
+
     result = html_blocks(source.text, select=source.select, remove=source.remove)
     blocks = drop_text_chrome(result.blocks)
     return Reading(blocks, result.title, result.language, result.problem)

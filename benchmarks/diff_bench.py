@@ -28,8 +28,8 @@ from monitor.bundled import seeds_dir
 from monitor.judge.align import align
 from monitor.models import Clause
 
-SIZES = (500, 2_000, 8_000)
-RUNS = {500: 31, 2_000: 15, 8_000: 9}
+SIZES = (500, 2_000, 8_000, 16_000)
+RUNS = {500: 31, 2_000: 15, 8_000: 9, 16_000: 5}
 CHANGED = 0.05
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.judge import align as align_module
+from monitor.judge import fuzzy
 from monitor.judge.align import Alignment, align
 from monitor.models import Clause, ClauseChange
 
@@ -295,8 +296,33 @@ def test_cdist_gives_the_same_result_as_rows(monkeypatch: pytest.MonkeyPatch) ->
     old = synthetic(300)
     new = five_percent(old)
     by_rows = diff(old, new)
-    monkeypatch.setattr(align_module, "CDIST_MIN_CELLS", 1)
+    monkeypatch.setattr(fuzzy, "CDIST_MIN_CELLS", 1)
     assert diff(old, new) == by_rows
+
+
+def test_blocking_pairs_as_scoring_every_pair_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large blocks score only pairs sharing a rarer word; on edits like a policy's
+    (and a rewrite with every clause touched) that finds what scoring all pairs finds."""
+    every_seed = [text for path in SEEDS for text in paragraphs(path)]
+    cases = [
+        (synthetic(600), five_percent(synthetic(600))),
+        (synthetic(300), [f"{text} Gewijzigd." for text in reversed(synthetic(300))]),
+        (every_seed, [f"{text.replace(' de ', ' het ', 1)} x" for text in reversed(every_seed)]),
+    ]
+    for old, new in cases:
+        monkeypatch.setattr(fuzzy, "BLOCK_MIN_CELLS", 10**12)
+        everything = diff(old, new)
+        monkeypatch.setattr(fuzzy, "BLOCK_MIN_CELLS", 1)
+        assert diff(old, new) == everything
+
+
+def test_blocking_picks_the_same_pairs_whichever_side_is_old() -> None:
+    old, new = synthetic(200), five_percent(synthetic(200))
+    forward = fuzzy._sharing_a_rare_word(old, new)
+    backward = fuzzy._sharing_a_rare_word(new, old)
+    assert {(r, c) for r, cs in forward.items() for c in cs} == {
+        (r, c) for c, rs in backward.items() for r in rs
+    }
 
 
 # -- properties ----------------------------------------------------------------------------------

@@ -42,17 +42,16 @@ change, unless called with ``inline=False``.
 from __future__ import annotations
 
 import bisect
-import importlib.util
 import itertools
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from monitor.judge.fuzzy import Candidate, rare_overlaps, scores
 from monitor.judge.inline import inline_diff
 from monitor.models import Clause, ClauseChange, Severity
 
@@ -63,9 +62,6 @@ logger = logging.getLogger(__name__)
 MAX_CELLS = 500_000
 """The most fuzzy comparisons one pass may cost (about 1 s of 300-character clauses)."""
 
-CDIST_MIN_CELLS = 200_000
-"""Blocks this large use ``process.cdist`` on all cores when numpy is installed."""
-
 SPLIT_CONTAINMENT = 0.75
 """Share of the shorter clause's word pairs that must occur in the longer one."""
 
@@ -74,10 +70,8 @@ SPLIT_MIN_PAIRS = 3
 
 _DP_MAX_CELLS = 250_000
 _WORD = re.compile(r"\w+")
-_HAS_NUMPY = importlib.util.find_spec("numpy") is not None
 
 Pair = tuple[int, int]  # (index in old, index in new)
-Candidate = tuple[float, int, int]  # (score 0..1, index in old, index in new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,29 +159,39 @@ def _by_kind(clause: Clause) -> Hashable:
 
 def _exact_pairs(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
     """Pairs of identical texts, sorted by their index in ``new``."""
-    old_at, new_at = _where(old), _where(new)
+    old_first, old_more = _where(old)
+    new_first, new_more = _where(new)
     pairs: list[Pair] = []
     repeated = False
-    for text, js in new_at.items():
-        i_s = old_at.get(text)
-        if i_s is None:
+    for text, j in new_first.items():
+        i = old_first.get(text)
+        if i is None:
             continue
-        if len(i_s) == 1 and len(js) == 1:
-            pairs.append((i_s[0], js[0]))
+        if text not in old_more and text not in new_more:
+            pairs.append((i, j))
         else:
             repeated = True
+            i_s, js = old_more.get(text, [i]), new_more.get(text, [j])
             pairs += _pair_occurrences(i_s, js, len(old), len(new))
     if repeated:
         pairs.sort(key=lambda p: p[1])
     return pairs
 
 
-def _where(clauses: Sequence[Clause]) -> dict[str, list[int]]:
-    """Each text and the indices where it occurs, in order of first occurrence."""
-    where: dict[str, list[int]] = {}
+def _where(clauses: Sequence[Clause]) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Each text's first index, in order of first occurrence; and every index of the
+    texts that occur more than once (a list only for those: fewer objects to track)."""
+    first: dict[str, int] = {}
+    more: dict[str, list[int]] = {}
     for k, clause in enumerate(clauses):
-        where.setdefault(clause.text, []).append(k)
-    return where
+        text = clause.text
+        if text not in first:
+            first[text] = k
+        elif text in more:
+            more[text].append(k)
+        else:
+            more[text] = [first[text], k]
+    return first, more
 
 
 def _pair_occurrences(a: list[int], b: list[int], len_a: int, len_b: int) -> list[Pair]:
@@ -301,7 +305,7 @@ class _Context:
             budget = cells if total <= MAX_CELLS else max(1, MAX_CELLS * cells // total)
             queries = [self.old[i].text for i in rows]
             choices = [self.new[j].text for j in cols]
-            for score, r, c in _scores(queries, choices, threshold, budget):
+            for score, r, c in scores(queries, choices, threshold, budget):
                 found.append((score, rows[r], cols[c]))
         return found
 
@@ -334,67 +338,22 @@ class _Context:
         cols = [j for j in self.free_new() if self.new[j].kind != "heading"]
         if not rows or not cols or len(rows) * len(cols) > MAX_CELLS:
             return []
-        old_pairs = {i: _word_pairs(self.old[i].text) for i in rows}
-        index: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, word_pairs in old_pairs.items():
-            if len(word_pairs) >= SPLIT_MIN_PAIRS:
-                for word_pair in word_pairs:
-                    index[word_pair].append(i)
+        old_pairs = [_word_pairs(self.old[i].text) for i in rows]
+        new_pairs = [_word_pairs(self.new[j].text) for j in cols]
         found: list[Candidate] = []
-        for j in cols:
-            new_pairs = _word_pairs(self.new[j].text)
-            if len(new_pairs) < SPLIT_MIN_PAIRS:
+        for r, candidates in rare_overlaps(old_pairs, new_pairs).items():
+            if len(old_pairs[r]) < SPLIT_MIN_PAIRS:
                 continue
-            shared = Counter(i for word_pair in new_pairs for i in index.get(word_pair, ()))
-            for i, count in shared.items():
-                contained = count / min(len(old_pairs[i]), len(new_pairs))
+            for c in candidates:
+                if len(new_pairs[c]) < SPLIT_MIN_PAIRS:
+                    continue
+                shared = len(old_pairs[r] & new_pairs[c])
+                contained = shared / min(len(old_pairs[r]), len(new_pairs[c]))
                 if contained >= SPLIT_CONTAINMENT:
-                    found.append((contained, i, j))
+                    found.append((contained, rows[r], cols[c]))
         return found
 
 
-def _word_pairs(text: str) -> frozenset[tuple[str, str]]:
+def _word_pairs(text: str) -> frozenset[str]:
     words = _WORD.findall(text.casefold())
-    return frozenset(itertools.pairwise(words))
-
-
-def _scores(
-    queries: list[str], choices: list[str], threshold: float, budget: int
-) -> list[Candidate]:
-    """``(score, query index, choice index)`` for every pair scoring at least ``threshold``.
-
-    Past ``budget`` comparisons each query is compared only with the choices in
-    a band around its relative position, so the cost stays near ``budget``.
-    """
-    cutoff = threshold * 100.0
-    n, m = len(queries), len(choices)
-    if CDIST_MIN_CELLS <= n * m <= budget and _HAS_NUMPY:
-        return _cdist_scores(queries, choices, cutoff)
-    half = m
-    if n * m > budget:
-        half = max(1, budget // (2 * n))
-        logger.debug("fuzzy group of %d x %d clauses: comparing within +-%d", n, m, half)
-    found: list[Candidate] = []
-    for r, query in enumerate(queries):
-        centre = r * m // n
-        lo, hi = max(0, centre - half), min(m, centre + half + 1)
-        band = choices if (lo, hi) == (0, m) else choices[lo:hi]
-        for _, score, c in process.extract(
-            query, band, scorer=fuzz.ratio, limit=None, score_cutoff=cutoff
-        ):
-            found.append((score / 100.0, r, lo + c))
-    return found
-
-
-def _cdist_scores(queries: list[str], choices: list[str], cutoff: float) -> list[Candidate]:
-    """``_scores`` through ``process.cdist`` on all cores (rapidfuzz needs numpy for it)."""
-    from rapidfuzz.process import cdist  # type: ignore[attr-defined, unused-ignore]
-
-    matrix: Any = cdist(
-        queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="float64", workers=-1
-    )
-    rows, cols = matrix.nonzero()
-    return [
-        (float(matrix[r, c]) / 100.0, int(r), int(c))
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-    ]
+    return frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))

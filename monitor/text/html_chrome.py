@@ -242,23 +242,29 @@ def drop_chrome(doc: etree._Element, controlled: set[str] | None = None) -> None
 
 
 def text_weights(root: etree._Element) -> dict[etree._Element, int]:
-    """Characters of non-link text in each element's subtree (one pass, no recursion)."""
-    elements = list(root.iter(etree.Element))
-    in_link: dict[etree._Element, bool] = {}
-    for el in elements:
-        parent = el.getparent()
-        in_link[el] = el.tag == "a" or (parent is not None and in_link.get(parent, False))
+    """Characters of non-link text in each element's subtree (one walk, no recursion).
+
+    An element's weight is its own text, its children's weights and their tails;
+    text inside a link counts nothing, nor do comments and their tails.
+    """
     weight: dict[etree._Element, int] = {}
-    for el in reversed(elements):
-        own = 0 if in_link[el] else len((el.text or "").strip())
-        total = own
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            total += weight.get(child, 0)
-            if not in_link[el]:
-                total += len((child.tail or "").strip())
+    open_totals: list[int] = []  # the running weight of each element open on the walk
+    links = 0  # how many <a> are open: text under any of them is link text
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if tag == "a":
+                links += 1
+            open_totals.append(0 if links else len((el.text or "").strip()))
+            continue
+        total = open_totals.pop()
         weight[el] = total
+        if tag == "a":
+            links -= 1
+        if open_totals:
+            open_totals[-1] += total + (0 if links else len((el.tail or "").strip()))
     return weight
 
 

@@ -55,6 +55,8 @@ class _Walker:
         raw = "".join(self.buf)
         self.buf = []
         bold, self.bold_chars = self.bold_chars, 0
+        if not raw or raw.isspace():  # most flushes: a block opening right after another
+            return
         kind, level = self.kinds[-1]
         if kind == "row":
             # a "|" inside a cell is escaped, so the row reads back cell by cell

@@ -42,6 +42,7 @@ _TRANSLATED = re.compile(
     r"\(\s*\d{1,3}\s*%\s*(translated|übersetzt|vertaald|traduit|traducido|tradotto)\s*\)",
     re.IGNORECASE,
 )
+_LANGUAGE_LINE_MAX = 60  # characters: longer than any line naming one language
 # Language names as menus show them (endonyms), lower case.
 _LANGUAGES = frozenset(
     name.strip()
@@ -143,5 +144,7 @@ def _furniture(block: Block) -> bool:
 
 
 def _language(block: Block) -> bool:
+    if len(block.text) > _LANGUAGE_LINE_MAX and "](" not in block.text:
+        return False  # a language name is short; only a link makes its line long
     text = _LINK.sub(lambda m: m.group(1), block.text)
     return " ".join(_TRANSLATED.sub(" ", text).lower().split()) in _LANGUAGES

@@ -44,6 +44,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, PolicyConfig, load_config
 from monitor.errors import MonitorError, StoreError
+from monitor.memory import give_back
 from monitor.models import CheckResult, now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
@@ -161,6 +162,7 @@ class Daemon:
         self.shutdown_timeout = shutdown_timeout
         self.started_at = now_iso()
         self.inflight: set[asyncio.Task[Any]] = set()
+        self.checked = 0  # checks ended since memory was last handed back
         self._stop: asyncio.Event | None = None  # created inside the event loop
         self._signals = 0
         self._exit_code = 0
@@ -320,6 +322,9 @@ class Daemon:
             self._stop.set()
             return
         await asyncio.to_thread(self.store.heartbeat, pid=os.getpid(), started_at=self.started_at)
+        if self.checked and not self.inflight:  # between runs: the peak goes back
+            self.checked = 0
+            give_back()
 
     # -- scheduling -----------------------------------------------------------
 
@@ -371,6 +376,7 @@ class Daemon:
                 config=self.config,
             )
         finally:
+            self.checked += 1
             if task is not None:
                 self.inflight.discard(task)
         await self._after(policy, result)

@@ -27,6 +27,7 @@ from monitor.errors import (
 )
 from monitor.hashing import sha256
 from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, cpu_pool, judged
+from monitor.memory import give_back
 from monitor.models import CheckOutcome, CheckResult, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
@@ -366,7 +367,7 @@ def run_checks(
     snapshots = open_snapshots(config)
     processes = config.monitor.processes if len(selected) > 1 else 1
     with open_store(config) as store, cpu_pool(processes):
-        return asyncio.run(
+        results = asyncio.run(
             check_policies(
                 selected,
                 store=store,
@@ -376,3 +377,5 @@ def run_checks(
                 config=config,
             )
         )
+    give_back()  # a caller that runs checks again starts from what it needs, not its peak
+    return results

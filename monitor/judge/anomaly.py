@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from monitor.judge.align import Alignment
 from monitor.judge.evidence import evidence
@@ -148,15 +149,25 @@ def _encoded_share(document: Document) -> float:
     if len(sample) > 3 * size:  # its start, middle and end tell
         middle = (len(sample) - size) // 2
         sample = "\n".join((sample[:size], sample[middle : middle + size], sample[-size:]))
-    total = len(sample) - len(_NOT_WORD.findall(sample))
-    encoded = sum(len(token) for token in _ENCODED.findall(sample))
+    total = encoded = 0
+    for token, count in Counter(_WORD.findall(sample)).items():  # each distinct token once
+        total += len(token) * count
+        if _encoded(token):
+            encoded += len(token) * count
     return encoded / total if total else 0.0
 
 
-_NOT_WORD = re.compile(r"\W")
-# A token of four or more word characters neither all digits nor all letters, or
-# one of over 40 ASCII word characters.
-_ENCODED = re.compile(r"\b(?:(?!\d+\b)(?![^\W\d_]+\b)\w{4,}|[A-Za-z0-9_]{41,})\b")
+def _encoded(token: str) -> bool:
+    """Four or more word characters neither all digits nor all letters, or over 40
+    ASCII word characters."""
+    if len(token) < 4:
+        return False
+    if len(token) > 40 and token.isascii():
+        return True
+    return _DIGIT_OR_UNDERSCORE.search(token) is not None and not token.isdecimal()
+
+
+_DIGIT_OR_UNDERSCORE = re.compile(r"[\d_]")
 
 
 # Text at least this long in fewer distinct words is no policy (a page of one

@@ -324,7 +324,7 @@ class Daemon:
         await asyncio.to_thread(self.store.heartbeat, pid=os.getpid(), started_at=self.started_at)
         if self.checked and not self.inflight:  # between runs: the peak goes back
             self.checked = 0
-            give_back()
+            await asyncio.to_thread(give_back)
 
     # -- scheduling -----------------------------------------------------------
 

@@ -21,8 +21,8 @@ from monitor.hashing import sha256
 __all__ = ["SnapshotStore", "StoredSnapshot", "sha256"]
 
 LEVEL = 3
-"""gzip level of snapshots: a 120 KB policy page takes 0.5 ms and shrinks 10x;
-level 6 takes 2.4 ms for 12x, in every first check of a page."""
+"""gzip level of snapshots: on 120 KB policy pages, 2-5x faster than level 6
+(0.45-0.5 ms against 0.9-2.4 ms, measured on two days) for files about 20% larger."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -316,6 +316,36 @@ def test_blocking_pairs_as_scoring_every_pair_does(monkeypatch: pytest.MonkeyPat
         assert diff(old, new) == everything
 
 
+def test_heavily_edited_clauses_in_a_large_block_are_still_modified() -> None:
+    """Every clause of a big block edited with words found nowhere else: the rarest
+    words of each side are the edits, and must not hide the words the pair shares."""
+    sentences = synthetic(600)
+    old = [" ".join(sentences[3 * k : 3 * k + 3]) for k in range(200)]
+    new = [
+        " ".join(f"nieuw{k}x{n}" if n % 4 == 1 else w for n, w in enumerate(text.split()))
+        for k, text in enumerate(old)
+    ]
+    alignment = diff(old, new)
+    assert alignment.counts["modified"] == 200
+    assert alignment.counts["added"] == alignment.counts["removed"] == 0
+
+
+def test_words_found_on_one_side_only_never_hide_the_shared_ones() -> None:
+    """Ten words each edit brought in, found nowhere else, and the words the pair shares."""
+    shared = {"gegevens", "bewaren", "maanden", "derden"}
+    old = [shared | {f"oud{n}" for n in range(10)}, {"iets", "anders", "geheel"}]
+    new = [shared | {f"nieuw{n}" for n in range(10)}, {"nog", "iets", "anders"}]
+    assert 0 in fuzzy.rare_overlaps(old, new)[0]
+
+
+def test_a_split_with_every_tenth_word_changed_is_still_one_modified() -> None:
+    words = " ".join(synthetic(30)).split()
+    kept, dropped = words[:60], words[60:180]  # so long a part that ratio falls below 0.5
+    new_words = [f"w{k}" if k % 10 == 5 else w for k, w in enumerate(kept)]
+    alignment = diff([" ".join(kept + dropped)], [" ".join(new_words)])
+    assert alignment.counts["modified"] == 1, alignment.counts
+
+
 def test_blocking_picks_the_same_pairs_whichever_side_is_old() -> None:
     old, new = synthetic(200), five_percent(synthetic(200))
     forward = fuzzy._sharing_a_rare_word(old, new)

@@ -14,9 +14,11 @@ rather than the size of the policy:
    0..1) between clauses of the same section path and kind (headings only with
    headings): ``process.extract`` one row at a time, or ``process.cdist`` on all
    cores for large blocks when numpy is installed (rapidfuzz needs it for cdist;
-   it is not a dependency).  Pairs at or above ``threshold`` are taken greedily,
-   best first; ties go to the pair nearer in relative position, then by text, so
-   that swapping old and new gives the mirror result.  A paired clause is
+   it is not a dependency).  A block of over 20,000 pairs scores only the pairs
+   that share one of their rarer words (``monitor.judge.fuzzy``).  Pairs at or
+   above ``threshold`` are taken greedily, best first; ties go to the pair nearer
+   in relative position, then by text, so that swapping old and new gives the
+   mirror result.  A paired clause is
    *modified*, also when it moved as well.
 3. **Fuzzy, across sections.** The same for what is left, ignoring the section.
 4. **Splits and merges.** A clause that became several (or several that became
@@ -45,13 +47,13 @@ import bisect
 import itertools
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from monitor.judge.fuzzy import Candidate, rare_overlaps, scores
+from monitor.judge.fuzzy import Candidate, scores
 from monitor.judge.inline import inline_diff
 from monitor.models import Clause, ClauseChange, Severity
 
@@ -338,22 +340,25 @@ class _Context:
         cols = [j for j in self.free_new() if self.new[j].kind != "heading"]
         if not rows or not cols or len(rows) * len(cols) > MAX_CELLS:
             return []
-        old_pairs = [_word_pairs(self.old[i].text) for i in rows]
-        new_pairs = [_word_pairs(self.new[j].text) for j in cols]
+        old_pairs = {i: _word_pairs(self.old[i].text) for i in rows}
+        index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, word_pairs in old_pairs.items():
+            if len(word_pairs) >= SPLIT_MIN_PAIRS:
+                for word_pair in word_pairs:
+                    index[word_pair].append(i)
         found: list[Candidate] = []
-        for r, candidates in rare_overlaps(old_pairs, new_pairs).items():
-            if len(old_pairs[r]) < SPLIT_MIN_PAIRS:
+        for j in cols:
+            new_pairs = _word_pairs(self.new[j].text)
+            if len(new_pairs) < SPLIT_MIN_PAIRS:
                 continue
-            for c in candidates:
-                if len(new_pairs[c]) < SPLIT_MIN_PAIRS:
-                    continue
-                shared = len(old_pairs[r] & new_pairs[c])
-                contained = shared / min(len(old_pairs[r]), len(new_pairs[c]))
+            shared = Counter(i for word_pair in new_pairs for i in index.get(word_pair, ()))
+            for i, count in shared.items():
+                contained = count / min(len(old_pairs[i]), len(new_pairs))
                 if contained >= SPLIT_CONTAINMENT:
-                    found.append((contained, rows[r], cols[c]))
+                    found.append((contained, i, j))
         return found
 
 
-def _word_pairs(text: str) -> frozenset[str]:
+def _word_pairs(text: str) -> frozenset[tuple[str, str]]:
     words = _WORD.findall(text.casefold())
-    return frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return frozenset(itertools.pairwise(words))

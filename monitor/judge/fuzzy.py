@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 CDIST_MIN_CELLS = 200_000
 """Blocks this large use ``process.cdist`` on all cores when numpy is installed."""
 
-BLOCK_MIN_CELLS = 2_000
+BLOCK_MIN_CELLS = 20_000
 """Blocks this large score only pairs that share a rarer word (``_sharing_a_rare_word``)."""
 
 RARE_WORDS = 8
@@ -90,33 +90,35 @@ def rare_overlaps(
     """``{query index: [choice index, ...]}``: the choices holding one of the query's
     ``RARE_WORDS`` rarest keys, or whose own rarest keys the query holds.
 
-    Rarity is counted over both sides together, so swapping them gives the same
-    pairs; the cost follows the number of plausible pairs, not the block's area.
+    Only keys found on both sides are ranked (a word an edit brought in, found
+    nowhere else, can pair nothing), rarest first. Both the ranking and that
+    filter look at both sides alike, so swapping them gives the same pairs; the
+    cost follows the number of plausible pairs, not the block's area.
     """
     frequency: Counter[str] = Counter()
-    for keys in (*query_keys, *choice_keys):
-        frequency.update(keys)
     by_query: dict[str, list[int]] = defaultdict(list)
     by_choice: dict[str, list[int]] = defaultdict(list)
     for r, keys in enumerate(query_keys):
+        frequency.update(keys)
         for key in keys:
             by_query[key].append(r)
     for c, keys in enumerate(choice_keys):
+        frequency.update(keys)
         for key in keys:
             by_choice[key].append(c)
-
-    rank = {key: n for n, key in enumerate(sorted(frequency, key=lambda k: (frequency[k], k)))}
+    shared = by_query.keys() & by_choice.keys()
+    rank = {key: n for n, key in enumerate(sorted(shared, key=lambda k: (frequency[k], k)))}
 
     def rarest(keys: Set[str]) -> list[str]:
-        return sorted(keys, key=rank.__getitem__)[:RARE_WORDS]
+        return sorted(keys & shared, key=rank.__getitem__)[:RARE_WORDS]
 
     pairs: dict[int, set[int]] = defaultdict(set)
     for r, keys in enumerate(query_keys):
         for key in rarest(keys):
-            pairs[r].update(by_choice.get(key, ()))
+            pairs[r].update(by_choice[key])
     for c, keys in enumerate(choice_keys):
         for key in rarest(keys):
-            for r in by_query.get(key, ()):
+            for r in by_query[key]:
                 pairs[r].add(c)
     return {r: sorted(cs) for r, cs in pairs.items()}
 
@@ -128,7 +130,7 @@ def _words(text: str) -> set[str]:
 def _pair_scores(
     queries: list[str], choices: list[str], pairs: dict[int, list[int]], cutoff: float
 ) -> list[Candidate]:
-    """``_scores`` over the given pairs only (``{query index: [choice index, ...]}``)."""
+    """``scores`` over the given pairs only (``{query index: [choice index, ...]}``)."""
     found: list[Candidate] = []
     for r, cols in sorted(pairs.items()):
         band = [choices[c] for c in cols]
@@ -140,7 +142,7 @@ def _pair_scores(
 
 
 def _cdist_scores(queries: list[str], choices: list[str], cutoff: float) -> list[Candidate]:
-    """``_scores`` through ``process.cdist`` on all cores (rapidfuzz needs numpy for it)."""
+    """``scores`` through ``process.cdist`` on all cores (rapidfuzz needs numpy for it)."""
     from rapidfuzz.process import cdist  # type: ignore[attr-defined, unused-ignore]
 
     matrix: Any = cdist(

@@ -162,7 +162,7 @@ class Daemon:
         self.shutdown_timeout = shutdown_timeout
         self.started_at = now_iso()
         self.inflight: set[asyncio.Task[Any]] = set()
-        self.checked = 0  # checks ended since memory was last handed back
+        self._checked = 0  # checks ended since memory was last handed back
         self._stop: asyncio.Event | None = None  # created inside the event loop
         self._signals = 0
         self._exit_code = 0
@@ -322,8 +322,8 @@ class Daemon:
             self._stop.set()
             return
         await asyncio.to_thread(self.store.heartbeat, pid=os.getpid(), started_at=self.started_at)
-        if self.checked and not self.inflight:  # between runs: the peak goes back
-            self.checked = 0
+        if self._checked and not self.inflight:  # between runs: the peak goes back
+            self._checked = 0
             await asyncio.to_thread(give_back)
 
     # -- scheduling -----------------------------------------------------------
@@ -376,7 +376,7 @@ class Daemon:
                 config=self.config,
             )
         finally:
-            self.checked += 1
+            self._checked += 1
             if task is not None:
                 self.inflight.discard(task)
         await self._after(policy, result)

@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config_checks import (
-    check_css_selector,
+    ConfigReader as _Reader,
+)
+from monitor.config_checks import (
     is_pipe,
     mask_credentials,
     parse_duration,
     read_config_file,
+    resolve_env,
     secret_problem,
     validate_url,
 )
@@ -36,6 +39,7 @@ __all__ = [
     "Config",
     "MonitorSettings",
     "PolicyConfig",
+    "ServeSettings",
     "WebhookConfig",
     "default_config_path",
     "load_config",
@@ -47,7 +51,6 @@ __all__ = [
 
 SEVERITIES = Severity.names()
 WEBHOOK_FORMATS = tuple(FORMATS)  # the registered body formats, by name
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class MonitorSettings:
     process_timeout: float = 60.0  # seconds to read and judge one page before giving up
     processes: int = field(default_factory=lambda: os.cpu_count() or 1)  # 1: in this process
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    public_url: str | None = None  # the reading room's address: notifications link there
 
     @property
     def user_agent(self) -> str:
@@ -121,16 +125,24 @@ class WebhookConfig:
     def resolve_secret(self) -> str | None:
         """The secret value, reading ``env:NAME`` from the environment; None when there is
         no secret, or its variable is unset or empty (an empty key signs nothing)."""
-        if self.secret is None or not self.secret.startswith("env:"):
-            return self.secret
-        value = os.environ.get(self.secret[4:], "")
-        return value if value.strip() else None
+        return resolve_env(self.secret)
 
     def secret_problem(self) -> str | None:
         """Why a configured secret cannot sign (its variable unset or empty), or None."""
         if self.secret is None or self.resolve_secret() is not None:
             return None
         return f"secret environment variable {self.secret[4:]} is not set or empty"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """The ``[serve]`` table. ``token`` is kept as written (``env:NAME`` unresolved)."""
+
+    token: str | None = field(default=None, repr=False)
+
+    def resolve_token(self) -> str | None:
+        """The token value (``env:NAME`` read now); None when unset or its variable empty."""
+        return resolve_env(self.token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +153,7 @@ class Config:
     monitor: MonitorSettings
     policies: tuple[PolicyConfig, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def policy(self, name: str) -> PolicyConfig | None:
         return next((p for p in self.policies if p.name == name), None)
@@ -169,111 +182,6 @@ def load_config(path: str | Path) -> Config:
     return parse_config(data, path=path)
 
 
-class _Reader:
-    """Pulls typed values out of one TOML table, naming the table and key on error."""
-
-    def __init__(self, path: Path, where: str, table: Any) -> None:
-        self.path = path
-        self.where = where
-        if not isinstance(table, dict):
-            raise self.error(None, f"must be a table, not {type(table).__name__}")
-        self.table: dict[str, Any] = table
-
-    def error(self, key: str | None, message: str) -> ConfigError:
-        location = self.where + (f": key '{key}'" if key else "")
-        return ConfigError(str(self.path), f"{location}: {message}", key=key)
-
-    def reject_unknown(self, allowed: set[str]) -> None:
-        unknown = sorted(set(self.table) - allowed)
-        if unknown:
-            raise self.error(unknown[0], f"unknown key (allowed: {', '.join(sorted(allowed))})")
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        # bool is an int in Python; never accept it where a number is meant.
-        if isinstance(value, bool) and kind is not bool:
-            raise self.error(key, f"expected {_kind_name(kind)}, got a boolean")
-        if not isinstance(value, kind):
-            raise self.error(key, f"expected {_kind_name(kind)}, got {type(value).__name__}")
-        return value
-
-    def required_str(self, key: str) -> str:
-        value = self.get(key, str)
-        if value is None:
-            raise self.error(key, "is required")
-        if not value.strip():
-            raise self.error(key, "must not be empty")
-        return str(value)
-
-    def duration(self, key: str, default: float | None) -> float | None:
-        value = self.get(key, (str, int, float))
-        if value is None:
-            return default
-        if isinstance(value, (int, float)):
-            if value <= 0:
-                raise self.error(key, "must be greater than zero")
-            return float(value)
-        try:
-            return parse_duration(value)
-        except ValueError as exc:
-            raise self.error(key, str(exc)) from None
-
-    def positive_int(self, key: str, default: int) -> int:
-        value = self.get(key, int, default)
-        if value < 1:
-            raise self.error(key, "must be at least 1")
-        return int(value)
-
-    def selectors(self, key: str) -> tuple[str, ...]:
-        values = self.str_list(key)
-        for value in values:
-            try:
-                check_css_selector(value)
-            except Exception as exc:  # cssselect's SelectorError tree
-                raise self.error(key, f"invalid CSS selector {value!r}: {exc}") from None
-        return values
-
-    def str_list(self, key: str) -> tuple[str, ...]:
-        value = self.get(key, (list, str))
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        for item in items:
-            if not isinstance(item, str) or not item.strip():
-                raise self.error(key, "must be a list of non-empty strings")
-        return tuple(items)
-
-    def url(self, key: str) -> str:
-        value = self.required_str(key)
-        try:
-            return validate_url(value.strip())
-        except ValueError as exc:
-            raise self.error(key, str(exc)) from None
-
-    def name(self) -> str:
-        value = self.required_str("name")
-        if not _NAME.match(value):
-            raise self.error(
-                "name", f"{value!r} must be letters, digits, '.', '_' or '-' (at most 100)"
-            )
-        return value
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a table",
-    }
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
 def _tables(top: _Reader, key: str, kind: type) -> Iterator[_Reader]:
     """A reader for each ``[[key]]`` table, named by its ``name`` (or its position),
     that has already refused keys ``kind`` does not have."""
@@ -288,7 +196,7 @@ def _tables(top: _Reader, key: str, kind: type) -> Iterator[_Reader]:
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
-    top.reject_unknown({"monitor", "policy", "webhook"})
+    top.reject_unknown({"monitor", "policy", "webhook", "serve"})
     base = Path.cwd() if is_pipe(path) else path.parent  # a pipe has no folder of its own
 
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
@@ -322,7 +230,13 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         ),
         process_timeout=m.duration("process_timeout", None) or defaults.process_timeout,
         processes=m.positive_int("processes", defaults.processes),
+        public_url=m.url("public_url").rstrip("/") if "public_url" in m.table else None,
     )
+    r = _Reader(path, "[serve]", data.get("serve", {}))
+    r.reject_unknown({"token"})
+    token = r.get("token", str)
+    if token is not None and (problem := secret_problem(token, unset="without a token")):
+        raise r.error("token", problem)
 
     policies: list[PolicyConfig] = []
     seen_policies: set[str] = set()
@@ -391,4 +305,5 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         monitor=settings,
         policies=tuple(policies),
         webhooks=tuple(webhooks),
+        serve=ServeSettings(token=token),
     )

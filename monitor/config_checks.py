@@ -1,5 +1,6 @@
 """Checks of single ``config.toml`` values: durations and URLs (``ValueError`` on error);
-and reading the file itself (a regular file of a sane size)."""
+reading the file itself (a regular file of a sane size); and :class:`ConfigReader`,
+which pulls typed values out of one table, naming the table and key on error."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import re
 import select
 import stat
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.errors import ConfigError
 
 __all__ = [
     "MAX_CONFIG_BYTES",
+    "ConfigReader",
     "check_css_selector",
     "is_pipe",
     "mask_credentials",
     "parse_duration",
     "read_config_file",
+    "resolve_env",
     "secret_problem",
     "validate_url",
 ]
@@ -43,12 +47,21 @@ def mask_credentials(value: str) -> str:
     return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
 
 
-def secret_problem(secret: str) -> str | None:
+def resolve_env(value: str | None) -> str | None:
+    """A secret as written, or the variable ``env:NAME`` names read now; None when there
+    is none, or its variable is unset or empty."""
+    if value is None or not value.startswith("env:"):
+        return value
+    found = os.environ.get(value[4:], "")
+    return found if found.strip() else None
+
+
+def secret_problem(secret: str, *, unset: str = "for unsigned webhooks") -> str | None:
     """Why a webhook ``secret`` as written cannot be meant (None when it can): empty, or
     an environment variable asked for in a spelling other than ``env:NAME`` (which
     would otherwise sign with the visible string itself)."""
     if not secret.strip():
-        return "is empty (leave it out for unsigned webhooks)"
+        return f"is empty (leave it out {unset})"
     if secret.startswith("env:"):
         if not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", secret):
             return "env: must be followed by an environment variable name"
@@ -160,3 +173,111 @@ def _read_pipe(fd: int, path: Path) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+class ConfigReader:
+    """Pulls typed values out of one TOML table, naming the table and key on error."""
+
+    def __init__(self, path: Path, where: str, table: Any) -> None:
+        self.path = path
+        self.where = where
+        if not isinstance(table, dict):
+            raise self.error(None, f"must be a table, not {type(table).__name__}")
+        self.table: dict[str, Any] = table
+
+    def error(self, key: str | None, message: str) -> ConfigError:
+        location = self.where + (f": key '{key}'" if key else "")
+        return ConfigError(str(self.path), f"{location}: {message}", key=key)
+
+    def reject_unknown(self, allowed: set[str]) -> None:
+        unknown = sorted(set(self.table) - allowed)
+        if unknown:
+            raise self.error(unknown[0], f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        # bool is an int in Python; never accept it where a number is meant.
+        if isinstance(value, bool) and kind is not bool:
+            raise self.error(key, f"expected {_kind_name(kind)}, got a boolean")
+        if not isinstance(value, kind):
+            raise self.error(key, f"expected {_kind_name(kind)}, got {type(value).__name__}")
+        return value
+
+    def required_str(self, key: str) -> str:
+        value = self.get(key, str)
+        if value is None:
+            raise self.error(key, "is required")
+        if not value.strip():
+            raise self.error(key, "must not be empty")
+        return str(value)
+
+    def duration(self, key: str, default: float | None) -> float | None:
+        value = self.get(key, (str, int, float))
+        if value is None:
+            return default
+        if isinstance(value, (int, float)):
+            if value <= 0:
+                raise self.error(key, "must be greater than zero")
+            return float(value)
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def positive_int(self, key: str, default: int) -> int:
+        value = self.get(key, int, default)
+        if value < 1:
+            raise self.error(key, "must be at least 1")
+        return int(value)
+
+    def selectors(self, key: str) -> tuple[str, ...]:
+        values = self.str_list(key)
+        for value in values:
+            try:
+                check_css_selector(value)
+            except Exception as exc:  # cssselect's SelectorError tree
+                raise self.error(key, f"invalid CSS selector {value!r}: {exc}") from None
+        return values
+
+    def str_list(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, (list, str))
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(key, "must be a list of non-empty strings")
+        return tuple(items)
+
+    def url(self, key: str) -> str:
+        value = self.required_str(key)
+        try:
+            return validate_url(value.strip())
+        except ValueError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def name(self) -> str:
+        value = self.required_str("name")
+        if not _NAME.match(value):
+            raise self.error(
+                "name", f"{value!r} must be letters, digits, '.', '_' or '-' (at most 100)"
+            )
+        return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

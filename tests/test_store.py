@@ -45,6 +45,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
             ("0005_variants",),
             ("0006_senders",),
             ("0007_packed_texts",),
+            ("0008_reading_indexes",),
         ]
 
 

@@ -80,6 +80,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "deliveries",
         "List pending and failed notifications, or requeue one with --retry ID.",
     ),
+    "serve": (
+        "serve",
+        "serve",
+        "Serve the reading room: policies, versions and changes in the browser, and a JSON API.",
+    ),
     "feed": (
         "notifications",
         "feed",

@@ -9,7 +9,8 @@ version and its change are written in one transaction.
 :class:`Store` is made of one part per concern: ``base`` (the connection and
 its transactions), ``schema`` (the migrations), ``policies`` (policies,
 versions and their reads), ``checks`` (recording a check), ``outbox`` (the
-notification outbox) and ``status`` (schedule, heartbeat, feed and status).
+notification outbox), ``status`` (schedule, heartbeat, feed and status) and
+``reading`` (the read-only pages of ``monitor serve``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from monitor.models import NewVersion, Reports, VersionRecord
 from monitor.store.checks import CheckRecord, CheckWriter, Recorded
 from monitor.store.outbox import Outbox
 from monitor.store.policies import PolicyQueries
+from monitor.store.reading import ReadingQueries
 from monitor.store.status import StatusQueries
 
 __all__ = ["CheckRecord", "NewVersion", "Recorded", "Reports", "Store", "VersionRecord"]
 
 
-class Store(PolicyQueries, CheckWriter, Outbox, StatusQueries):
+class Store(PolicyQueries, CheckWriter, Outbox, StatusQueries, ReadingQueries):
     """The database. Open with :meth:`open`; close with :meth:`close` or ``with``."""

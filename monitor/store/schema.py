@@ -188,3 +188,10 @@ def _m0007(db: Database) -> None:
             "UPDATE versions SET text = ? WHERE id = ?", [(pack(text), id_) for id_, text in rows]
         )
         last = rows[-1][0]
+
+
+@migrations(name="0008_reading_indexes")
+def _m0008(db: Database) -> None:
+    # The reading room finds the check that stored a version, and a policy's changes.
+    db.execute("CREATE INDEX IF NOT EXISTS checks_version ON checks(version_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS changes_policy ON changes(policy_id, id)")

@@ -1,0 +1,115 @@
+"""The reading room's token: sent as ``Authorization: Bearer <token>``, or entered once
+in the login form, which sets an HttpOnly, SameSite=Strict cookie.
+
+The cookie holds an HMAC of the token, never the token itself, and every
+comparison takes constant time. Without a token (the default, on loopback) every
+request passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+if TYPE_CHECKING:
+    from monitor.web.app import Room
+
+__all__ = ["COOKIE", "TokenGate", "login_routes", "safe_next"]
+
+COOKIE = "monitor_session"
+_OPEN = ("/login", "/static/")  # reachable without the token
+_MAX_FORM = 4096
+
+
+def _session(token: str) -> str:
+    return hmac.new(token.encode(), b"policy-monitor reading room", hashlib.sha256).hexdigest()
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after logging in: a path of this room, never another site."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return "/"
+    return value if all(32 < ord(c) < 127 for c in value) else "/"
+
+
+class TokenGate:
+    """Decides whether a request may pass; ``token=None`` lets everything through."""
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token
+        self.session = _session(token) if token else None
+
+    def allows(self, request: Request) -> bool:
+        if self.token is None or self.session is None:
+            return True
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode(), self.token.encode()
+        ):
+            return True
+        cookie = request.cookies.get(COOKIE, "")
+        return hmac.compare_digest(cookie.encode(), self.session.encode())
+
+    def refuse(self, request: Request) -> Response | None:
+        """None when the request may pass; else the answer: 401 for the API and feeds,
+        a redirect to the login form for pages."""
+        path = request.url.path
+        if self.token is None or path.startswith(_OPEN) or self.allows(request):
+            return None
+        if path.startswith("/api/") or path.endswith(".atom"):
+            return JSONResponse(
+                {"detail": "a token is needed: send Authorization: Bearer <token>"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="policy-monitor"'},
+            )
+        root = request.scope.get("root_path", "")
+        target = path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{root}/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def login_routes(room: Room) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/login")
+    async def login_form(request: Request, next: str = "/") -> Response:
+        gate: TokenGate = request.app.state.gate
+        if gate.token is None:
+            return RedirectResponse(request.scope.get("root_path", "") + "/", status_code=303)
+        return room.page(request, "login.html", next=safe_next(next), failed=False)
+
+    @router.post("/login")
+    async def login(request: Request) -> Response:
+        gate: TokenGate = request.app.state.gate
+        root = request.scope.get("root_path", "")
+        body = (await request.body())[:_MAX_FORM].decode("utf-8", "replace")
+        form = {k: v[0] for k, v in parse_qs(body).items()}
+        target = safe_next(form.get("next"))
+        if gate.token is None or gate.session is None:
+            return RedirectResponse(root + target, status_code=303)
+        given = form.get("token", "").strip().encode()
+        if not hmac.compare_digest(given, gate.token.encode()):
+            return room.page(request, "login.html", status=401, next=target, failed=True)
+        response = RedirectResponse(root + target, status_code=303)
+        response.set_cookie(
+            COOKIE,
+            gate.session,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path=root or "/",
+        )
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        root = request.scope.get("root_path", "")
+        response = RedirectResponse(root + "/login", status_code=303)
+        response.delete_cookie(COOKIE, path=root or "/")
+        return response
+
+    return router

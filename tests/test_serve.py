@@ -9,7 +9,6 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -194,27 +193,27 @@ def test_nothing_writes(room: httpx.Client, history: History) -> None:
 
 
 def test_token_guards_pages_api_and_feeds(history: History) -> None:
-    with serve_room(history.config, token="s3cret-token") as base:
-        with httpx.Client(base_url=base) as client:
-            assert client.get("/").status_code == 303
-            assert client.get("/").headers["location"] == "/login?next=/"
-            api = client.get("/api/policies")
-            assert api.status_code == 401 and "Bearer" in api.headers["www-authenticate"]
-            assert client.get("/feed.atom").status_code == 401
-            assert client.get("/static/style.css").status_code == 200
-            bearer = {"Authorization": "Bearer s3cret-token"}
-            assert client.get("/api/policies", headers=bearer).status_code == 200
-            assert client.get("/api/policies", headers={"Authorization": "Bearer no"}).status_code == 401
-            wrong = client.post("/login", data={"token": "nope", "next": "/"})
-            assert wrong.status_code == 401 and "not the token" in wrong.text
-            login = client.post(
-                "/login", data={"token": "s3cret-token", "next": "//evil.example/"}
-            )
-            assert login.status_code == 303 and login.headers["location"] == "/"
-            cookie = login.headers["set-cookie"]
-            assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
-            assert "s3cret-token" not in cookie
-            assert client.get("/").status_code == 200  # the cookie is kept by the client
-            assert client.post("/logout").status_code == 303
-            client.cookies.clear()
-            assert client.get("/api/policies").status_code == 401
+    room = serve_room(history.config, token="s3cret-token")
+    with room as base, httpx.Client(base_url=base) as client:
+        assert client.get("/").status_code == 303
+        assert client.get("/").headers["location"] == "/login?next=/"
+        api = client.get("/api/policies")
+        assert api.status_code == 401 and "Bearer" in api.headers["www-authenticate"]
+        assert client.get("/feed.atom").status_code == 401
+        assert client.get("/static/style.css").status_code == 200
+        bearer = {"Authorization": "Bearer s3cret-token"}
+        assert client.get("/api/policies", headers=bearer).status_code == 200
+        assert (
+            client.get("/api/policies", headers={"Authorization": "Bearer no"}).status_code == 401
+        )
+        wrong = client.post("/login", data={"token": "nope", "next": "/"})
+        assert wrong.status_code == 401 and "not the token" in wrong.text
+        login = client.post("/login", data={"token": "s3cret-token", "next": "//evil.example/"})
+        assert login.status_code == 303 and login.headers["location"] == "/"
+        cookie = login.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+        assert "s3cret-token" not in cookie
+        assert client.get("/").status_code == 200  # the cookie is kept by the client
+        assert client.post("/logout").status_code == 303
+        client.cookies.clear()
+        assert client.get("/api/policies").status_code == 401

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel
 
 from monitor.models import Severity
@@ -18,9 +18,19 @@ from monitor.web.views import host_of
 __all__ = ["router"]
 
 router = APIRouter(tags=["read"])
+VersionNumber = Annotated[int, Path(ge=1, le=2**31, description="A version's number.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items at most.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 SeverityName = StrEnum("SeverityName", {name: name for name in Severity.names()})  # type: ignore[misc]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+_MISSING: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such policy, version or change."}
+}
 
 
 class LastChange(BaseModel):
@@ -134,7 +144,7 @@ def policies(request: Request, tag: str | None = None) -> list[dict[str, Any]]:
     return [_summary(room, r) for r in room.store.overview() if tag is None or tag in r["tags"]]
 
 
-@router.get("/policies/{name}", response_model=Policy)
+@router.get("/policies/{name}", response_model=Policy, responses=_MISSING)
 def policy(request: Request, name: str) -> dict[str, Any]:
     """One policy with its check statistics."""
     room = _room(request)
@@ -144,7 +154,7 @@ def policy(request: Request, name: str) -> dict[str, Any]:
     return {**_summary(room, row), "check_stats": room.store.check_stats(name)}
 
 
-@router.get("/policies/{name}/versions", response_model=list[VersionSummary])
+@router.get("/policies/{name}/versions", response_model=list[VersionSummary], responses=_MISSING)
 def versions(
     request: Request, name: str, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
@@ -154,8 +164,8 @@ def versions(
     return room.store.version_rows(name, limit=limit, offset=offset)
 
 
-@router.get("/policies/{name}/versions/{number}", response_model=Version)
-def version(request: Request, name: str, number: int) -> dict[str, Any]:
+@router.get("/policies/{name}/versions/{number}", response_model=Version, responses=_MISSING)
+def version(request: Request, name: str, number: VersionNumber) -> dict[str, Any]:
     """One version with its text (canonical Markdown)."""
     room = _room(request)
     _known(room, name)
@@ -173,7 +183,10 @@ def changes(
     tag: str | None = None,
     severity: Annotated[list[SeverityName] | None, Query()] = None,
     since: Annotated[
-        str | None, Query(description="ISO 8601 date or time; changes found then or later.")
+        datetime | None,
+        Query(
+            description="ISO 8601 date or time (UTC unless it says); changes found then or later."
+        ),
     ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -198,8 +211,8 @@ def changes(
     return [{**r, "page": change_page(root, r["policy"], r["new_version"])} for r in rows]
 
 
-@router.get("/policies/{name}/changes/{number}")
-def change(request: Request, name: str, number: int) -> dict[str, Any]:
+@router.get("/policies/{name}/changes/{number}", responses=_MISSING)
+def change(request: Request, name: str, number: VersionNumber) -> dict[str, Any]:
     """The change that made version ``number``, as the ``monitor diff`` JSON contract."""
     room = _room(request)
     record = room.store.change_record(name, number)
@@ -209,15 +222,9 @@ def change(request: Request, name: str, number: int) -> dict[str, Any]:
     return comparison
 
 
-def _since(value: str | None) -> str | None:
+def _since(moment: datetime | None) -> str | None:
     """``since`` as the stored times are written (UTC, ISO 8601 to the second)."""
-    if not value:
+    if moment is None:
         return None
-    try:
-        if len(value) == 10:
-            return f"{date.fromisoformat(value).isoformat()}T00:00:00+00:00"
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(422, f"since: {value[:40]!r} is not an ISO 8601 date or time") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")

@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from markupsafe import Markup
 
 from monitor.errors import SnapshotError
@@ -25,7 +25,7 @@ VERSIONS_PER_PAGE = 50
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXTENSIONS = {"html": ".html", "pdf": ".pdf", "markdown": ".md", "plain": ".txt", "xml": ".xml"}
 Page = Annotated[int, Query(ge=1, le=1_000_000)]
-Number = Annotated[int, Query(ge=1, le=1_000_000_000)]
+VersionNumber = Annotated[int, Path(ge=1, le=2**31)]
 
 
 def _room(request: Request) -> Room:
@@ -92,7 +92,7 @@ def policy(request: Request, name: str, page: Page = 1) -> Response:
 
 
 @router.get("/policies/{name}/changes/{number}")
-def change(request: Request, name: str, number: int) -> Response:
+def change(request: Request, name: str, number: VersionNumber) -> Response:
     room = _room(request)
     row = _policy(room, name)
     record = room.store.change_record(name, number)
@@ -114,8 +114,8 @@ def change(request: Request, name: str, number: int) -> Response:
 def compare_versions(
     request: Request,
     name: str,
-    start: Annotated[int, Query(alias="from", ge=1, le=1_000_000_000)],
-    end: Annotated[int, Query(alias="to", ge=1, le=1_000_000_000)],
+    start: Annotated[int, Query(alias="from", ge=1, le=2**31)],
+    end: Annotated[int, Query(alias="to", ge=1, le=2**31)],
 ) -> Response:
     from monitor.judge.compare import compare
     from monitor.outcome import stored_document
@@ -131,7 +131,7 @@ def compare_versions(
     )  # fmt: skip
 
 
-def _version(room: Room, name: str, number: int) -> VersionRecord:
+def _version(room: Room, name: str, number: VersionNumber) -> VersionRecord:
     found = room.store.version(name, number)
     if found is None:
         raise HTTPException(404, f"{name} has no version {number}")
@@ -139,7 +139,7 @@ def _version(room: Room, name: str, number: int) -> VersionRecord:
 
 
 @router.get("/policies/{name}/versions/{number}")
-def version(request: Request, name: str, number: int) -> Response:
+def version(request: Request, name: str, number: VersionNumber) -> Response:
     room = _room(request)
     row = _policy(room, name)
     record = _version(room, name, number)

@@ -50,7 +50,7 @@ def hostile_page(extra: str = "") -> bytes:
         f"{body}"
         "<h2>2. Your rights <a href='javascript:alert(1)'>javascript link</a></h2>"
         "<p>Read more at <a href='javascript:alert(2)'>this link</a> and "
-        "&lt;a href=\"javascript:alert(3)\"&gt;this one&lt;/a&gt; or {{ 7 * 7 }}.</p>"
+        '&lt;a href="javascript:alert(3)"&gt;this one&lt;/a&gt; or {{ 7 * 7 }}.</p>'
         f"{extra}"
         "<p>Last updated on 1 March 2024.</p>"
         "</main></body></html>"

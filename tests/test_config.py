@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from monitor.config import load_config, parse_duration
+from monitor.config import load_config, parse_config, parse_duration
 from monitor.errors import ConfigError
 
 from .conftest import REPO, run_monitor
@@ -179,3 +180,48 @@ def test_cli_config_from_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert '"name": "a"' in result.stdout
+
+
+def test_serve_token_and_public_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = VALID.replace("[monitor]", '[monitor]\npublic_url = "https://room.example.org/"', 1)
+    config = load_config(write(tmp_path, text + '\n[serve]\ntoken = "env:ROOM_TOKEN"\n'))
+    assert config.monitor.public_url == "https://room.example.org"
+    assert "token=" not in repr(config.serve)  # kept out of logs and tracebacks
+    monkeypatch.delenv("ROOM_TOKEN", raising=False)
+    assert config.serve.resolve_token() is None
+    monkeypatch.setenv("ROOM_TOKEN", "abc")
+    assert config.serve.resolve_token() == "abc"
+    plain = load_config(write(tmp_path, VALID + '\n[serve]\ntoken = "xyz"\n'))
+    assert plain.serve.resolve_token() == "xyz"
+    assert load_config(write(tmp_path, VALID)).serve.resolve_token() is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "says"),
+    [
+        ('[serve]\ntoken = ""\n', "token", "is empty"),
+        ('[serve]\ntoken = "$ROOM"\n', "token", "env:NAME"),
+        ('[serve]\nport = 80\n', "port", "unknown key"),
+    ],
+)
+def test_bad_serve_table(tmp_path: Path, extra: str, key: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, VALID + "\n" + extra))
+    assert caught.value.key == key and says in str(caught.value)
+    assert "[serve]" in str(caught.value)
+
+
+def test_bad_public_url(tmp_path: Path) -> None:
+    text = VALID.replace("[monitor]", '[monitor]\npublic_url = "room.example.org"', 1)
+    with pytest.raises(ConfigError, match="public_url"):
+        load_config(write(tmp_path, text))
+
+
+def test_example_serve_section_loads_when_uncommented(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (REPO / "config.toml").read_text("utf-8")
+    text = text.replace("# [serve]", "[serve]").replace("# token = ", "token = ")
+    text = text.replace("# public_url = ", "public_url = ")
+    monkeypatch.setenv("MONITOR_SERVE_TOKEN", "t")
+    config = parse_config(tomllib.loads(text), path=REPO / "config.toml")
+    assert config.serve.resolve_token() == "t"
+    assert config.monitor.public_url == "https://policies.example.org"

@@ -462,3 +462,31 @@ def test_status_reports_read_well_in_chat(write_config: WriteConfig) -> None:
 
 
 HOOK_SLACK = '\n[[webhook]]\nname = "chat"\nurl = "https://hooks.example.org/x"\nformat = "slack"\n'
+
+
+def test_public_url_links_notifications_and_feed_to_the_change_page(
+    seed_server: SeedServer, write_config: WriteConfig, receiver: Receiver
+) -> None:
+    extra = "".join(
+        f'\n[[webhook]]\nname = "{fmt}"\nurl = "{receiver.url}"\nformat = "{fmt}"\n'
+        for fmt in ("json", "slack", "teams")
+    )
+    path = write_config(
+        {DEMO_POLICY: seed_server.url(DEMO_POLICY)},
+        monitor='allow_private_networks = true\npublic_url = "https://room.example.org/watch/"',
+        extra=extra,
+    )
+    config = load_config(path)
+    change(config, seed_server)
+    flush_now(config)
+    page = f"https://room.example.org/watch/policies/{DEMO_POLICY}/changes/2"
+    bodies = [json.loads(r["body"]) for r in receiver.delivered()]  # type: ignore[arg-type]
+    payload, slack, teams = sorted(bodies, key=lambda b: ("text" in b, "@type" in b))
+    assert payload["change_url"] == page
+    assert slack["text"].endswith(f"See: {page}")
+    assert teams["potentialAction"][0]["targets"][0]["uri"] == page
+    feed = run_monitor("--config", str(path), "feed")
+    root = ET.fromstring(feed.stdout.encode())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.get("href") for e in root.findall("a:entry/a:link", ns)] == [page]
+    assert f"Full diff: {page}" in (root.findtext("a:entry/a:content", namespaces=ns) or "")

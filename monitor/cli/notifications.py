@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -221,6 +222,17 @@ def feed(state: State, policy: str | None, tag: str | None, limit: int) -> None:
             rows,
             title=f"policy-monitor: material changes ({what})",
             feed_id=f"urn:policy-monitor:{quote(ident, safe='/')}",
+            link=_change_link(config.monitor.public_url),
         ),
         nl=False,
     )
+
+
+def _change_link(public_url: str | None) -> Callable[[dict[str, Any]], str] | None:
+    """Feed entries link to the change's page in the reading room when its address is
+    configured (``[monitor] public_url``)."""
+    if not public_url:
+        return None
+    from monitor.output.feed import change_page
+
+    return lambda row: change_page(public_url, row["policy"], row["new_version"])

@@ -26,6 +26,7 @@ from monitor.models import (
     now_iso,
 )
 from monitor.output.contract import to_dict
+from monitor.output.feed import change_page
 
 __all__ = ["Event", "change_events", "check_reports", "report_due", "status_events"]
 
@@ -103,6 +104,12 @@ def change_events(
         "diff_command": (
             f"monitor diff {policy.name} --from {old_version['number']} "
             f"--to {new_version['number']}"
+        ),
+        # The change's page in the reading room, when [monitor] public_url says where it is.
+        "change_url": (
+            change_page(config.monitor.public_url, policy.name, number)
+            if config.monitor.public_url
+            else None
         ),
     }
     return _events("policy.changed", policy.name, payload, targets)

@@ -46,13 +46,22 @@ def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
 def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
     """A Microsoft Teams message card; its text is Markdown, so page and server text is
     escaped for Markdown (no links, emphasis or HTML)."""
-    return {
+    card: dict[str, Any] = {
         "@type": "MessageCard",
         "@context": "https://schema.org/extensions",
         "summary": f"policy-monitor: {payload['event_type']}",
         "title": f"policy-monitor: {payload['event_type']}",
         "text": _teams_escape(visible(_summary(payload))),
     }
+    if payload.get("change_url"):  # a button: the escaped text shows the address, unlinked
+        card["potentialAction"] = [
+            {
+                "@type": "OpenUri",
+                "name": "Open the change",
+                "targets": [{"os": "default", "uri": payload["change_url"]}],
+            }
+        ]
+    return card
 
 
 def render_body(format_name: str, payload: dict[str, Any]) -> bytes:
@@ -85,7 +94,7 @@ def _summary(payload: dict[str, Any]) -> str:
             f"{policy}: {payload['severity']} change "
             f"({', '.join(payload['categories']) or 'no categories'})"
             f"{' [' + ', '.join(facts) + ']' if facts else ''}: {reasons}. "
-            f"See: {payload['diff_command']}"
+            f"See: {payload.get('change_url') or payload['diff_command']}"
         )
     if kind == "policy.unreachable":
         return (

@@ -17,6 +17,7 @@ import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +30,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from monitor.bundled import seeds_dir
-from monitor.config import load_config
+from monitor.config import Config, load_config
 from monitor.errors import MonitorError
 from monitor.models import CheckOutcome
 from monitor.output.contract import from_dict
@@ -216,17 +217,28 @@ def _write_config(path: Path, server: SeedServer) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def run_demo(console: Console, *, workdir: Path | None = None) -> None:
-    """Run the tour; raises :class:`MonitorError` if the change is not caught."""
+def run_demo(
+    console: Console,
+    *,
+    workdir: Path | None = None,
+    after: Callable[[Config], None] | None = None,
+) -> None:
+    """Run the tour; raises :class:`MonitorError` if the change is not caught. ``after``
+    is called with the demo's configuration once the change is shown, before a
+    temporary folder is removed (``monitor demo --serve`` serves it)."""
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="policy-monitor-demo-") as tmp:
-            _tour(console, Path(tmp), keep=False)
+            config = _tour(console, Path(tmp), keep=False)
+            if after is not None:
+                after(config)
     else:
         workdir.mkdir(parents=True, exist_ok=True)
-        _tour(console, workdir, keep=True)
+        config = _tour(console, workdir, keep=True)
+        if after is not None:
+            after(config)
 
 
-def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
+def _tour(console: Console, workdir: Path, *, keep: bool) -> Config:
     pages = load_seed_pages()
     with SeedServer(pages) as server:
         config_path = workdir / "config.toml"
@@ -277,3 +289,4 @@ def _tour(console: Console, workdir: Path, *, keep: bool) -> None:
             f"\nKept in {escape(str(workdir))}. "
             f"Try: monitor --config {escape(str(config_path))} diff {DEMO_POLICY}"
         )
+    return config

@@ -141,9 +141,15 @@ def test_the_listed_summaries_are_the_commands_own_and_none_is_missing() -> None
         command = cli.get_command(context, name)
         assert command is not None and command.name in (name, name + "_")
         assert " ".join((command.help or "").split("\n\n")[0].split()) == summary
+    import pkgutil
+
+    import monitor.cli
+
+    modules = [m.name for m in pkgutil.iter_modules(monitor.cli.__path__) if m.name != "common"]
+    assert {"diff", "service", "serve"} <= set(modules)
     commands = [
         value
-        for module in ("diff", "notifications", "policies", "service")
+        for module in modules
         for value in vars(importlib.import_module(f"monitor.cli.{module}")).values()
         if isinstance(value, click.Command)
     ]

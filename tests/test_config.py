@@ -201,7 +201,7 @@ def test_serve_token_and_public_url(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     [
         ('[serve]\ntoken = ""\n', "token", "is empty"),
         ('[serve]\ntoken = "$ROOM"\n', "token", "env:NAME"),
-        ('[serve]\nport = 80\n', "port", "unknown key"),
+        ("[serve]\nport = 80\n", "port", "unknown key"),
     ],
 )
 def test_bad_serve_table(tmp_path: Path, extra: str, key: str, says: str) -> None:

@@ -23,6 +23,12 @@ ABOVE_STAGES = ("monitor.store", "monitor.notify", "monitor.pipeline", "monitor.
 # The command line and the daemon fetch and store through monitor.pipeline.
 DRIVERS = ("monitor.cli", "monitor.daemon")
 BELOW_PIPELINE = ("monitor.net", "monitor.snapshots", "monitor.outcome")
+# The reading room (monitor serve) only reads: it never fetches, checks or notifies.
+READER = ("monitor.web",)
+NOT_FOR_READER = (
+    "monitor.net.fetch", "monitor.pipeline", "monitor.recording", "monitor.notify",
+    "monitor.daemon", "monitor.cli",
+)  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:
@@ -127,6 +133,11 @@ def test_stages_never_import_the_store_or_what_drives_them(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if _within(n, DRIVERS)))
 def test_cli_and_daemon_fetch_and_store_through_the_pipeline(name: str) -> None:
     assert sorted(m for m in GRAPH[name] if _within(m, BELOW_PIPELINE)) == []
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if _within(n, READER)))
+def test_the_reading_room_never_fetches_checks_or_notifies(name: str) -> None:
+    assert sorted(m for m in GRAPH[name] if _within(m, NOT_FOR_READER)) == []
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

@@ -54,7 +54,7 @@ def serve(state: State, host: str, port: int, no_auth: bool, root_path: str) -> 
     Example:
         monitor serve                      # http://127.0.0.1:8080/
         monitor serve --port 9000
-        MONITOR_SERVE_TOKEN=... monitor serve --host 0.0.0.0
+        monitor serve --host 0.0.0.0       # with [serve] token set
     """
     serve_config(state.config(), host=host, port=port, no_auth=no_auth, root_path=root_path)
 
@@ -67,8 +67,10 @@ def serve_config(
     no_auth: bool = False,
     root_path: str = "",
     announce: str = "",
+    show: str = "",
 ) -> None:
-    """Serve ``config``'s database until Ctrl-C (also what ``monitor demo --serve`` runs)."""
+    """Serve ``config``'s database until Ctrl-C (also what ``monitor demo --serve`` runs);
+    ``show``: a path of the room to point the reader to."""
     token = config.serve.resolve_token()
     if config.serve.token is not None and token is None:
         raise InputError(
@@ -103,11 +105,14 @@ def serve_config(
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{bound}{root_path}"
     click.echo(
-        f"{announce}Reading room at http://{shown}:{bound}{root_path}/ "
+        f"{announce}Reading room at {base}/ "
         f"({'token required' if token else 'no token'}; Ctrl-C to stop)",
         err=True,
     )
+    if show:
+        click.echo(f"The caught change: {base}{show}", err=True)
     verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
     server = uvicorn.Server(
         uvicorn.Config(
@@ -119,4 +124,10 @@ def serve_config(
             server_header=False,
         )
     )
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises it again: the way out
+        pass
+    finally:
+        sock.close()
+    click.echo("Reading room stopped.", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from monitor.bundled import example_config_text
 from monitor.cli.common import State, console, json_option, print_json
 from monitor.errors import InputError
 from monitor.output.safe import visible
+
+if TYPE_CHECKING:
+    from monitor.config import Config
 
 __all__ = ["demo", "init", "run", "verify"]
 
@@ -67,7 +71,15 @@ def run(state: State, shutdown_timeout: float) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep the demo's config, database and snapshots here (default: a temporary folder).",
 )
-def demo(workdir: Path | None) -> None:
+@click.option(
+    "--serve", "serve_after", is_flag=True,
+    help="Then show the demo's history in the reading room (monitor serve) until Ctrl-C.",
+)  # fmt: skip
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+    help="The reading room's port with --serve (0: any free port).",
+)  # fmt: skip
+def demo(workdir: Path | None, serve_after: bool, port: int) -> None:
     """Serve the seed policies locally, check them, change one materially, catch it.
 
     Needs no network and no configuration; leaves nothing behind unless --dir is given.
@@ -75,12 +87,21 @@ def demo(workdir: Path | None) -> None:
     \b
     Example:
         monitor demo
+        monitor demo --serve          # then read it at http://127.0.0.1:8080/
         monitor demo --dir ./demo-run
         monitor --config ./demo-run/config.toml history pcextreme-privacy
     """
-    from monitor.demo import run_demo
+    from monitor.demo import DEMO_POLICY, run_demo
 
-    run_demo(console(), workdir=workdir)
+    after = None
+    if serve_after:
+        from monitor.cli.serve import serve_config
+
+        def after(config: Config) -> None:
+            change = f"/policies/{DEMO_POLICY}/changes/2"
+            serve_config(config, port=port, announce="\n", show=change)
+
+    run_demo(console(), workdir=workdir, after=after)
 
 
 @click.command()

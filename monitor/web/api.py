@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from monitor.models import Severity
 from monitor.output.feed import change_page
-from monitor.web.app import Room
+from monitor.web.room import Room
 from monitor.web.views import host_of
 
 __all__ = ["router"]

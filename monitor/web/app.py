@@ -11,26 +11,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monitor import __version__
 from monitor.errors import InputError
-from monitor.output.safe import visible
 from monitor.store import Store
+from monitor.web import api, pages
 from monitor.web.auth import TokenGate, login_routes
+from monitor.web.room import Room, make_templates
 
-__all__ = ["CSP", "Room", "create_app"]
+__all__ = ["CSP", "create_app"]
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -43,65 +39,6 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-
-
-@dataclass
-class Room:
-    """What every route reads: the store, the snapshot folder, the configured policies
-    (None: every policy is current) and the address links are made with."""
-
-    store: Store
-    snapshots: Path
-    configured: frozenset[str] | None
-    public_url: str | None
-    templates: Environment
-
-    def base(self, request: Request) -> str:
-        """The room's address for links that leave it (feeds): ``public_url`` when set,
-        else the address this request came to."""
-        if self.public_url:
-            return self.public_url
-        return str(request.base_url).rstrip("/")
-
-    def page(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
-        template = self.templates.get_template(name)
-        html = template.render(request=request, root=request.scope.get("root_path", ""), **values)
-        return HTMLResponse(html, status_code=status)
-
-
-def _when(value: str | None) -> str:
-    """An ISO time as ``2026-12-05 13:00 UTC``; ``-`` for none."""
-    if not value:
-        return "-"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return visible(value)
-    zone = moment.strftime("%Z") or ""
-    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if zone in ("UTC", "") else f" {zone}")
-
-
-def _href(url: str) -> str:
-    """A link out of the room: only http(s), never ``javascript:`` or ``data:``."""
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return "#"
-    return url if scheme in ("http", "https") else "#"
-
-
-def _templates() -> Environment:
-    env = Environment(
-        loader=PackageLoader("monitor.web", "templates"),
-        autoescape=select_autoescape(["html", "xml", "svg"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["when"] = _when
-    env.filters["visible"] = visible
-    env.filters["href"] = _href
-    env.globals["version"] = __version__
-    return env
 
 
 def create_app(
@@ -118,14 +55,12 @@ def create_app(
         raise InputError(f"no database at {database} yet: run `monitor check` first")
     store = Store.open(database)
     store.db.execute("PRAGMA query_only = ON")  # whatever a route does, it cannot write
-    room = Room(store, snapshots, configured, public_url, _templates())
+    room = Room(store, snapshots, configured, public_url, make_templates())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         store.close()
-
-    from monitor.web import api, pages  # (they import this module's Room)
 
     app = FastAPI(
         title="policy-monitor",

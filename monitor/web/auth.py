@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 if TYPE_CHECKING:
-    from monitor.web.app import Room
+    from monitor.web.room import Room
 
 __all__ = ["COOKIE", "TokenGate", "login_routes", "safe_next"]
 

@@ -14,7 +14,7 @@ from monitor.errors import SnapshotError
 from monitor.models import VersionRecord
 from monitor.output.contract import from_dict
 from monitor.output.feed import atom_feed, change_page
-from monitor.web.app import Room
+from monitor.web.room import Room
 from monitor.web.timeline import SEVERITY_COLOURS, timeline_svg
 from monitor.web.views import PAGE_SIZE, SORTS, clause_views, filter_overview, pages, text_clauses
 

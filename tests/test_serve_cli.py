@@ -1,0 +1,127 @@
+"""``monitor serve`` and ``monitor demo --serve`` as a user runs them: listening,
+refusing what is unsafe with one clear line, stopping on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from monitor.cli.serve import is_loopback
+
+from .conftest import WriteConfig, run_monitor
+
+pytestmark = pytest.mark.slow
+
+
+def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Start ``monitor ARGS`` and wait for the line that says where the room is."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "300", **(env or {})},
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 90
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        seen.append(line)
+        found = re.search(r"Reading room at (http://\S+?)/ ", line)
+        if found:
+            return process, found.group(1)
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError("no reading room: " + "".join(seen))
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl-C: the room stops and the command exits 0; its stdout and the rest of stderr."""
+    process.send_signal(signal.SIGINT)
+    out, rest = process.communicate(timeout=30)
+    assert process.returncode == 0, rest
+    return out, rest
+
+
+@pytest.fixture
+def checked(write_config: WriteConfig, seed_server: object) -> Path:
+    url = seed_server.url("pcextreme-privacy")  # type: ignore[attr-defined]
+    path = write_config({"pcextreme-privacy": url}, extra='\n[serve]\ntoken = "env:ROOM_TOKEN"\n')
+    assert run_monitor("--config", str(path), "check").returncode == 0
+    return path
+
+
+def test_serve_with_a_token_and_stop_on_ctrl_c(checked: Path) -> None:
+    process, base = _start(
+        "--config", str(checked), "serve", "--port", "0", env={"ROOM_TOKEN": "tok-123"}
+    )
+    try:
+        assert httpx.get(base + "/").status_code == 303  # to the login form
+        api = httpx.get(base + "/api/policies", headers={"Authorization": "Bearer tok-123"})
+        assert api.status_code == 200 and api.json()[0]["name"] == "pcextreme-privacy"
+    finally:
+        out, rest = _stop(process)
+    assert "Reading room stopped." in rest and "tok-123" not in out + rest
+
+
+def test_refusals_are_one_line(checked: Path, tmp_path: Path) -> None:
+    unset = run_monitor("--config", str(checked), "serve", env={"ROOM_TOKEN": ""})
+    assert unset.returncode == 2 and "ROOM_TOKEN is not set or empty" in unset.stderr
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        port = str(busy.getsockname()[1])
+        taken = run_monitor(
+            "--config", str(checked), "serve", "--port", port, env={"ROOM_TOKEN": "x"}
+        )
+    finally:
+        busy.close()
+    assert taken.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in taken.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    empty = elsewhere / "config.toml"
+    empty.write_text('[[policy]]\nname = "p"\nurl = "https://example.org/privacy"\n', "utf-8")
+    missing = run_monitor("--config", str(empty), "serve")
+    assert missing.returncode == 2 and "no database at" in missing.stderr
+    assert not (elsewhere / "monitor.db").exists()  # serving never makes a database
+    for result in (unset, taken, missing):
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_serving_beyond_loopback_needs_a_token(write_config: WriteConfig) -> None:
+    path = write_config({"p": "https://example.org/privacy"})
+    refused = run_monitor("--config", str(path), "serve", "--host", "0.0.0.0")
+    assert refused.returncode == 2
+    assert "serving on 0.0.0.0 needs [serve] token" in refused.stderr
+    assert "--no-auth" in refused.stderr
+
+
+def test_loopback_names() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert is_loopback("127.8.9.10") and is_loopback("[::1]")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    assert not is_loopback("example.org") and not is_loopback("::")
+
+
+def test_demo_serve_shows_the_caught_change_then_cleans_up() -> None:
+    process, base = _start("demo", "--serve", "--port", "0")
+    try:
+        page = httpx.get(f"{base}/policies/pcextreme-privacy/changes/2")
+        assert page.status_code == 200 and "Why it is material" in page.text
+    finally:
+        out, _ = _stop(process)
+    folder = re.search(r"working in (\S+) \(removed afterwards\)", out)
+    assert folder is not None, out
+    assert not Path(folder.group(1)).exists()

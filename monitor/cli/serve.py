@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import socket
 from typing import TYPE_CHECKING
 
 import click
@@ -84,9 +83,8 @@ def serve_config(
         )
     if root_path and (not root_path.startswith("/") or root_path.endswith("/")):
         raise InputError(f"--root-path {root_path!r} must start with / and not end with one")
-    import uvicorn
-
     from monitor.web import create_app
+    from monitor.web.server import listening_socket, server_for
 
     app = create_app(
         config.monitor.database,
@@ -95,13 +93,9 @@ def serve_config(
         token=token,
         public_url=config.monitor.public_url,
     )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host.strip("[]"), port))
+        sock = listening_socket(host, port)
     except OSError as exc:
-        sock.close()
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
@@ -114,16 +108,7 @@ def serve_config(
     if show:
         click.echo(f"The caught change: {base}{show}", err=True)
     verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level="info" if verbose else "warning",
-            access_log=verbose,
-            root_path=root_path,
-            proxy_headers=False,
-            server_header=False,
-        )
-    )
+    server = server_for(app, verbose=verbose, root_path=root_path)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises it again: the way out

@@ -4,20 +4,16 @@ and the room itself served by uvicorn on a free loopback port."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-
 from monitor.config import Config, load_config
 from monitor.demo import SeedPage, SeedServer, load_seed_pages, material_edit
 from monitor.pipeline import run_checks
 from monitor.web import create_app
+from monitor.web.server import in_thread
 
 __all__ = ["HOSTILE", "History", "make_history", "serve_room"]
 
@@ -106,19 +102,5 @@ def serve_room(config: Config, *, token: str | None = None) -> Iterator[str]:
         token=token,
         public_url=config.monitor.public_url,
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the reading room did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with in_thread(app) as base:
+        yield base

@@ -217,3 +217,27 @@ def test_token_guards_pages_api_and_feeds(history: History) -> None:
         assert client.post("/logout").status_code == 303
         client.cookies.clear()
         assert client.get("/api/policies").status_code == 401
+
+
+def test_behind_a_proxy_under_a_path_prefix_with_a_token(history: History) -> None:
+    """A proxy that serves the room under /room strips the prefix before forwarding
+    (as the README's nginx example does); every link and redirect keeps it."""
+    room = serve_room(history.config, token="tok", root_path="/room")
+    with room as base, httpx.Client(base_url=base) as client:
+        assert client.get("/").headers["location"] == "/room/login?next=/"
+        assert client.get("/login").status_code == 200  # no redirect loop
+        assert client.get("/api/policies").status_code == 401
+        login = client.post("/login", data={"token": "tok", "next": "/"})
+        assert login.status_code == 303 and login.headers["location"] == "/room/"
+        cookie = login.headers["set-cookie"]
+        assert "Path=/room" in cookie  # a browser sends it to /room/..., which the proxy strips
+        client.cookies.clear()
+        client.cookies.set("monitor_session", cookie.split(";")[0].split("=")[1])
+        page = client.get("/")
+        assert page.status_code == 200
+        assert 'href="/room/policies/pcextreme-privacy"' in page.text
+        assert 'href="/room/static/style.css"' in page.text
+        svg = client.get("/policies/pcextreme-privacy", headers={"Authorization": "Bearer tok"})
+        svg = svg.text
+        assert 'href="/room/policies/pcextreme-privacy/changes/2"' in svg
+        assert client.get("/static/style.css").status_code == 200

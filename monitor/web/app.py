@@ -23,7 +23,7 @@ from monitor import __version__
 from monitor.errors import InputError
 from monitor.store import Store
 from monitor.web import api, pages
-from monitor.web.auth import TokenGate, login_routes
+from monitor.web.auth import TokenGate, login_routes, route_path
 from monitor.web.room import Room, make_templates
 
 __all__ = ["CSP", "create_app"]
@@ -78,7 +78,7 @@ def create_app(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
             for e in exc.errors()
         )
-        if request.url.path.startswith("/api/"):
+        if route_path(request).startswith("/api/"):
             return JSONResponse({"detail": exc.errors()}, status_code=422)
         return room.page(request, "error.html", status=400, status_code=400, detail=problems)
 
@@ -91,7 +91,7 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _error(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
+        if route_path(request).startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return room.page(
             request, "error.html", status=exc.status_code, status_code=exc.status_code,

@@ -19,11 +19,18 @@ from fastapi.responses import JSONResponse, RedirectResponse
 if TYPE_CHECKING:
     from monitor.web.room import Room
 
-__all__ = ["COOKIE", "TokenGate", "login_routes", "safe_next"]
+__all__ = ["COOKIE", "TokenGate", "login_routes", "route_path", "safe_next"]
 
 COOKIE = "monitor_session"
 _OPEN = ("/login", "/static/")  # reachable without the token
 _MAX_FORM = 4096
+
+
+def route_path(request: Request) -> str:
+    """The path within the room, without the prefix a reverse proxy serves it under."""
+    path = request.url.path
+    root = request.scope.get("root_path", "")
+    return path[len(root) :] or "/" if root and path.startswith(root) else path
 
 
 def _session(token: str) -> str:
@@ -58,7 +65,7 @@ class TokenGate:
     def refuse(self, request: Request) -> Response | None:
         """None when the request may pass; else the answer: 401 for the API and feeds,
         a redirect to the login form for pages."""
-        path = request.url.path
+        path = route_path(request)
         if self.token is None or path.startswith(_OPEN) or self.allows(request):
             return None
         if path.startswith("/api/") or path.endswith(".atom"):

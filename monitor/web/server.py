@@ -48,11 +48,11 @@ def server_for(app: Any, *, verbose: bool = False, root_path: str = "") -> uvico
 
 
 @contextmanager
-def in_thread(app: Any) -> Iterator[str]:
+def in_thread(app: Any, *, root_path: str = "") -> Iterator[str]:
     """``app`` served from a background thread on a free loopback port; yields its base
     URL and stops the server on leaving."""
     sock = listening_socket("127.0.0.1", 0)
-    server = server_for(app)
+    server = server_for(app, root_path=root_path)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -93,7 +93,7 @@ def make_history(folder: Path) -> Iterator[History]:
 
 
 @contextmanager
-def serve_room(config: Config, *, token: str | None = None) -> Iterator[str]:
+def serve_room(config: Config, *, token: str | None = None, root_path: str = "") -> Iterator[str]:
     """The reading room of ``config`` served by uvicorn in a thread; yields its base URL."""
     app = create_app(
         config.monitor.database,
@@ -102,5 +102,5 @@ def serve_room(config: Config, *, token: str | None = None) -> Iterator[str]:
         token=token,
         public_url=config.monitor.public_url,
     )
-    with in_thread(app) as base:
+    with in_thread(app, root_path=root_path) as base:
         yield base

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from monitor.config_checks import (
     ConfigReader as _Reader,
@@ -193,6 +194,16 @@ def _tables(top: _Reader, key: str, kind: type) -> Iterator[_Reader]:
         yield reader
 
 
+def _public_url(m: _Reader) -> str | None:
+    """``public_url``: where readers reach the reading room, a base for links."""
+    if "public_url" not in m.table:
+        return None
+    url = m.url("public_url")
+    if urlsplit(url).query or "#" in url:
+        raise m.error("public_url", "must be a base address, without ?query or #fragment")
+    return url.rstrip("/")
+
+
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
@@ -230,13 +241,15 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         ),
         process_timeout=m.duration("process_timeout", None) or defaults.process_timeout,
         processes=m.positive_int("processes", defaults.processes),
-        public_url=m.url("public_url").rstrip("/") if "public_url" in m.table else None,
+        public_url=_public_url(m),
     )
     r = _Reader(path, "[serve]", data.get("serve", {}))
     r.reject_unknown({"token"})
     token = r.get("token", str)
     if token is not None and (problem := secret_problem(token, unset="without a token")):
         raise r.error("token", problem)
+    if token is not None and not token.startswith("env:") and len(token) < 16:
+        raise r.error("token", "is too short: use at least 16 random characters")
 
     policies: list[PolicyConfig] = []
     seen_policies: set[str] = set()

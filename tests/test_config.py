@@ -191,8 +191,8 @@ def test_serve_token_and_public_url(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert config.serve.resolve_token() is None
     monkeypatch.setenv("ROOM_TOKEN", "abc")
     assert config.serve.resolve_token() == "abc"
-    plain = load_config(write(tmp_path, VALID + '\n[serve]\ntoken = "xyz"\n'))
-    assert plain.serve.resolve_token() == "xyz"
+    plain = load_config(write(tmp_path, VALID + '\n[serve]\ntoken = "0123456789abcdef"\n'))
+    assert plain.serve.resolve_token() == "0123456789abcdef"
     assert load_config(write(tmp_path, VALID)).serve.resolve_token() is None
 
 
@@ -211,8 +211,11 @@ def test_bad_serve_table(tmp_path: Path, extra: str, key: str, says: str) -> Non
     assert "[serve]" in str(caught.value)
 
 
-def test_bad_public_url(tmp_path: Path) -> None:
-    text = VALID.replace("[monitor]", '[monitor]\npublic_url = "room.example.org"', 1)
+@pytest.mark.parametrize(
+    "url", ["room.example.org", "https://room.example.org/?x=1", "https://room.example.org/#a"]
+)
+def test_bad_public_url(tmp_path: Path, url: str) -> None:
+    text = VALID.replace("[monitor]", f'[monitor]\npublic_url = "{url}"', 1)
     with pytest.raises(ConfigError, match="public_url"):
         load_config(write(tmp_path, text))
 

@@ -13,7 +13,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from monitor.config import load_config
+from monitor.web import create_app
 from monitor.web.app import CSP
+from monitor.web.server import in_thread
 from tests.support.room import HOSTILE, History, make_history, serve_room
 
 pytestmark = pytest.mark.slow
@@ -182,6 +185,44 @@ def test_api_policies_versions_changes(room: httpx.Client) -> None:
     assert room.get("/api/openapi.json").json()["openapi"].startswith("3.")
 
 
+def test_head_is_answered_as_get_without_a_body(room: httpx.Client) -> None:
+    for path in ("/", "/policies/pcextreme-privacy", "/feed.atom", "/api/policies"):
+        head = room.head(path)
+        assert head.status_code == 200 and head.content == b"", path
+        assert int(head.headers["content-length"]) == len(room.get(path).content), path
+
+
+def test_unchecked_policies_are_listed_as_never_checked(history: History) -> None:
+    text = history.config_path.read_text("utf-8")
+    fresh = text + '\n[[policy]]\nname = "brand-new"\nurl = "https://example.org/p"\n'
+    history.config_path.write_text(fresh, "utf-8")
+    try:
+        config = load_config(history.config_path)
+    finally:
+        history.config_path.write_text(text, "utf-8")
+    with serve_room(config) as base, httpx.Client(base_url=base) as client:
+        never = client.get("/", params={"outcome": "never"}).text
+        assert "brand-new" in never and "1 of 7 policies match" in _text(never)
+        page = client.get("/policies/brand-new")
+        assert page.status_code == 200 and "No version yet." in page.text
+        one = client.get("/api/policies/brand-new").json()
+        assert one["versions"] == 0 and one["last_check"] is None
+
+
+def test_a_loopback_room_answers_only_to_its_own_names(history: History) -> None:
+    app = create_app(
+        history.config.monitor.database,
+        history.config.monitor.snapshots,
+        hosts={"127.0.0.1", "localhost"},
+    )
+    with in_thread(app) as base, httpx.Client(base_url=base) as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/", headers={"Host": "localhost:80"}).status_code == 200
+        rebound = client.get("/api/policies", headers={"Host": "evil.example"})
+        assert rebound.status_code == 421 and "pcextreme" not in rebound.text
+        assert client.get("/feed.atom", headers={"Host": "evil.example:8080"}).status_code == 421
+
+
 def test_nothing_writes(room: httpx.Client, history: History) -> None:
     database = history.config.monitor.database
     before = sqlite3.connect(database).execute("SELECT COUNT(*) FROM checks").fetchone()
@@ -203,6 +244,8 @@ def test_token_guards_pages_api_and_feeds(history: History) -> None:
         assert client.get("/static/style.css").status_code == 200
         bearer = {"Authorization": "Bearer s3cret-token"}
         assert client.get("/api/policies", headers=bearer).status_code == 200
+        described = client.get("/api/openapi.json", headers=bearer).json()
+        assert described["security"] == [{"bearer": []}]
         assert (
             client.get("/api/policies", headers={"Authorization": "Bearer no"}).status_code == 401
         )

@@ -64,15 +64,17 @@ def checked(write_config: WriteConfig, seed_server: object) -> Path:
 
 def test_serve_with_a_token_and_stop_on_ctrl_c(checked: Path) -> None:
     process, base = _start(
-        "--config", str(checked), "serve", "--port", "0", env={"ROOM_TOKEN": "tok-123"}
+        "--config", str(checked), "serve", "--port", "0", env={"ROOM_TOKEN": "tok-0123456789abcdef"}
     )
     try:
         assert httpx.get(base + "/").status_code == 303  # to the login form
-        api = httpx.get(base + "/api/policies", headers={"Authorization": "Bearer tok-123"})
+        api = httpx.get(
+            base + "/api/policies", headers={"Authorization": "Bearer tok-0123456789abcdef"}
+        )
         assert api.status_code == 200 and api.json()[0]["name"] == "pcextreme-privacy"
     finally:
         out, rest = _stop(process)
-    assert "Reading room stopped." in rest and "tok-123" not in out + rest
+    assert "Reading room stopped." in rest and "tok-0123456789abcdef" not in out + rest
 
 
 def test_refusals_are_one_line(checked: Path, tmp_path: Path) -> None:
@@ -84,11 +86,14 @@ def test_refusals_are_one_line(checked: Path, tmp_path: Path) -> None:
     try:
         port = str(busy.getsockname()[1])
         taken = run_monitor(
-            "--config", str(checked), "serve", "--port", port, env={"ROOM_TOKEN": "x"}
+            "--config", str(checked), "serve", "--port", port, env={"ROOM_TOKEN": "y" * 16}
         )
     finally:
         busy.close()
     assert taken.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in taken.stderr
+    short = run_monitor("--config", str(checked), "serve", env={"ROOM_TOKEN": "x" * 15})
+    assert short.returncode == 2 and "too short (15 characters)" in short.stderr
+    assert "x" * 15 not in short.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     empty = elsewhere / "config.toml"
@@ -96,7 +101,7 @@ def test_refusals_are_one_line(checked: Path, tmp_path: Path) -> None:
     missing = run_monitor("--config", str(empty), "serve")
     assert missing.returncode == 2 and "no database at" in missing.stderr
     assert not (elsewhere / "monitor.db").exists()  # serving never makes a database
-    for result in (unset, taken, missing):
+    for result in (unset, taken, short, missing):
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
@@ -113,6 +118,19 @@ def test_loopback_names() -> None:
     assert is_loopback("127.8.9.10") and is_loopback("[::1]")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
     assert not is_loopback("example.org") and not is_loopback("::")
+
+
+def test_demo_serve_says_a_busy_port_before_the_tour() -> None:
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        started = time.monotonic()
+        result = run_monitor("demo", "--serve", "--port", str(busy.getsockname()[1]))
+    finally:
+        busy.close()
+    assert result.returncode == 2 and "cannot listen on 127.0.0.1:" in result.stderr
+    assert "First check" not in result.stdout and time.monotonic() - started < 30
 
 
 def test_demo_serve_shows_the_caught_change_then_cleans_up() -> None:

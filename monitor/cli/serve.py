@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
@@ -14,7 +16,9 @@ from monitor.errors import InputError
 if TYPE_CHECKING:
     from monitor.config import Config
 
-__all__ = ["serve", "serve_config"]
+__all__ = ["MIN_TOKEN", "is_loopback", "serve", "serve_config"]
+
+MIN_TOKEN = 16  # characters of a [serve] token
 
 
 def is_loopback(host: str) -> bool:
@@ -67,16 +71,23 @@ def serve_config(
     root_path: str = "",
     announce: str = "",
     show: str = "",
+    sock: socket.socket | None = None,
 ) -> None:
     """Serve ``config``'s database until Ctrl-C (also what ``monitor demo --serve`` runs);
-    ``show``: a path of the room to point the reader to."""
+    ``show``: a path of the room to point the reader to; ``sock``: already listening."""
     token = config.serve.resolve_token()
     if config.serve.token is not None and token is None:
         raise InputError(
             f"{config.path}: [serve] token: environment variable "
             f"{config.serve.token[4:]} is not set or empty"
         )
-    if token is None and not no_auth and not is_loopback(host):
+    if token is not None and len(token) < MIN_TOKEN:
+        raise InputError(
+            f"{config.path}: [serve] token: too short ({len(token)} characters): use at "
+            f"least {MIN_TOKEN} random ones, e.g. from `openssl rand -hex 32`"
+        )
+    loopback = is_loopback(host)
+    if token is None and not no_auth and not loopback:
         raise InputError(
             f"serving on {host} needs [serve] token in {config.path} (a value or env:NAME), "
             "or --no-auth to let anyone who reaches it read everything"
@@ -89,20 +100,24 @@ def serve_config(
     app = create_app(
         config.monitor.database,
         config.monitor.snapshots,
-        configured=frozenset(p.name for p in config.policies),
+        policies=config.policies,
         token=token,
         public_url=config.monitor.public_url,
+        hosts=_own_names(host, config.monitor.public_url) if loopback else None,
     )
-    try:
-        sock = listening_socket(host, port)
-    except OSError as exc:
-        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if sock is None:
+        try:
+            sock = listening_socket(host, port)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    base = f"http://{shown}:{bound}{root_path}"
+    if host in ("0.0.0.0", "::"):  # every address: name one a reader can use
+        host = socket.gethostname()
+    base = f"http://{f'[{host}]' if ':' in host else host}:{bound}"
+    behind = f"; links carry {root_path} for the proxy in front" if root_path else ""
     click.echo(
         f"{announce}Reading room at {base}/ "
-        f"({'token required' if token else 'no token'}; Ctrl-C to stop)",
+        f"({'token required' if token else 'no token'}{behind}; Ctrl-C to stop)",
         err=True,
     )
     if show:
@@ -116,3 +131,16 @@ def serve_config(
     finally:
         sock.close()
     click.echo("Reading room stopped.", err=True)
+
+
+def _own_names(host: str, public_url: str | None) -> set[str]:
+    """The ``Host`` names a loopback room answers to: loopback's own, and the public
+    address's (a proxy in front may pass it on)."""
+    names = {"127.0.0.1", "localhost", "[::1]", host.lower().strip("[]")}
+    if ":" in host:
+        names.add(f"[{host.strip('[]')}]")
+    if public_url:
+        found = urlsplit(public_url).hostname
+        if found:
+            names.add(f"[{found}]" if ":" in found else found)
+    return names

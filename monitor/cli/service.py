@@ -96,10 +96,16 @@ def demo(workdir: Path | None, serve_after: bool, port: int) -> None:
     after = None
     if serve_after:
         from monitor.cli.serve import serve_config
+        from monitor.web.server import listening_socket
+
+        try:  # before the tour: a busy port is said at once, not after it
+            sock = listening_socket("127.0.0.1", port)
+        except OSError as exc:
+            raise InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
 
         def after(config: Config) -> None:
             change = f"/policies/{DEMO_POLICY}/changes/2"
-            serve_config(config, port=port, announce="\n", show=change)
+            serve_config(config, port=port, announce="\n", show=change, sock=sock)
 
     run_demo(console(), workdir=workdir, after=after)
 

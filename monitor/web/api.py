@@ -133,7 +133,7 @@ def _summary(room: Room, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _known(room: Room, name: str) -> None:
-    if room.store.policy_row(name) is None:
+    if room.policy_row(name) is None:
         raise HTTPException(404, f"no policy named {name!r}")
 
 
@@ -141,14 +141,14 @@ def _known(room: Room, name: str) -> None:
 def policies(request: Request, tag: str | None = None) -> list[dict[str, Any]]:
     """Every policy the database knows, configured or archived, by name."""
     room = _room(request)
-    return [_summary(room, r) for r in room.store.overview() if tag is None or tag in r["tags"]]
+    return [_summary(room, r) for r in room.overview() if tag is None or tag in r["tags"]]
 
 
 @router.get("/policies/{name}", response_model=Policy, responses=_MISSING)
 def policy(request: Request, name: str) -> dict[str, Any]:
     """One policy with its check statistics."""
     room = _room(request)
-    row = next((r for r in room.store.overview() if r["name"] == name), None)
+    row = next((r for r in room.overview() if r["name"] == name), None)
     if row is None:
         raise HTTPException(404, f"no policy named {name!r}")
     return {**_summary(room, row), "check_stats": room.store.check_stats(name)}
@@ -197,7 +197,7 @@ def changes(
     if policy is not None or tag is not None:
         names = [
             r["name"]
-            for r in room.store.overview()
+            for r in room.overview()
             if (policy is None or r["name"] == policy) and (tag is None or tag in r["tags"])
         ]
     rows = room.store.change_rows(

@@ -9,17 +9,20 @@ script at all, and styles and images only from the room itself.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor import __version__
+from monitor.config import PolicyConfig
 from monitor.errors import InputError
 from monitor.store import Store
 from monitor.web import api, pages
@@ -45,17 +48,25 @@ def create_app(
     database: Path,
     snapshots: Path,
     *,
-    configured: frozenset[str] | None = None,
+    policies: Sequence[PolicyConfig] | None = None,
     token: str | None = None,
     public_url: str | None = None,
+    hosts: Collection[str] | None = None,
 ) -> FastAPI:
-    """The reading room over the database at ``database`` (which must exist). With a
-    ``token``, every page and API call asks for it (bearer header or login cookie)."""
+    """The reading room over the database at ``database`` (which must exist).
+
+    ``policies``: the configured ones (others in the database are shown as archived;
+    None: all are current). With a ``token``, every page and API call asks for it
+    (bearer header or login cookie). ``hosts``: the only names a request's ``Host`` may
+    give (a page elsewhere cannot reach a loopback room through a rebound DNS name);
+    None accepts any."""
     if not database.is_file():
         raise InputError(f"no database at {database} yet: run `monitor check` first")
     store = Store.open(database)
     store.db.execute("PRAGMA query_only = ON")  # whatever a route does, it cannot write
-    room = Room(store, snapshots, configured, public_url, make_templates())
+    room = Room(store, snapshots, tuple(policies) if policies is not None else None, public_url,
+                make_templates())  # fmt: skip
+    allowed = None if hosts is None else {h.lower() for h in hosts}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -103,6 +114,8 @@ def create_app(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         refused = gate.refuse(request)
+        if allowed is not None and _host_name(request.headers.get("host", "")) not in allowed:
+            refused = PlainTextResponse("unknown Host: this room answers to its own", 421)
         response = refused if refused is not None else await call_next(request)
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
@@ -110,4 +123,49 @@ def create_app(
             response.headers["Cache-Control"] = "no-store" if token else "no-cache"
         return response
 
+    app.add_middleware(HeadAsGet)
+    if token is not None:
+        _describe_bearer(app)
     return app
+
+
+def _describe_bearer(app: FastAPI) -> None:
+    """The OpenAPI description says every operation wants the bearer token."""
+    described = app.openapi
+
+    def with_bearer() -> dict[str, Any]:
+        schema = described()
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "[serve] token"}
+        }
+        schema["security"] = [{"bearer": []}]
+        return schema
+
+    app.openapi = with_bearer  # type: ignore[method-assign]
+
+
+def _host_name(host: str) -> str:
+    """A ``Host`` header without its port: ``[::1]:8080`` → ``[::1]``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.partition(":")[0]
+
+
+class HeadAsGet:
+    """HEAD answered as GET without the body (link checkers and uptime monitors ask it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)

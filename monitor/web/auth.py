@@ -70,7 +70,7 @@ class TokenGate:
             return None
         if path.startswith("/api/") or path.endswith(".atom"):
             return JSONResponse(
-                {"detail": "a token is needed: send Authorization: Bearer <token>"},
+                {"detail": "a valid token is needed: send Authorization: Bearer <token>"},
                 status_code=401,
                 headers={"WWW-Authenticate": 'Bearer realm="policy-monitor"'},
             )

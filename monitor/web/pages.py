@@ -34,10 +34,9 @@ def _room(request: Request) -> Room:
 
 
 def _policy(room: Room, name: str) -> dict[str, Any]:
-    row = room.store.policy_row(name)
+    row = room.policy_row(name)
     if row is None:
         raise HTTPException(404, f"no policy named {name!r}")
-    row["archived"] = room.configured is not None and name not in room.configured
     return row
 
 
@@ -53,7 +52,7 @@ def overview(
     page: Page = 1,
 ) -> Response:
     room = _room(request)
-    everything = room.store.overview()
+    everything = room.overview()
     tags = sorted({t for row in everything for t in row["tags"]})
     rows = filter_overview(
         everything, configured=room.configured, q=q, tag=tag, severity=severity,
@@ -196,7 +195,7 @@ def _feed(request: Request, names: list[str], title: str, ident: str) -> Respons
 
 @router.get("/feed.atom")
 def feed_all(request: Request) -> Response:
-    names = [row["name"] for row in _room(request).store.overview()]
+    names = [row["name"] for row in _room(request).overview()]
     return _feed(request, names, "all policies", "all")
 
 
@@ -208,7 +207,7 @@ def feed_policy(request: Request, name: str) -> Response:
 
 @router.get("/tags/{tag}/feed.atom")
 def feed_tag(request: Request, tag: str) -> Response:
-    names = [row["name"] for row in _room(request).store.overview() if tag in row["tags"]]
+    names = [row["name"] for row in _room(request).overview() if tag in row["tags"]]
     if not names:
         raise HTTPException(404, f"no policy has the tag {tag!r}")
     return _feed(request, names, f"tag {tag}", f"tag/{tag}")

@@ -98,7 +98,7 @@ def serve_room(config: Config, *, token: str | None = None, root_path: str = "")
     app = create_app(
         config.monitor.database,
         config.monitor.snapshots,
-        configured=frozenset(p.name for p in config.policies),
+        policies=config.policies,
         token=token,
         public_url=config.monitor.public_url,
     )

@@ -143,3 +143,41 @@ def test_demo_serve_shows_the_caught_change_then_cleans_up() -> None:
     folder = re.search(r"working in (\S+) \(removed afterwards\)", out)
     assert folder is not None, out
     assert not Path(folder.group(1)).exists()
+
+
+def test_the_room_reads_while_checks_write(checked: Path, seed_server: object) -> None:
+    """`monitor check` runs (as the daemon would) while the room is read: every answer
+    is whole, and the new version shows up without a restart."""
+    import threading
+
+    from monitor.demo import material_edit
+
+    server = seed_server
+    page = server.pages["pcextreme-privacy"]  # type: ignore[attr-defined]
+    process, base = _start(
+        "--config", str(checked), "serve", "--port", "0", env={"ROOM_TOKEN": "r" * 20}
+    )
+    answers: list[int] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": "Bearer " + "r" * 20}) as c:
+            while not stop.is_set():
+                for path in ("/api/policies", "/api/changes", "/api/policies/pcextreme-privacy"):
+                    answers.append(c.get(path).status_code)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        server.set_body("pcextreme-privacy", material_edit(page.body))  # type: ignore[attr-defined]
+        for _ in range(2):
+            assert run_monitor("--config", str(checked), "check").returncode == 0
+    finally:
+        stop.set()
+        reader.join(30)
+        changes = httpx.get(
+            base + "/api/changes", headers={"Authorization": "Bearer " + "r" * 20}
+        ).json()
+        _stop(process)
+    assert len(answers) > 10 and set(answers) == {200}
+    assert [c["new_version"] for c in changes] == [2]

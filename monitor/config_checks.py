@@ -263,7 +263,7 @@ class ConfigReader:
 
     def name(self) -> str:
         value = self.required_str("name")
-        if not _NAME.match(value):
+        if not _NAME.fullmatch(value):
             raise self.error(
                 "name", f"{value!r} must be letters, digits, '.', '_' or '-' (at most 100)"
             )

@@ -228,3 +228,10 @@ def test_example_serve_section_loads_when_uncommented(monkeypatch: pytest.Monkey
     config = parse_config(tomllib.loads(text), path=REPO / "config.toml")
     assert config.serve.resolve_token() == "t"
     assert config.monitor.public_url == "https://policies.example.org"
+
+
+def test_a_name_may_not_end_in_a_newline(tmp_path: Path) -> None:
+    text = VALID.replace('name = "a"', 'name = "a\\n"', 1)  # a TOML escape: a real newline
+    assert text != VALID
+    with pytest.raises(ConfigError, match="name"):
+        load_config(write(tmp_path, text))

@@ -9,11 +9,13 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from monitor.config import load_config
+from monitor.errors import StoreError
 from monitor.web import create_app
 from monitor.web.app import CSP
 from monitor.web.server import in_thread
@@ -284,3 +286,47 @@ def test_behind_a_proxy_under_a_path_prefix_with_a_token(history: History) -> No
         svg = svg.text
         assert 'href="/room/policies/pcextreme-privacy/changes/2"' in svg
         assert client.get("/static/style.css").status_code == 200
+
+
+def test_bad_requests_are_answered_not_crashed(room: httpx.Client) -> None:
+    for since in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+        assert room.get("/api/changes", params={"since": since}).status_code == 200
+    refused = room.post("/api/policies")
+    assert refused.status_code == 405 and "GET" in refused.headers["allow"]
+    assert refused.headers["content-security-policy"] == CSP
+
+
+def test_a_huge_login_form_is_refused_unread(history: History) -> None:
+    with serve_room(history.config, token="t" * 16) as base, httpx.Client(base_url=base) as c:
+        big = c.post("/login", content=b"token=" + b"x" * 2_000_000)
+        assert big.status_code == 413
+        spaced = c.post("/login", data={"token": "  " + "t" * 16 + " "})
+        assert spaced.status_code == 303
+
+
+def test_the_cookie_is_secure_when_the_public_address_is_https(history: History) -> None:
+    app = create_app(
+        history.config.monitor.database,
+        history.config.monitor.snapshots,
+        token="p" * 16,
+        public_url="https://room.example.org",
+    )
+    with in_thread(app) as base, httpx.Client(base_url=base) as client:
+        login = client.post("/login", data={"token": "p" * 16})
+        assert "Secure" in login.headers["set-cookie"]
+        assert "Max-Age=" in login.headers["set-cookie"]
+
+
+def test_the_room_neither_migrates_nor_writes_an_older_database(
+    history: History, tmp_path: Path
+) -> None:
+    older = tmp_path / "older.db"
+    with sqlite3.connect(history.config.monitor.database) as source, sqlite3.connect(older) as copy:
+        source.backup(copy)
+    with sqlite3.connect(older) as db:
+        db.execute("DROP INDEX checks_version")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_reading_indexes'")
+    before = older.read_bytes()
+    with pytest.raises(StoreError, match="older schema.*0008_reading_indexes"):
+        create_app(older, tmp_path)
+    assert older.read_bytes() == before

@@ -86,6 +86,34 @@ class StoreBase:
         store._identity = (info.st_dev, info.st_ino)
         return store
 
+    @classmethod
+    def open_for_reading(cls, path: str | Path, *, timeout: float = 30.0) -> Self:
+        """Open an existing database only to read it (``monitor serve``): nothing is made,
+        migrated or written (SQLite's ``query_only``). A database whose schema is older
+        than this monitor's is refused: a command that writes upgrades it."""
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise StoreError(f"no database at {path} yet: run `monitor check` first")
+        try:
+            _one_name(path)
+            conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db = Database(conn)
+            pending = [m.name for m in migrations.pending(db)]
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(f"cannot open database {path}: {_reason(exc, path)}") from None
+        if pending:
+            conn.close()
+            raise StoreError(
+                f"database {path} has an older schema (missing {', '.join(pending)}); "
+                "any command that writes upgrades it, e.g. `monitor check`"
+            )
+        store = cls(db, path)
+        info = path.stat()
+        store._identity = (info.st_dev, info.st_ino)
+        return store
+
     def close(self) -> None:
         with self._lock:
             self.db.close()

@@ -1,8 +1,8 @@
 """What the reading room (``monitor serve``) and its JSON API read: the overview of
 every policy, a policy's versions, changes and check statistics, one change with
 the provenance of both sides, and changes filtered by policy, tag, severity and
-time. Reads only; each query is one statement, so a page sees one consistent
-state of a database the daemon may be writing."""
+time. Reads only; each query is one statement and reads one consistent state of a
+database the daemon may be writing (a page of several queries may straddle a check)."""
 
 from __future__ import annotations
 
@@ -65,11 +65,19 @@ class ReadingQueries(StoreBase):
         return rows[0]
 
     def version_rows(
-        self, policy: str, *, limit: int = 50, offset: int = 0, newest_first: bool = True
+        self,
+        policy: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        newest_first: bool = True,
+        number: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Versions without their text: number, dates, title, snapshot, and the date facts
-        and severity of the change that made each (None for a line's first version)."""
+        """Versions without their text (only version ``number``, if given): number, dates,
+        title, snapshot, and the date facts and severity of the change that made each
+        (None for a line's first version)."""
         order = "DESC" if newest_first else "ASC"
+        only = "AND v.number = ?" if number is not None else ""
         rows = self._rows(
             f"""SELECT v.number, v.first_seen, v.last_seen, v.declared_date, v.title,
                        v.language, v.variant, v.replaced, v.snapshot_sha256, v.text_hash,
@@ -77,12 +85,24 @@ class ReadingQueries(StoreBase):
                 FROM versions v JOIN policies p ON p.id = v.policy_id
                 LEFT JOIN changes c ON c.new_version_id = v.id
                 LEFT JOIN versions o ON o.id = c.old_version_id
-                WHERE p.name = ? ORDER BY v.number {order} LIMIT ? OFFSET ?""",
-            [policy, limit, offset],
+                WHERE p.name = ? {only} ORDER BY v.number {order} LIMIT ? OFFSET ?""",
+            [policy, *([number] if number is not None else []), limit, offset],
         )
         for row in rows:
             _decode_facts(row)
         return rows
+
+    def change_numbers(self, policy: str) -> dict[int, int]:
+        """New version number → old version number of every change of ``policy``."""
+        rows = self._rows(
+            """SELECT n.number AS new, o.number AS old FROM changes c
+               JOIN policies p ON p.id = c.policy_id
+               JOIN versions n ON n.id = c.new_version_id
+               JOIN versions o ON o.id = c.old_version_id
+               WHERE p.name = ? ORDER BY n.number""",
+            [policy],
+        )
+        return {r["new"]: r["old"] for r in rows}
 
     def version_numbers(self, policy: str) -> list[int]:
         rows = self._rows(

@@ -169,7 +169,7 @@ def version(request: Request, name: str, number: VersionNumber) -> dict[str, Any
     """One version with its text (canonical Markdown)."""
     room = _room(request)
     _known(room, name)
-    rows = [r for r in room.store.version_rows(name, limit=-1) if r["number"] == number]
+    rows = room.store.version_rows(name, limit=1, number=number)
     text = room.store.version_text(name, number)
     if not rows or text is None:
         raise HTTPException(404, f"{name} has no version {number}")
@@ -227,4 +227,7 @@ def _since(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except OverflowError:  # (year 1 or 9999 with an offset): before or after every change
+        return "0000" if moment.year < 2 else "9999"

@@ -9,6 +9,7 @@ script at all, and styles and images only from the room itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,13 +24,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor import __version__
 from monitor.config import PolicyConfig
-from monitor.errors import InputError
 from monitor.store import Store
 from monitor.web import api, pages
 from monitor.web.auth import TokenGate, login_routes, route_path
 from monitor.web.room import Room, make_templates
 
 __all__ = ["CSP", "create_app"]
+
+logger = logging.getLogger("monitor.web")
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -60,10 +62,7 @@ def create_app(
     (bearer header or login cookie). ``hosts``: the only names a request's ``Host`` may
     give (a page elsewhere cannot reach a loopback room through a rebound DNS name);
     None accepts any."""
-    if not database.is_file():
-        raise InputError(f"no database at {database} yet: run `monitor check` first")
-    store = Store.open(database)
-    store.db.execute("PRAGMA query_only = ON")  # whatever a route does, it cannot write
+    store = Store.open_for_reading(database)  # whatever a route does, it cannot write
     room = Room(store, snapshots, tuple(policies) if policies is not None else None, public_url,
                 make_templates())  # fmt: skip
     allowed = None if hosts is None else {h.lower() for h in hosts}
@@ -103,11 +102,14 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _error(request: Request, exc: StarletteHTTPException) -> Response:
         if route_path(request).startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return room.page(
-            request, "error.html", status=exc.status_code, status_code=exc.status_code,
-            detail=exc.detail,
-        )  # fmt: skip
+            answer: Response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        else:
+            answer = room.page(
+                request, "error.html", status=exc.status_code, status_code=exc.status_code,
+                detail=exc.detail,
+            )  # fmt: skip
+        answer.headers.update(exc.headers or {})  # (Allow of a 405, say)
+        return answer
 
     @app.middleware("http")
     async def _guard(
@@ -116,7 +118,14 @@ def create_app(
         refused = gate.refuse(request)
         if allowed is not None and _host_name(request.headers.get("host", "")) not in allowed:
             refused = PlainTextResponse("unknown Host: this room answers to its own", 421)
-        response = refused if refused is not None else await call_next(request)
+        if refused is not None:
+            response = refused
+        else:
+            try:
+                response = await call_next(request)
+            except Exception:  # answered with the same headers as every other response
+                logger.exception("reading room: %s %s failed", request.method, request.url.path)
+                response = PlainTextResponse("internal error (logged)", 500)
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         if "cache-control" not in response.headers:

@@ -48,8 +48,9 @@ class TokenGate:
     """Decides whether a request may pass; ``token=None`` lets everything through."""
 
     def __init__(self, token: str | None) -> None:
-        self.token = token
-        self.session = _session(token) if token else None
+        token = token.strip() if token is not None else None  # as a typed one is read
+        self.token = token or None
+        self.session = _session(self.token) if self.token else None
 
     def allows(self, request: Request) -> bool:
         if self.token is None or self.session is None:
@@ -79,6 +80,19 @@ class TokenGate:
         return RedirectResponse(f"{root}/login?next={quote(target, safe='/')}", status_code=303)
 
 
+async def _small_body(request: Request) -> str | None:
+    """The request body if it is at most ``_MAX_FORM`` bytes (read no further), else None."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > _MAX_FORM:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_FORM:
+            return None
+    return body.decode("utf-8", "replace")
+
+
 def login_routes(room: Room) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -93,7 +107,9 @@ def login_routes(room: Room) -> APIRouter:
     async def login(request: Request) -> Response:
         gate: TokenGate = request.app.state.gate
         root = request.scope.get("root_path", "")
-        body = (await request.body())[:_MAX_FORM].decode("utf-8", "replace")
+        body = await _small_body(request)
+        if body is None:
+            return Response("the form is too large", status_code=413)
         form = {k: v[0] for k, v in parse_qs(body).items()}
         target = safe_next(form.get("next"))
         if gate.token is None or gate.session is None:
@@ -107,8 +123,10 @@ def login_routes(room: Room) -> APIRouter:
             gate.session,
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            # https as the reader sees it: this request, or the public address of a proxy
+            secure=request.url.scheme == "https" or (room.public_url or "").startswith("https://"),
             path=root or "/",
+            max_age=30 * 86_400,
         )
         return response
 

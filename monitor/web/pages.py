@@ -97,7 +97,7 @@ def change(request: Request, name: str, number: VersionNumber) -> Response:
     record = room.store.change_record(name, number)
     if record is None:
         raise HTTPException(404, f"{name} has no change that made version {number}")
-    made = [r["new_version"] for r in room.store.change_rows(policies=[name], limit=-1)][::-1]
+    made = list(room.store.change_numbers(name))
     where = made.index(number)
     comparison = from_dict(record["comparison"])
     return room.page(
@@ -144,13 +144,13 @@ def version(request: Request, name: str, number: VersionNumber) -> Response:
     record = _version(room, name, number)
     numbers = room.store.version_numbers(name)
     where = numbers.index(number)
-    made = room.store.change_rows(policies=[name], limit=-1)
+    made = room.store.version_rows(name, limit=1, number=number)[0]
     return room.page(
         request, "version.html", policy=row, version=record,
         clauses=text_clauses(record.text), numbers=numbers,
         previous=numbers[where - 1] if where > 0 else None,
         next=numbers[where + 1] if where + 1 < len(numbers) else None,
-        change=next((c for c in made if c["new_version"] == number), None),
+        change=made if made["change_id"] else None,
     )  # fmt: skip
 
 

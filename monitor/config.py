@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 SEVERITIES = Severity.names()
+SUMMARY_LANGUAGES = ("en", "nl", "policy")
 WEBHOOK_FORMATS = tuple(FORMATS)  # the registered body formats, by name
 
 
@@ -67,6 +68,12 @@ class MonitorSettings:
     processes: int = field(default_factory=lambda: os.cpu_count() or 1)  # 1: in this process
     fetch: FetchOptions = field(default_factory=FetchOptions)
     public_url: str | None = None  # the reading room's address: notifications link there
+    summary_language: str = "en"  # of the one-sentence summaries: en, nl, or policy (its own)
+
+    @property
+    def summary_in(self) -> str | None:
+        """The language of change summaries; None: each policy's own."""
+        return None if self.summary_language == "policy" else self.summary_language
 
     @property
     def user_agent(self) -> str:
@@ -242,7 +249,10 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         process_timeout=m.duration("process_timeout", None) or defaults.process_timeout,
         processes=m.positive_int("processes", defaults.processes),
         public_url=_public_url(m),
+        summary_language=m.get("summary_language", str, "en"),
     )
+    if settings.summary_language not in SUMMARY_LANGUAGES:
+        raise m.error("summary_language", f"must be one of {', '.join(SUMMARY_LANGUAGES)}")
     r = _Reader(path, "[serve]", data.get("serve", {}))
     r.reject_unknown({"token"})
     token = r.get("token", str)

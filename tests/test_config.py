@@ -235,3 +235,12 @@ def test_a_name_may_not_end_in_a_newline(tmp_path: Path) -> None:
     assert text != VALID
     with pytest.raises(ConfigError, match="name"):
         load_config(write(tmp_path, text))
+
+
+def test_summary_language(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, VALID)).monitor.summary_in == "en"
+    own = VALID.replace("[monitor]", '[monitor]\nsummary_language = "policy"', 1)
+    assert load_config(write(tmp_path, own)).monitor.summary_in is None
+    bad = VALID.replace("[monitor]", '[monitor]\nsummary_language = "fr"', 1)
+    with pytest.raises(ConfigError, match="summary_language.*en, nl, policy"):
+        load_config(write(tmp_path, bad))

@@ -173,6 +173,9 @@ def test_a_material_change_is_delivered_signed_with_the_payload(
     assert payload["silent"] is True and "third_party_sharing" in payload["categories"]
     assert any("criteo" in r for r in payload["reasons"])
     assert payload["diff_command"] == f"monitor diff {DEMO_POLICY} --from 1 --to 2"
+    assert payload["summary"].startswith(f"{DEMO_POLICY}: a material change to ")
+    assert "now names criteo as a recipient" in payload["summary"]
+    assert payload["summary"].endswith("The declared date did not change (a silent change).")
     assert pending(hooked) == []  # delivered rows are not listed
 
 

@@ -90,6 +90,7 @@ def test_change_page_shows_the_diff_reasons_facts_and_provenance(
     assert page.status_code == 200
     text = _text(page.text)
     assert "Why it is material" in text
+    assert re.search(r'<p class="summary lead">A material change to [^<]*criteo', page.text)
     assert 'id="clause-1"' in page.text and 'href="#clause-1"' in page.text
     assert "<ins>" in page.text or "added" in text
     assert "locatiegegevens" in text.lower()

@@ -223,6 +223,7 @@ def feed(state: State, policy: str | None, tag: str | None, limit: int) -> None:
             title=f"policy-monitor: material changes ({what})",
             feed_id=f"urn:policy-monitor:{quote(ident, safe='/')}",
             link=_change_link(config.monitor.public_url),
+            language=config.monitor.summary_in,
         ),
         nl=False,
     )

@@ -104,6 +104,7 @@ def serve_config(
         token=token,
         public_url=config.monitor.public_url,
         hosts=_own_names(host, config.monitor.public_url) if loopback else None,
+        summary_language=config.monitor.summary_in,
     )
     if sock is None:
         try:

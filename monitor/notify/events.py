@@ -27,6 +27,7 @@ from monitor.models import (
 )
 from monitor.output.contract import to_dict
 from monitor.output.feed import change_page
+from monitor.output.summary import summarize
 
 __all__ = ["Event", "change_events", "check_reports", "report_due", "status_events"]
 
@@ -105,6 +106,7 @@ def change_events(
             f"monitor diff {policy.name} --from {old_version['number']} "
             f"--to {new_version['number']}"
         ),
+        "summary": summarize(policy.name, comparison, language=config.monitor.summary_in),
         # The change's page in the reading room, when [monitor] public_url says where it is.
         "change_url": (
             change_page(config.monitor.public_url, policy.name, number)

@@ -88,13 +88,15 @@ def _summary(payload: dict[str, Any]) -> str:
     policy = payload["policy"]["name"]
     kind = payload["event_type"]
     if kind == "policy.changed":
+        see = f"See: {payload.get('change_url') or payload['diff_command']}"
+        if payload.get("summary"):
+            return f"{payload['summary']} ({payload['severity']}) {see}"
         reasons = "; ".join(payload["reasons"][:5]) or "no material reasons"
         facts = [f for f in ("silent", "date_only", "backdated") if payload.get(f)]
         return (
             f"{policy}: {payload['severity']} change "
             f"({', '.join(payload['categories']) or 'no categories'})"
-            f"{' [' + ', '.join(facts) + ']' if facts else ''}: {reasons}. "
-            f"See: {payload.get('change_url') or payload['diff_command']}"
+            f"{' [' + ', '.join(facts) + ']' if facts else ''}: {reasons}. {see}"
         )
     if kind == "policy.unreachable":
         return (

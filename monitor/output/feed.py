@@ -10,6 +10,7 @@ from urllib.parse import quote
 from monitor.models import now_iso
 from monitor.output.contract import from_dict
 from monitor.output.safe import xml_text
+from monitor.output.summary import summarize
 
 __all__ = ["atom_feed", "change_page"]
 
@@ -28,11 +29,13 @@ def atom_feed(
     title: str,
     feed_id: str,
     link: Callable[[dict[str, Any]], str] | None = None,
+    language: str | None = "en",
 ) -> str:
     """Atom XML for change rows (see ``Store.changes_for_feed``). All text is escaped,
     and characters XML forbids (control characters from a page) are dropped. With
     ``link`` (a row to the address of its change page), entries link there; without,
-    to the policy's own page, and say which ``monitor diff`` shows the change."""
+    to the policy's own page, and say which ``monitor diff`` shows the change. Each
+    entry's title is the change's summary, in ``language`` (None: the policy's own)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
@@ -44,10 +47,9 @@ def atom_feed(
     for change in changes:
         comparison = from_dict(change["comparison"])
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        categories = ", ".join(comparison.categories) or "material"
-        ET.SubElement(
-            entry, f"{{{ATOM}}}title"
-        ).text = f"{change['policy']}: material change ({categories})"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = summarize(
+            change["policy"], comparison, language=language
+        )
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{feed_id}:change:{change['id']}"
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = change["created_at"]
         page = link(change) if link is not None else None

@@ -21,6 +21,7 @@ from typing import Protocol
 from monitor.models import ChangeKind, ClauseChange, Comparison, ComparisonSide, Severity
 from monitor.output.contract import render_json as _json
 from monitor.output.safe import json_safe, visible
+from monitor.output.summary import summarize
 
 __all__ = [
     "RENDERERS",
@@ -164,6 +165,7 @@ def render_text(comparison: Comparison, *, color: bool = False) -> str:
         f"  old: {_safe(old_detail)}",
         f"  new: {_safe(new_detail)}",
         f"severity: {paint(_safe(str(comparison.severity)), _BOLD)}  ({_counts_line(comparison)})",
+        f"summary: {_safe(summarize(None, comparison, language='en'))}",
     ]
     if comparison.anomaly:  # first: it says why the severity is what it is
         lines.append(paint(f"anomaly: {_safe(comparison.anomaly)}", _BOLD))
@@ -223,6 +225,8 @@ def render_markdown(comparison: Comparison, *, color: bool = False) -> str:
     lines = [
         f"**Severity: {md_escape(str(comparison.severity))}** · "
         f"{md_escape(_counts_line(comparison))}",
+        "",
+        md_escape(summarize(None, comparison, language="en")),
         "",
         f"- Old: {md_escape(old_source)} ({md_escape(old_detail)})",
         f"- New: {md_escape(new_source)} ({md_escape(new_detail)})",
@@ -333,6 +337,7 @@ def render_html(comparison: Comparison, *, color: bool = False) -> str:
         f'<h1>Policy changes <span class="sev sev-{severity}">'
         f"{_h(comparison.severity)}</span></h1>",
         f"<p>{_h(_counts_line(comparison))}</p>",
+        f'<p class="summary">{_h(summarize(None, comparison, language="en"))}</p>',
         "<table><tr><th></th><th>source</th><th>declared date</th><th>clauses</th></tr>"
         f"{rows}</table>",
         f"<p>{_h(_facts(comparison))}</p>",

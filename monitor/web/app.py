@@ -54,6 +54,7 @@ def create_app(
     token: str | None = None,
     public_url: str | None = None,
     hosts: Collection[str] | None = None,
+    summary_language: str | None = "en",
 ) -> FastAPI:
     """The reading room over the database at ``database`` (which must exist).
 
@@ -61,10 +62,10 @@ def create_app(
     None: all are current). With a ``token``, every page and API call asks for it
     (bearer header or login cookie). ``hosts``: the only names a request's ``Host`` may
     give (a page elsewhere cannot reach a loopback room through a rebound DNS name);
-    None accepts any."""
+    None accepts any. ``summary_language``: of change summaries (None: each policy's)."""
     store = Store.open_for_reading(database)  # whatever a route does, it cannot write
     room = Room(store, snapshots, tuple(policies) if policies is not None else None, public_url,
-                make_templates())  # fmt: skip
+                make_templates(), summary_language)  # fmt: skip
     allowed = None if hosts is None else {h.lower() for h in hosts}
 
     @asynccontextmanager

@@ -14,6 +14,7 @@ from monitor.errors import SnapshotError
 from monitor.models import VersionRecord
 from monitor.output.contract import from_dict
 from monitor.output.feed import atom_feed, change_page
+from monitor.output.summary import summarize
 from monitor.web.room import Room
 from monitor.web.timeline import SEVERITY_COLOURS, timeline_svg
 from monitor.web.views import PAGE_SIZE, SORTS, clause_views, filter_overview, pages, text_clauses
@@ -102,6 +103,7 @@ def change(request: Request, name: str, number: VersionNumber) -> Response:
     comparison = from_dict(record["comparison"])
     return room.page(
         request, "change.html", policy=row, record=record, comparison=comparison,
+        summary=summarize(None, comparison, language=room.summary_language),
         clauses=clause_views(comparison), numbers=room.store.version_numbers(name),
         previous=made[where - 1] if where > 0 else None,
         next=made[where + 1] if where + 1 < len(made) else None,
@@ -125,6 +127,7 @@ def compare_versions(
     comparison = compare(stored_document(old), stored_document(new))
     return room.page(
         request, "change.html", policy=row, record=None, comparison=comparison,
+        summary=summarize(None, comparison, language=room.summary_language),
         clauses=clause_views(comparison), numbers=room.store.version_numbers(name),
         previous=None, next=None, old_number=start, new_number=end,
     )  # fmt: skip
@@ -189,6 +192,7 @@ def _feed(request: Request, names: list[str], title: str, ident: str) -> Respons
         title=f"policy-monitor: material changes ({title})",
         feed_id=f"urn:policy-monitor:{quote(ident, safe='/')}",
         link=lambda row: change_page(base, row["policy"], row["new_version"]),
+        language=room.summary_language,
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 

@@ -31,6 +31,7 @@ class Room:
     policies: tuple[PolicyConfig, ...] | None
     public_url: str | None
     templates: Environment
+    summary_language: str | None = "en"  # None: each policy's own
     configured: frozenset[str] | None = field(init=False)  # the names of ``policies``
 
     def __post_init__(self) -> None:

@@ -29,6 +29,7 @@ from monitor.config_checks import (
     secret_problem,
     validate_url,
 )
+from monitor.config_email import EmailConfig, SmtpSettings, parse_email
 from monitor.errors import ConfigError
 from monitor.models import Severity
 from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
@@ -38,9 +39,11 @@ from monitor.notify.formats import FORMATS
 __all__ = [
     "SEVERITIES",
     "Config",
+    "EmailConfig",
     "MonitorSettings",
     "PolicyConfig",
     "ServeSettings",
+    "SmtpSettings",
     "WebhookConfig",
     "default_config_path",
     "load_config",
@@ -162,6 +165,13 @@ class Config:
     policies: tuple[PolicyConfig, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
     serve: ServeSettings = field(default_factory=ServeSettings)
+    smtp: SmtpSettings | None = None
+    emails: tuple[EmailConfig, ...] = ()
+
+    @property
+    def targets(self) -> tuple[WebhookConfig | EmailConfig, ...]:
+        """Every notification target: webhooks, then e-mail."""
+        return (*self.webhooks, *self.emails)
 
     def policy(self, name: str) -> PolicyConfig | None:
         return next((p for p in self.policies if p.name == name), None)
@@ -214,7 +224,7 @@ def _public_url(m: _Reader) -> str | None:
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
-    top.reject_unknown({"monitor", "policy", "webhook", "serve"})
+    top.reject_unknown({"monitor", "policy", "webhook", "serve", "smtp", "email"})
     base = Path.cwd() if is_pipe(path) else path.parent  # a pipe has no folder of its own
 
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
@@ -323,10 +333,13 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             )
         )
 
+    smtp, emails = parse_email(top, policy_names=policy_names, taken=seen_webhooks)
     return Config(
         path=path.resolve(),
         monitor=settings,
         policies=tuple(policies),
         webhooks=tuple(webhooks),
         serve=ServeSettings(token=token),
+        smtp=smtp,
+        emails=emails,
     )

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from monitor.config import Config, PolicyConfig, WebhookConfig
+from monitor.config import Config, EmailConfig, PolicyConfig, WebhookConfig
 from monitor.errors import FetchError
 from monitor.models import now_iso
 from monitor.net.fetch import parse_retry_after
@@ -96,9 +96,12 @@ class _Outcome:
     retry: bool
     retry_after: float | None = None
     sent: bool = True  # False when nothing left this process (no secret, address refused)
+    smtp_code: int | None = None  # an e-mail's: the server's last reply code
 
     @property
     def ok(self) -> bool:
+        if self.smtp_code is not None:
+            return self.error is None
         return self.status is not None and 200 <= self.status < 300
 
 
@@ -178,8 +181,8 @@ async def _post(
 
 
 async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushStats:
-    """Post every due delivery (all pending ones with ``force``), target by target in order."""
-    webhooks = {w.name: w for w in config.webhooks}
+    """Send every due delivery (all pending ones with ``force``), target by target in order."""
+    webhooks = {t.name: t for t in config.targets}
     async with _client(config) as client:
         results = await asyncio.gather(
             *(
@@ -197,7 +200,12 @@ async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushS
 
 
 async def _flush_target(
-    client: httpx.AsyncClient, config: Config, store: Outbox, webhook: WebhookConfig, *, force: bool
+    client: httpx.AsyncClient,
+    config: Config,
+    store: Outbox,
+    webhook: WebhookConfig | EmailConfig,
+    *,
+    force: bool,
 ) -> FlushStats:
     # One sender per target at a time, across processes: a second flush (the daemon's
     # timer beside a flush after a change, or `monitor notify`) leaves it to the first.
@@ -215,7 +223,7 @@ async def _send_in_order(
     client: httpx.AsyncClient,
     config: Config,
     store: Outbox,
-    webhook: WebhookConfig,
+    webhook: WebhookConfig | EmailConfig,
     holder: str,
     lease: float,
     *,
@@ -231,11 +239,8 @@ async def _send_in_order(
         now = datetime.now(UTC)
         if not force and datetime.fromisoformat(row["next_attempt_at"]) > now:
             break  # the oldest is waiting: later ones wait behind it, in order
-        body = render_body(webhook.format, json.loads(row["payload"]))
         started = time.monotonic()
-        outcome = await _post(
-            client, webhook, row["event_id"], body, config.monitor.user_agent, _timeout(config)
-        )
+        outcome = await _deliver(client, config, webhook, row)
         duration = time.monotonic() - started
         attempts = row["attempts"] + 1
         age = (now - datetime.fromisoformat(row["created_at"])).total_seconds()
@@ -273,6 +278,27 @@ async def _send_in_order(
         if status == "pending":
             break  # keep order: nothing after it goes out before it
     return FlushStats(delivered, retrying, failed)
+
+
+async def _deliver(
+    client: httpx.AsyncClient,
+    config: Config,
+    target: WebhookConfig | EmailConfig,
+    row: dict[str, Any],
+) -> _Outcome:
+    """One attempt at one delivery: a signed POST, or an e-mail through [smtp]."""
+    payload = json.loads(row["payload"])
+    if isinstance(target, EmailConfig):
+        from monitor.notify.mail import build_message, send_message
+
+        code, error, retry = await send_message(
+            config, target, build_message(config, target, payload)
+        )
+        return _Outcome(code, error, retry=retry, smtp_code=code)
+    body = render_body(target.format, payload)
+    return await _post(
+        client, target, row["event_id"], body, config.monitor.user_agent, _timeout(config)
+    )
 
 
 async def send_test(config: Config, name: str) -> tuple[int | None, str | None, str | None]:

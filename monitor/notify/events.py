@@ -12,10 +12,11 @@ can be late, never lost. Payload text is data: bodies are built with
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.config import Config, PolicyConfig, WebhookConfig
+from monitor.config import Config, EmailConfig, PolicyConfig, WebhookConfig
 from monitor.models import (
     CheckOutcome,
     Comparison,
@@ -37,7 +38,7 @@ MAX_TEXT = 1_000
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One delivery to write: an event for one webhook."""
+    """One delivery to write: an event for one target (a webhook or an e-mail)."""
 
     event_id: str
     event_type: str
@@ -70,7 +71,7 @@ def change_events(
         "declared_date": old.declared_date,
     }
     new_version = {"number": number, "first_seen": first_seen, "declared_date": new.declared_date}
-    targets = [w for w in config.webhooks if w.wants(policy, comparison.severity)]
+    targets = [t for t in config.targets if t.wants(policy, comparison.severity)]
     if not targets:
         return []
     contract = to_dict(comparison)
@@ -127,7 +128,7 @@ def status_events(
     **extra: Any,
 ) -> list[Event]:
     """``policy.unreachable`` / ``recovered`` / ``flapping`` / ``variant`` events."""
-    targets = [w for w in config.webhooks if w.wants(policy, None)]
+    targets = [t for t in config.targets if t.wants(policy, None)]
     payload = {
         "event_type": event_type,
         "created_at": now_iso(),
@@ -140,7 +141,10 @@ def status_events(
 
 
 def _events(
-    event_type: str, policy: str, payload: dict[str, Any], targets: list[WebhookConfig]
+    event_type: str,
+    policy: str,
+    payload: dict[str, Any],
+    targets: Sequence[WebhookConfig | EmailConfig],
 ) -> list[Event]:
     event_id = str(uuid.uuid4())
     body = {"event_id": event_id, **payload}

@@ -14,7 +14,7 @@ from typing import Any
 
 from monitor.output.safe import visible
 
-__all__ = ["FORMATS", "register", "render_body"]
+__all__ = ["FORMATS", "register", "render_body", "summary_line"]
 
 Format = Callable[[dict[str, Any]], dict[str, Any]]
 FORMATS: dict[str, Format] = {}
@@ -39,7 +39,7 @@ def json_body(payload: dict[str, Any]) -> dict[str, Any]:
 @register("slack")
 def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
     """A Slack incoming-webhook message: one line of text, links and mentions escaped."""
-    return {"text": _slack_escape(visible(_summary(payload)))}
+    return {"text": _slack_escape(visible(summary_line(payload)))}
 
 
 @register("teams")
@@ -51,7 +51,7 @@ def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
         "@context": "https://schema.org/extensions",
         "summary": f"policy-monitor: {payload['event_type']}",
         "title": f"policy-monitor: {payload['event_type']}",
-        "text": _teams_escape(visible(_summary(payload))),
+        "text": _teams_escape(visible(summary_line(payload))),
     }
     if payload.get("change_url"):  # a button: the escaped text shows the address, unlinked
         card["potentialAction"] = [
@@ -84,7 +84,8 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _summary(payload: dict[str, Any]) -> str:
+def summary_line(payload: dict[str, Any]) -> str:
+    """An event in one line: what chat messages say and e-mail subjects carry."""
     policy = payload["policy"]["name"]
     kind = payload["event_type"]
     if kind == "policy.changed":

@@ -1,0 +1,149 @@
+"""The e-mail part of ``config.toml``: the ``[smtp]`` server and ``[[email]]`` targets.
+
+An ``[[email]]`` table is a notification target like a ``[[webhook]]`` (the same
+``min_severity``, ``policies``, ``tags`` and ``max_age``, through the same
+outbox); its messages go through the ``[smtp]`` server, which every e-mail
+target needs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from monitor.config_checks import ConfigReader, resolve_env, secret_problem
+from monitor.models import Severity
+
+__all__ = ["EmailConfig", "SmtpSettings", "parse_email"]
+
+SEVERITIES = Severity.names()
+TLS_MODES = ("starttls", "ssl", "none")
+_DEFAULT_PORT = {"starttls": 587, "ssl": 465, "none": 25}
+# Enough of an address to refuse typos; the server has the last word.
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """The ``[smtp]`` table. ``password`` is kept as written (``env:NAME`` unresolved)."""
+
+    host: str
+    sender: str  # the From address (``from`` in the file)
+    port: int = 587
+    tls: str = "starttls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+    allow_private_networks: bool = False  # this server may be on a private address
+
+    def resolve_password(self) -> str | None:
+        return resolve_env(self.password)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    """One ``[[email]]`` table: who gets which changes by e-mail."""
+
+    name: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+    min_severity: str = "material"
+    policies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    max_age: float = 3 * 86_400.0
+
+    def wants(self, policy: Any, severity: str | None) -> bool:
+        """Whether this target hears about ``policy`` (and a change of ``severity``)."""
+        if self.policies and policy.name not in self.policies:
+            return False
+        if self.tags and not set(self.tags) & set(policy.tags):
+            return False
+        if severity is None:
+            return True
+        return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
+
+
+def _addresses(r: ConfigReader, key: str, *, required: bool = False) -> tuple[str, ...]:
+    found = r.str_list(key)
+    if required and not found:
+        raise r.error(key, "is required: one address or a list of them")
+    for address in found:
+        if not _ADDRESS.match(address.strip()):
+            raise r.error(key, f"{address!r} is not an e-mail address")
+    return tuple(a.strip() for a in found)
+
+
+def _smtp(r: ConfigReader) -> SmtpSettings:
+    r.reject_unknown({f.name for f in fields(SmtpSettings)} - {"sender"} | {"from"})
+    host = r.required_str("host").strip()
+    if not host or any(c.isspace() or c in "/@" for c in host):
+        raise r.error("host", f"{host!r} is not a host name or address")
+    sender = r.required_str("from").strip()
+    if not _ADDRESS.match(sender):
+        raise r.error("from", f"{sender!r} is not an e-mail address")
+    tls = r.get("tls", str, "starttls")
+    if tls not in TLS_MODES:
+        raise r.error("tls", f"must be one of {', '.join(TLS_MODES)}")
+    port = r.positive_int("port", _DEFAULT_PORT[tls])
+    if port > 65535:
+        raise r.error("port", "must be a port number (1-65535)")
+    password = r.get("password", str)
+    if password is not None and (problem := secret_problem(password, unset="to send without")):
+        raise r.error("password", problem)
+    username = r.get("username", str)
+    if password is not None and username is None:
+        raise r.error("password", "needs a username beside it")
+    if password is not None and tls == "none":
+        raise r.error("password", 'would be sent in the clear with tls = "none"')
+    return SmtpSettings(
+        host=host,
+        sender=sender,
+        port=port,
+        tls=tls,
+        username=username,
+        password=password,
+        timeout=r.duration("timeout", 30.0) or 30.0,
+        allow_private_networks=r.get("allow_private_networks", bool, False),
+    )
+
+
+def parse_email(
+    top: ConfigReader, *, policy_names: set[str], taken: set[str]
+) -> tuple[SmtpSettings | None, tuple[EmailConfig, ...]]:
+    """``[smtp]`` and the ``[[email]]`` tables; ``taken``: the webhook names (a target's
+    name is unique among all targets)."""
+    smtp = None
+    if "smtp" in top.table:
+        smtp = _smtp(ConfigReader(top.path, "[smtp]", top.table["smtp"]))
+    emails: list[EmailConfig] = []
+    for index, table in enumerate(top.get("email", list, []), start=1):
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"email {label!r}" if isinstance(label, str) else f"[[email]] #{index}"
+        r = ConfigReader(top.path, where, table)
+        r.reject_unknown({f.name for f in fields(EmailConfig)})
+        name = r.name()
+        if name in taken:
+            raise r.error("name", "duplicate target name (webhooks and e-mails share names)")
+        taken.add(name)
+        if smtp is None:
+            raise r.error(None, "e-mail needs an [smtp] table with the server to send through")
+        min_severity = r.get("min_severity", str, "material")
+        if min_severity not in SEVERITIES:
+            raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")
+        names = r.str_list("policies")
+        missing = [n for n in names if n not in policy_names]
+        if missing:
+            raise r.error("policies", f"names no configured policy: {missing[0]!r}")
+        emails.append(
+            EmailConfig(
+                name=name,
+                to=_addresses(r, "to", required=True),
+                cc=_addresses(r, "cc"),
+                min_severity=min_severity,
+                policies=names,
+                tags=r.str_list("tags"),
+                max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
+            )
+        )
+    return smtp, tuple(emails)

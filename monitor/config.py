@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.config_checks import (
     ConfigReader as _Reader,
@@ -29,7 +30,7 @@ from monitor.config_checks import (
     secret_problem,
     validate_url,
 )
-from monitor.config_email import EmailConfig, SmtpSettings, parse_email
+from monitor.config_email import EmailConfig, SmtpSettings, digest_settings, parse_email
 from monitor.errors import ConfigError
 from monitor.models import Severity
 from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
@@ -72,6 +73,7 @@ class MonitorSettings:
     fetch: FetchOptions = field(default_factory=FetchOptions)
     public_url: str | None = None  # the reading room's address: notifications link there
     summary_language: str = "en"  # of the one-sentence summaries: en, nl, or policy (its own)
+    timezone: str = "UTC"  # of digest times (an IANA name such as "Europe/Amsterdam")
 
     @property
     def summary_in(self) -> str | None:
@@ -122,6 +124,8 @@ class WebhookConfig:
     tags: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     max_age: float = 3 * 86_400.0  # give up on a delivery older than this
+    digest: str = "off"  # off | daily | weekly
+    digest_at: str = "08:00"  # local time ([monitor] timezone) a digest goes out
 
     def wants(self, policy: PolicyConfig, severity: str | None) -> bool:
         """Whether this webhook hears about ``policy`` (and a change of ``severity``)."""
@@ -211,6 +215,17 @@ def _tables(top: _Reader, key: str, kind: type) -> Iterator[_Reader]:
         yield reader
 
 
+def _timezone(m: _Reader) -> str:
+    name: str = m.get("timezone", str, "UTC")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise m.error(
+            "timezone", f"{name!r} is not a time zone such as 'Europe/Amsterdam'"
+        ) from None
+    return name
+
+
 def _public_url(m: _Reader) -> str | None:
     """``public_url``: where readers reach the reading room, a base for links."""
     if "public_url" not in m.table:
@@ -260,6 +275,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         processes=m.positive_int("processes", defaults.processes),
         public_url=_public_url(m),
         summary_language=m.get("summary_language", str, "en"),
+        timezone=_timezone(m),
     )
     if settings.summary_language not in SUMMARY_LANGUAGES:
         raise m.error("summary_language", f"must be one of {', '.join(SUMMARY_LANGUAGES)}")
@@ -330,6 +346,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 tags=r.str_list("tags"),
                 headers=tuple(sorted(raw_headers.items())),
                 max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
+                **digest_settings(r),
             )
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 from monitor.config_checks import ConfigReader, resolve_env, secret_problem
 from monitor.models import Severity
 
-__all__ = ["EmailConfig", "SmtpSettings", "parse_email"]
+__all__ = ["DIGESTS", "EmailConfig", "SmtpSettings", "digest_settings", "parse_email"]
 
 SEVERITIES = Severity.names()
 TLS_MODES = ("starttls", "ssl", "none")
@@ -52,6 +52,8 @@ class EmailConfig:
     policies: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     max_age: float = 3 * 86_400.0
+    digest: str = "off"  # off | daily | weekly
+    digest_at: str = "08:00"  # local time ([monitor] timezone) a digest goes out
 
     def wants(self, policy: Any, severity: str | None) -> bool:
         """Whether this target hears about ``policy`` (and a change of ``severity``)."""
@@ -144,6 +146,21 @@ def parse_email(
                 policies=names,
                 tags=r.str_list("tags"),
                 max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
+                **digest_settings(r),
             )
         )
     return smtp, tuple(emails)
+
+
+DIGESTS = ("off", "daily", "weekly")
+
+
+def digest_settings(r: ConfigReader) -> dict[str, str]:
+    """``digest`` and ``digest_at`` of a target table (webhook or e-mail)."""
+    digest = r.get("digest", str, "off")
+    if digest not in DIGESTS:
+        raise r.error("digest", f"must be one of {', '.join(DIGESTS)}")
+    at = r.get("digest_at", str, "08:00")
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
+        raise r.error("digest_at", f'{at!r} is not a time of day such as "08:00"')
+    return {"digest": digest, "digest_at": at}

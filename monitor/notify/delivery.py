@@ -33,6 +33,7 @@ from monitor.errors import FetchError
 from monitor.models import now_iso
 from monitor.net.fetch import parse_retry_after
 from monitor.net.netpolicy import AddressGuard
+from monitor.notify.digest import DigestStore, bundle_due_digests
 from monitor.notify.formats import render_body
 from monitor.store.outbox import sender_host
 
@@ -105,7 +106,7 @@ class _Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-class Outbox(Protocol):
+class Outbox(DigestStore, Protocol):
     """What the sender needs of the store's notification outbox."""
 
     def pending_targets(self) -> list[str]: ...
@@ -183,6 +184,8 @@ async def _post(
 async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushStats:
     """Send every due delivery (all pending ones with ``force``), target by target in order."""
     webhooks = {t.name: t for t in config.targets}
+    if any(t.digest != "off" for t in config.targets):
+        await asyncio.to_thread(bundle_due_digests, config, store)
     async with _client(config) as client:
         results = await asyncio.gather(
             *(

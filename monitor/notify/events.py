@@ -45,6 +45,7 @@ class Event:
     webhook: str
     policy: str
     payload: dict[str, Any]
+    held: bool = False  # for a digest: waits in the outbox until its digest is built
 
 
 def _cap(text: str | None) -> str | None:
@@ -148,7 +149,9 @@ def _events(
 ) -> list[Event]:
     event_id = str(uuid.uuid4())
     body = {"event_id": event_id, **payload}
-    return [Event(event_id, event_type, w.name, policy, body) for w in targets]
+    return [
+        Event(event_id, event_type, t.name, policy, body, held=t.digest != "off") for t in targets
+    ]
 
 
 def report_due(facts: ReportFacts) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from monitor.output.safe import visible
 
-__all__ = ["FORMATS", "register", "render_body", "summary_line"]
+__all__ = ["FORMATS", "message_text", "register", "render_body", "summary_line"]
 
 Format = Callable[[dict[str, Any]], dict[str, Any]]
 FORMATS: dict[str, Format] = {}
@@ -39,7 +39,7 @@ def json_body(payload: dict[str, Any]) -> dict[str, Any]:
 @register("slack")
 def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
     """A Slack incoming-webhook message: one line of text, links and mentions escaped."""
-    return {"text": _slack_escape(visible(summary_line(payload)))}
+    return {"text": _slack_escape(visible(message_text(payload)))}
 
 
 @register("teams")
@@ -51,7 +51,7 @@ def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
         "@context": "https://schema.org/extensions",
         "summary": f"policy-monitor: {payload['event_type']}",
         "title": f"policy-monitor: {payload['event_type']}",
-        "text": _teams_escape(visible(summary_line(payload))),
+        "text": _teams_escape(visible(message_text(payload))),
     }
     if payload.get("change_url"):  # a button: the escaped text shows the address, unlinked
         card["potentialAction"] = [
@@ -84,10 +84,34 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def message_text(payload: dict[str, Any]) -> str:
+    """What a chat message says: the event's line, and for a digest a line per item."""
+    if payload["event_type"] != "digest":
+        return summary_line(payload)
+    lines = [summary_line(payload)]
+    for item in payload["items"][:MAX_DIGEST_LINES]:
+        see = item.get("change_url") or item.get("diff_command")
+        lines.append(f"- {item['summary']}" + (f" See: {see}" if see else ""))
+    if len(payload["items"]) > MAX_DIGEST_LINES:
+        lines.append(f"- and {len(payload['items']) - MAX_DIGEST_LINES} more")
+    return "\n".join(lines)
+
+
+MAX_DIGEST_LINES = 50
+
+
 def summary_line(payload: dict[str, Any]) -> str:
     """An event in one line: what chat messages say and e-mail subjects carry."""
-    policy = payload["policy"]["name"]
     kind = payload["event_type"]
+    if kind == "digest":
+        counts = ", ".join(f"{n} {s}" for s, n in payload["counts"].items()) or "no changes"
+        reports = len(payload["items"]) - payload["changes"]
+        return (
+            f"policy-monitor digest until {payload['period_until'][:16].replace('T', ' ')} UTC: "
+            f"{payload['changes']} change(s) ({counts})"
+            + (f" and {reports} report(s)" if reports else "")
+        )
+    policy = payload["policy"]["name"]
     if kind == "policy.changed":
         see = f"See: {payload.get('change_url') or payload['diff_command']}"
         if payload.get("summary"):

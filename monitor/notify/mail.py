@@ -15,6 +15,7 @@ import smtplib
 import socket
 import ssl
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate
 from functools import cache
 from typing import Any
@@ -30,6 +31,9 @@ from monitor.output.safe import visible
 __all__ = ["build_message", "send_message"]
 
 MAX_SUBJECT = 200
+# CRLF line ends; headers are not folded below SMTP's 998-character limit (the standard
+# library's folding of a long subject can leave a leading space in it).
+_POLICY = SMTP.clone(max_line_length=998)
 Attempt = tuple[int | None, str | None, bool]  # (SMTP reply code, error or None, retry)
 
 
@@ -66,13 +70,16 @@ def build_message(config: Config, email: EmailConfig, payload: dict[str, Any]) -
     """The message of one event for ``email`` (``config.smtp`` must be set)."""
     assert config.smtp is not None
     values = _shown(payload)
-    if payload["event_type"] == "policy.changed":
+    if payload["event_type"] == "digest":
+        values["header"] = visible(summary_line(payload))
+        subject, name = values["header"], "digest"
+    elif payload["event_type"] == "policy.changed":
         values["facts"] = [f for f in ("silent", "date_only", "backdated") if payload.get(f)]
         subject, name = values.get("summary") or summary_line(payload), "change"
     else:
         values["text"] = visible(summary_line(payload))
         subject, name = values["text"], "status"
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["Subject"] = _subject(subject)
     message["From"] = config.smtp.sender
     message["To"] = ", ".join(email.to)

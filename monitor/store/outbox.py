@@ -45,12 +45,13 @@ def _alive(holder: str) -> bool:
 
 
 def enqueue(db: Database, events: Sequence[Any], *, change_id: int | None, at: str) -> None:
-    """Queue one delivery per event (inside the caller's transaction); a repeat is ignored."""
+    """Queue one delivery per event (inside the caller's transaction); a repeat is ignored.
+    An event for a target with a digest is ``held`` until its digest is built."""
     for event in events:
         db.execute(
             """INSERT OR IGNORE INTO deliveries (event_id, event_type, webhook, policy,
-                   change_id, payload, created_at, next_attempt_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   change_id, payload, created_at, next_attempt_at, status)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 event.event_id,
                 event.event_type,
@@ -60,8 +61,13 @@ def enqueue(db: Database, events: Sequence[Any], *, change_id: int | None, at: s
                 json.dumps(event.payload, ensure_ascii=False),
                 at,
                 at,
+                "held" if getattr(event, "held", False) else "pending",
             ],
         )
+
+
+class _Raced(Exception):
+    """Another process bundled the same held deliveries first (the transaction is undone)."""
 
 
 class Outbox(StoreBase):
@@ -104,6 +110,40 @@ class Outbox(StoreBase):
             [webhook],
         )
         return rows[0] if rows else None
+
+    def held_deliveries(self, target: str, *, before: str) -> list[dict[str, Any]]:
+        """The events of ``target`` waiting for its digest, queued before ``before``."""
+        return self._rows(
+            """SELECT * FROM deliveries WHERE webhook = ? AND status = 'held'
+               AND created_at < ? ORDER BY id""",
+            [target, before],
+        )
+
+    def bundle_digest(
+        self, target: str, ids: Sequence[int], *, event_id: str, payload: dict[str, Any]
+    ) -> bool:
+        """In one transaction: mark the held deliveries ``ids`` digested and queue the digest
+        ``event_id``. False (nothing done) when another process bundled them first."""
+        now = now_iso()
+        marks = ", ".join("?" for _ in ids)
+        try:
+            with self._write() as db:
+                taken = db.execute(
+                    f"""UPDATE deliveries SET status = 'digested', last_error = ?
+                        WHERE webhook = ? AND status = 'held' AND id IN ({marks})""",
+                    [f"in {event_id}", target, *ids],
+                ).rowcount
+                if taken != len(ids):
+                    raise _Raced()
+                db.execute(
+                    """INSERT OR IGNORE INTO deliveries (event_id, event_type, webhook, policy,
+                           payload, created_at, next_attempt_at)
+                       VALUES (?, 'digest', ?, '*', ?, ?, ?)""",
+                    [event_id, target, json.dumps(payload, ensure_ascii=False), now, now],
+                )
+        except _Raced:
+            return False
+        return True
 
     def record_attempt(
         self,

@@ -126,6 +126,7 @@ class WebhookConfig:
     max_age: float = 3 * 86_400.0  # give up on a delivery older than this
     digest: str = "off"  # off | daily | weekly
     digest_at: str = "08:00"  # local time ([monitor] timezone) a digest goes out
+    allow_private_networks: bool = False  # this receiver may be on a private address
 
     def wants(self, policy: PolicyConfig, severity: str | None) -> bool:
         """Whether this webhook hears about ``policy`` (and a change of ``severity``)."""
@@ -347,6 +348,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 headers=tuple(sorted(raw_headers.items())),
                 max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
                 **digest_settings(r),
+                allow_private_networks=r.get("allow_private_networks", bool, False),
             )
         )
 

@@ -216,3 +216,20 @@ def test_configuration_errors_name_the_table_and_key(
     path = write_config({"p": "https://example.org/privacy"}, extra="\n" + extra)
     with pytest.raises(ConfigError, match=re.escape(says)):
         load_config(path)
+
+
+def test_notify_test_sends_a_sample_to_an_e_mail_target(
+    write_config: WriteConfig, seed_server: SeedServer, inbox: tuple[Inbox, int]
+) -> None:
+    box, port = inbox
+    config = _config(write_config, seed_server, port)
+    result = run_monitor("--config", str(config.path), "notify", "test", "team")
+    assert result.returncode == 0 and "accepted (SMTP 250)" in result.stdout
+    ((_, message),) = box.messages
+    assert "example-policy" in str(message["Subject"])
+    box.script = ["550 5.1.1 no such user"]
+    refused = run_monitor("--config", str(config.path), "notify", "test", "team")
+    assert refused.returncode == 1 and "SMTP 550" in refused.stdout
+    assert "nothing was delivered" in refused.stdout
+    unknown = run_monitor("--config", str(config.path), "notify", "test", "nobody")
+    assert unknown.returncode == 2 and "no webhook or e-mail named 'nobody'" in unknown.stderr

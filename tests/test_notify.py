@@ -493,3 +493,20 @@ def test_public_url_links_notifications_and_feed_to_the_change_page(
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert [e.get("href") for e in root.findall("a:entry/a:link", ns)] == [page]
     assert f"Full diff: {page}" in (root.findtext("a:entry/a:content", namespaces=ns) or "")
+
+
+def test_one_webhook_may_reach_a_private_address_without_opening_policies(
+    seed_server: SeedServer, write_config: WriteConfig, receiver: Receiver
+) -> None:
+    path = write_config(
+        {DEMO_POLICY: seed_server.url(DEMO_POLICY)},
+        monitor='timeout = "2s"',
+        extra=f'\n[[webhook]]\nname = "hook"\nurl = "{receiver.url}"\n'
+        "allow_private_networks = true\n",
+    )
+    tested = run_monitor("--config", str(path), "notify", "test", "hook")
+    assert tested.returncode == 0 and "HTTP 200" in tested.stdout
+    checked = run_monitor("--config", str(path), "check", "--json")
+    assert checked.returncode == 0
+    assert json.loads(checked.stdout)[0]["outcome"] == "error"  # the policy stays refused
+    assert "non-public address" in json.loads(checked.stdout)[0]["error"]

@@ -16,30 +16,69 @@ from monitor.output.safe import add_row, visible
 __all__ = ["deliveries", "feed", "notify", "webhooks"]
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--flush", "force", is_flag=True, help="Post every pending delivery now.")
-@click.pass_obj
-def notify(state: State, force: bool) -> None:
+@click.pass_context
+def notify(ctx: click.Context, force: bool) -> None:
     """Post pending notifications from the outbox (what `monitor run` does every few seconds).
 
     Without --flush only deliveries that are due are posted; with it, every
-    pending one is tried now, in order per webhook.
+    pending one is tried now, in order per target. Digests that are due are
+    built first. `monitor notify test NAME` sends a sample to one target.
 
     \b
     Example:
         monitor notify --flush
+        monitor notify test privacy-team
     """
+    if ctx.invoked_subcommand is not None:
+        return
     import asyncio
 
     from monitor.notify.delivery import flush
 
+    state: State = ctx.obj
     config = state.config()
     with state.store() as store:
         stats = asyncio.run(flush(config, store, force=force))
     click.echo(
         f"delivered {stats.delivered}, will retry {stats.retrying}, failed {stats.failed}"
-        + (f"; {stats.busy} webhook(s) left to another sender running now" if stats.busy else "")
+        + (f"; {stats.busy} target(s) left to another sender running now" if stats.busy else "")
     )
+
+
+@notify.command(name="test")
+@click.argument("name")
+@click.pass_obj
+def notify_test(state: State, name: str) -> None:
+    """Send a sample event to target NAME (a webhook or an e-mail) and show the answer.
+
+    Exits 1 when nothing was accepted, saying why.
+
+    \b
+    Example:
+        monitor notify test compliance
+        monitor notify test privacy-team
+    """
+    config = state.config()
+    target = next((t for t in config.targets if t.name == name), None)
+    if target is None:
+        raise InputError(f"no webhook or e-mail named {name!r} in {config.path}")
+    if target in config.webhooks:
+        _test_webhook(state, name)
+        return
+    import asyncio
+
+    from monitor.notify.delivery import send_test_email
+
+    code, error = asyncio.run(send_test_email(config, name))
+    assert config.smtp is not None
+    where = f"{config.smtp.host}:{config.smtp.port} ({config.smtp.tls})"
+    if error is None:
+        click.echo(f"e-mail via {where}: accepted (SMTP {code})")
+        return
+    click.echo(f"e-mail via {where}: {visible(error)}; nothing was delivered")
+    raise click.exceptions.Exit(1)
 
 
 @click.group()
@@ -104,12 +143,17 @@ def webhooks_list(state: State, as_json: bool) -> None:
 def webhooks_test(state: State, name: str) -> None:
     """Send a sample signed event to webhook NAME and show the response.
 
-    Exits 1 when the target does not answer with a 2xx status.
+    Exits 1 when the target does not answer with a 2xx status (the same as
+    `monitor notify test NAME`, which also tests e-mail targets).
 
     \b
     Example:
         monitor webhooks test compliance
     """
+    _test_webhook(state, name)
+
+
+def _test_webhook(state: State, name: str) -> None:
     import asyncio
 
     from monitor.notify.delivery import redact_url, send_test

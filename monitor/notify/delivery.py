@@ -129,10 +129,12 @@ class Outbox(DigestStore, Protocol):
     ) -> None: ...
 
 
-def _client(config: Config) -> httpx.AsyncClient:
+def _client(config: Config, *, private: bool = False) -> httpx.AsyncClient:
+    """A client bound by the network policy (``private``: one webhook may reach private
+    addresses, set on it alone, without opening every policy URL to them)."""
     transport = AddressGuard(
         httpx.AsyncHTTPTransport(retries=0),
-        allow_private_networks=config.monitor.allow_private_networks,
+        allow_private_networks=config.monitor.allow_private_networks or private,
     )
     timeout = httpx.Timeout(config.monitor.timeout, connect=min(10.0, config.monitor.timeout))
     return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
@@ -186,10 +188,16 @@ async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushS
     webhooks = {t.name: t for t in config.targets}
     if any(t.digest != "off" for t in config.targets):
         await asyncio.to_thread(bundle_due_digests, config, store)
-    async with _client(config) as client:
+    async with _client(config) as client, _client(config, private=True) as private:
         results = await asyncio.gather(
             *(
-                _flush_target(client, config, store, webhooks[name], force=force)
+                _flush_target(
+                    private if _private(webhooks[name]) else client,
+                    config,
+                    store,
+                    webhooks[name],
+                    force=force,
+                )
                 for name in await asyncio.to_thread(store.pending_targets)
                 if name in webhooks
             )
@@ -200,6 +208,10 @@ async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushS
         failed=sum(r.failed for r in results),
         busy=sum(r.busy for r in results),
     )
+
+
+def _private(target: WebhookConfig | EmailConfig) -> bool:
+    return isinstance(target, WebhookConfig) and target.allow_private_networks
 
 
 async def _flush_target(
@@ -318,8 +330,24 @@ async def send_test(config: Config, name: str) -> tuple[int | None, str | None, 
         "message": "a test event from `monitor webhooks test`",
     }
     body = render_body(webhook.format, payload)
-    async with _client(config) as client:
+    async with _client(config, private=webhook.allow_private_networks) as client:
         outcome = await _post(
             client, webhook, event_id, body, config.monitor.user_agent, _timeout(config)
         )
     return outcome.status, outcome.error, body.decode("utf-8")[:300] if outcome.sent else None
+
+
+async def send_test_email(config: Config, name: str) -> tuple[int | None, str | None]:
+    """Send a sample event to e-mail target ``name``: (SMTP code, error or None)."""
+    from monitor.notify.mail import build_message, send_message
+
+    email = next(e for e in config.emails if e.name == name)
+    payload: dict[str, Any] = {
+        "event_id": str(uuid.uuid4()),
+        "event_type": "policy.test",
+        "created_at": now_iso(),
+        "policy": {"name": "example-policy", "url": "https://www.example.org/privacy", "tags": []},
+        "message": "a test event from `monitor notify test`",
+    }
+    code, error, _retry = await send_message(config, email, build_message(config, email, payload))
+    return code, error

@@ -325,7 +325,7 @@ def test_private_webhook_refused_unless_allowed(
     assert receiver.received == []
 
 
-@pytest.mark.parametrize("fmt", ["slack", "teams"])
+@pytest.mark.parametrize("fmt", ["slack", "teams", "teams-legacy"])
 def test_chat_formats(
     seed_server: SeedServer, write_config: WriteConfig, receiver: Receiver, fmt: str
 ) -> None:
@@ -335,13 +335,24 @@ def test_chat_formats(
         extra=f'\n[[webhook]]\nname = "chat"\nurl = "{receiver.url}"\nformat = "{fmt}"\n',
     )
     config = load_config(path)
-    change(config, seed_server)
+    change(config, seed_server, text="<b>Biometrische</b> [gegevens](javascript:x)")
     flush_now(config)
     body = json.loads(receiver.delivered()[0]["body"])  # type: ignore[arg-type]
-    text = body["text"]
-    assert DEMO_POLICY in text and "material change" in text and "monitor diff" in text
     if fmt == "teams":
+        assert body["type"] == "message"
+        (attachment,) = body["attachments"]
+        assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+        card = attachment["content"]
+        assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+        assert all(b["type"] == "TextBlock" and isinstance(b["text"], str) for b in card["body"])
+        text = "\n".join(b["text"] for b in card["body"])
+    else:
+        text = body["text"]
+    if fmt == "teams-legacy":
         assert body["@type"] == "MessageCard"
+    assert DEMO_POLICY.replace("-", "-") in text.replace("\\", "")
+    assert "material change" in text and "monitor diff" in text.replace("\\", "")
+    assert "[gegevens](javascript" not in text  # Markdown of the page is escaped
 
 
 def test_filters_by_severity_policy_and_tag(
@@ -484,10 +495,13 @@ def test_public_url_links_notifications_and_feed_to_the_change_page(
     flush_now(config)
     page = f"https://room.example.org/watch/policies/{DEMO_POLICY}/changes/2"
     bodies = [json.loads(r["body"]) for r in receiver.delivered()]  # type: ignore[arg-type]
-    payload, slack, teams = sorted(bodies, key=lambda b: ("text" in b, "@type" in b))
+    (payload,) = [b for b in bodies if "event_id" in b]
+    (slack,) = [b for b in bodies if "text" in b]
+    (teams,) = [b for b in bodies if "attachments" in b]
     assert payload["change_url"] == page
     assert slack["text"].endswith(f"See: {page}")
-    assert teams["potentialAction"][0]["targets"][0]["uri"] == page
+    action = teams["attachments"][0]["content"]["actions"][0]
+    assert action == {"type": "Action.OpenUrl", "title": "Open the change", "url": page}
     feed = run_monitor("--config", str(path), "feed")
     root = ET.fromstring(feed.stdout.encode())
     ns = {"a": "http://www.w3.org/2005/Atom"}

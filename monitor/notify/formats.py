@@ -44,7 +44,46 @@ def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
 
 @register("teams")
 def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
-    """A Microsoft Teams message card; its text is Markdown, so page and server text is
+    """An Adaptive Card in the message a Teams Workflows webhook takes ("post a card in
+    a chat or channel"); its text blocks are Markdown, so page and server text is
+    escaped (no links, emphasis or HTML); the change's page is a button."""
+    lines = _teams_escape(visible(message_text(payload))).split("\n")
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": f"policy-monitor: {payload['event_type']}",
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        },
+        *({"type": "TextBlock", "text": line, "wrap": True} for line in lines),
+    ]
+    card: dict[str, Any] = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    if payload.get("change_url"):
+        card["actions"] = [
+            {"type": "Action.OpenUrl", "title": "Open the change", "url": payload["change_url"]}
+        ]
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
+
+
+@register("teams-legacy")
+def teams_legacy_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """The Office 365 connector MessageCard (retired by Microsoft in favour of Workflows);
+    its text is Markdown, so page and server text is
     escaped for Markdown (no links, emphasis or HTML)."""
     card: dict[str, Any] = {
         "@type": "MessageCard",

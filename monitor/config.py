@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,7 +30,13 @@ from monitor.config_checks import (
     secret_problem,
     validate_url,
 )
-from monitor.config_email import EmailConfig, SmtpSettings, digest_settings, parse_email
+from monitor.config_email import (
+    AppriseConfig,
+    EmailConfig,
+    SmtpSettings,
+    digest_settings,
+    parse_email,
+)
 from monitor.errors import ConfigError
 from monitor.models import Severity
 from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
@@ -39,12 +45,14 @@ from monitor.notify.formats import FORMATS
 
 __all__ = [
     "SEVERITIES",
+    "AppriseConfig",
     "Config",
     "EmailConfig",
     "MonitorSettings",
     "PolicyConfig",
     "ServeSettings",
     "SmtpSettings",
+    "Target",
     "WebhookConfig",
     "default_config_path",
     "load_config",
@@ -161,6 +169,9 @@ class ServeSettings:
         return resolve_env(self.token)
 
 
+Target = Union["WebhookConfig", EmailConfig, AppriseConfig]  # a notification target
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """A whole configuration file."""
@@ -172,11 +183,12 @@ class Config:
     serve: ServeSettings = field(default_factory=ServeSettings)
     smtp: SmtpSettings | None = None
     emails: tuple[EmailConfig, ...] = ()
+    apprise: tuple[AppriseConfig, ...] = ()
 
     @property
-    def targets(self) -> tuple[WebhookConfig | EmailConfig, ...]:
-        """Every notification target: webhooks, then e-mail."""
-        return (*self.webhooks, *self.emails)
+    def targets(self) -> tuple[Target, ...]:
+        """Every notification target: webhooks, then e-mail, then Apprise."""
+        return (*self.webhooks, *self.emails, *self.apprise)
 
     def policy(self, name: str) -> PolicyConfig | None:
         return next((p for p in self.policies if p.name == name), None)
@@ -240,7 +252,7 @@ def _public_url(m: _Reader) -> str | None:
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
-    top.reject_unknown({"monitor", "policy", "webhook", "serve", "smtp", "email"})
+    top.reject_unknown({"monitor", "policy", "webhook", "serve", "smtp", "email", "apprise"})
     base = Path.cwd() if is_pipe(path) else path.parent  # a pipe has no folder of its own
 
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
@@ -352,7 +364,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             )
         )
 
-    smtp, emails = parse_email(top, policy_names=policy_names, taken=seen_webhooks)
+    smtp, emails, apprise = parse_email(top, policy_names=policy_names, taken=seen_webhooks)
     return Config(
         path=path.resolve(),
         monitor=settings,
@@ -361,4 +373,5 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         serve=ServeSettings(token=token),
         smtp=smtp,
         emails=emails,
+        apprise=apprise,
     )

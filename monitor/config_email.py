@@ -1,9 +1,11 @@
-"""The e-mail part of ``config.toml``: the ``[smtp]`` server and ``[[email]]`` targets.
+"""The e-mail and Apprise part of ``config.toml``: the ``[smtp]`` server, and the
+``[[email]]`` and ``[[apprise]]`` targets.
 
-An ``[[email]]`` table is a notification target like a ``[[webhook]]`` (the same
-``min_severity``, ``policies``, ``tags`` and ``max_age``, through the same
-outbox); its messages go through the ``[smtp]`` server, which every e-mail
-target needs.
+Each is a notification target like a ``[[webhook]]`` (the same ``min_severity``,
+``policies``, ``tags``, ``max_age`` and digests, through the same outbox). E-mail
+goes through the ``[smtp]`` server, which every e-mail target needs; an Apprise
+target through the URLs of its services (``tgram://``, ``discord://``,
+``mailto://``...), with the optional ``apprise`` package.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from typing import Any
 from monitor.config_checks import ConfigReader, resolve_env, secret_problem
 from monitor.models import Severity
 
-__all__ = ["DIGESTS", "EmailConfig", "SmtpSettings", "digest_settings", "parse_email"]
+__all__ = [
+    "DIGESTS",
+    "AppriseConfig",
+    "EmailConfig",
+    "SmtpSettings",
+    "digest_settings",
+    "parse_email",
+]
 
 SEVERITIES = Severity.names()
 TLS_MODES = ("starttls", "ssl", "none")
@@ -57,13 +66,45 @@ class EmailConfig:
 
     def wants(self, policy: Any, severity: str | None) -> bool:
         """Whether this target hears about ``policy`` (and a change of ``severity``)."""
-        if self.policies and policy.name not in self.policies:
-            return False
-        if self.tags and not set(self.tags) & set(policy.tags):
-            return False
-        if severity is None:
-            return True
-        return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
+        return _wants(self, policy, severity)
+
+
+@dataclass(frozen=True, slots=True)
+class AppriseConfig:
+    """One ``[[apprise]]`` table. ``urls`` are kept as written (``env:NAME`` unresolved)."""
+
+    name: str
+    urls: tuple[str, ...] = field(repr=False)
+    min_severity: str = "material"
+    policies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    max_age: float = 3 * 86_400.0
+    digest: str = "off"
+    digest_at: str = "08:00"
+
+    def wants(self, policy: Any, severity: str | None) -> bool:
+        """Whether this target hears about ``policy`` (and a change of ``severity``)."""
+        return _wants(self, policy, severity)
+
+    def resolve_urls(self) -> tuple[list[str], str | None]:
+        """The URLs (``env:NAME`` read now), and why one is missing (or None)."""
+        found = []
+        for url in self.urls:
+            value = resolve_env(url)
+            if value is None:
+                return [], f"environment variable {url[4:]} of an Apprise URL is not set or empty"
+            found.append(value)
+        return found, None
+
+
+def _wants(target: EmailConfig | AppriseConfig, policy: Any, severity: str | None) -> bool:
+    if target.policies and policy.name not in target.policies:
+        return False
+    if target.tags and not set(target.tags) & set(policy.tags):
+        return False
+    if severity is None:
+        return True
+    return SEVERITIES.index(severity) >= SEVERITIES.index(target.min_severity)
 
 
 def _addresses(r: ConfigReader, key: str, *, required: bool = False) -> tuple[str, ...]:
@@ -112,9 +153,9 @@ def _smtp(r: ConfigReader) -> SmtpSettings:
 
 def parse_email(
     top: ConfigReader, *, policy_names: set[str], taken: set[str]
-) -> tuple[SmtpSettings | None, tuple[EmailConfig, ...]]:
-    """``[smtp]`` and the ``[[email]]`` tables; ``taken``: the webhook names (a target's
-    name is unique among all targets)."""
+) -> tuple[SmtpSettings | None, tuple[EmailConfig, ...], tuple[AppriseConfig, ...]]:
+    """``[smtp]``, the ``[[email]]`` and the ``[[apprise]]`` tables; ``taken``: the
+    webhook names (a target's name is unique among all targets)."""
     smtp = None
     if "smtp" in top.table:
         smtp = _smtp(ConfigReader(top.path, "[smtp]", top.table["smtp"]))
@@ -149,7 +190,40 @@ def parse_email(
                 **digest_settings(r),
             )
         )
-    return smtp, tuple(emails)
+    apprise: list[AppriseConfig] = []
+    for index, table in enumerate(top.get("apprise", list, []), start=1):
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"apprise {label!r}" if isinstance(label, str) else f"[[apprise]] #{index}"
+        r = ConfigReader(top.path, where, table)
+        r.reject_unknown({f.name for f in fields(AppriseConfig)})
+        name = r.name()
+        if name in taken:
+            raise r.error("name", "duplicate target name (webhooks and e-mails share names)")
+        taken.add(name)
+        urls = r.str_list("urls")
+        if not urls:
+            raise r.error("urls", "is required: one Apprise URL or a list of them")
+        for url in urls:
+            if url.startswith("env:") and (problem := secret_problem(url)):
+                raise r.error("urls", problem)
+            if not url.startswith("env:") and "://" not in url:
+                raise r.error("urls", "each must be an Apprise URL (tgram://...) or env:NAME")
+        min_severity = r.get("min_severity", str, "material")
+        if min_severity not in SEVERITIES:
+            raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")
+        names = r.str_list("policies")
+        missing = [n for n in names if n not in policy_names]
+        if missing:
+            raise r.error("policies", f"names no configured policy: {missing[0]!r}")
+        apprise.append(
+            AppriseConfig(
+                name=name, urls=urls, min_severity=min_severity, policies=names,
+                tags=r.str_list("tags"),
+                max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
+                **digest_settings(r),
+            )
+        )  # fmt: skip
+    return smtp, tuple(emails), tuple(apprise)
 
 
 DIGESTS = ("off", "daily", "weekly")

@@ -69,6 +69,18 @@ def notify_test(state: State, name: str) -> None:
         return
     import asyncio
 
+    from monitor.notify.delivery import sample_event
+
+    if target in config.apprise:
+        from monitor.notify.services import send_apprise
+
+        delivered, problem, _ = asyncio.run(send_apprise(target, sample_event()))
+        if delivered:
+            click.echo(f"apprise {name}: every service took it")
+            return
+        click.echo(f"apprise {name}: {visible(problem or 'refused')}; nothing was delivered")
+        raise click.exceptions.Exit(1)
+
     from monitor.notify.delivery import send_test_email
 
     code, error = asyncio.run(send_test_email(config, name))

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from monitor.config import Config, EmailConfig, PolicyConfig, WebhookConfig
+from monitor.config import AppriseConfig, Config, EmailConfig, PolicyConfig, Target, WebhookConfig
 from monitor.errors import FetchError
 from monitor.models import now_iso
 from monitor.net.fetch import parse_retry_after
@@ -97,12 +97,12 @@ class _Outcome:
     retry: bool
     retry_after: float | None = None
     sent: bool = True  # False when nothing left this process (no secret, address refused)
-    smtp_code: int | None = None  # an e-mail's: the server's last reply code
+    delivered: bool | None = None  # e-mail and Apprise say so; a POST by its status
 
     @property
     def ok(self) -> bool:
-        if self.smtp_code is not None:
-            return self.error is None
+        if self.delivered is not None:
+            return self.delivered
         return self.status is not None and 200 <= self.status < 300
 
 
@@ -210,7 +210,7 @@ async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushS
     )
 
 
-def _private(target: WebhookConfig | EmailConfig) -> bool:
+def _private(target: Target) -> bool:
     return isinstance(target, WebhookConfig) and target.allow_private_networks
 
 
@@ -218,7 +218,7 @@ async def _flush_target(
     client: httpx.AsyncClient,
     config: Config,
     store: Outbox,
-    webhook: WebhookConfig | EmailConfig,
+    webhook: Target,
     *,
     force: bool,
 ) -> FlushStats:
@@ -238,7 +238,7 @@ async def _send_in_order(
     client: httpx.AsyncClient,
     config: Config,
     store: Outbox,
-    webhook: WebhookConfig | EmailConfig,
+    webhook: Target,
     holder: str,
     lease: float,
     *,
@@ -298,18 +298,23 @@ async def _send_in_order(
 async def _deliver(
     client: httpx.AsyncClient,
     config: Config,
-    target: WebhookConfig | EmailConfig,
+    target: Target,
     row: dict[str, Any],
 ) -> _Outcome:
     """One attempt at one delivery: a signed POST, or an e-mail through [smtp]."""
     payload = json.loads(row["payload"])
+    if isinstance(target, AppriseConfig):
+        from monitor.notify.services import send_apprise
+
+        delivered, problem, again = await send_apprise(target, payload)
+        return _Outcome(None, problem, retry=again, delivered=delivered)
     if isinstance(target, EmailConfig):
         from monitor.notify.mail import build_message, send_message
 
         code, error, retry = await send_message(
             config, target, build_message(config, target, payload)
         )
-        return _Outcome(code, error, retry=retry, smtp_code=code)
+        return _Outcome(code, error, retry=retry, delivered=error is None)
     body = render_body(target.format, payload)
     return await _post(
         client, target, row["event_id"], body, config.monitor.user_agent, _timeout(config)
@@ -342,12 +347,17 @@ async def send_test_email(config: Config, name: str) -> tuple[int | None, str | 
     from monitor.notify.mail import build_message, send_message
 
     email = next(e for e in config.emails if e.name == name)
-    payload: dict[str, Any] = {
+    payload = sample_event()
+    code, error, _retry = await send_message(config, email, build_message(config, email, payload))
+    return code, error
+
+
+def sample_event() -> dict[str, Any]:
+    """The event ``monitor notify test`` sends."""
+    return {
         "event_id": str(uuid.uuid4()),
         "event_type": "policy.test",
         "created_at": now_iso(),
         "policy": {"name": "example-policy", "url": "https://www.example.org/privacy", "tags": []},
         "message": "a test event from `monitor notify test`",
     }
-    code, error, _retry = await send_message(config, email, build_message(config, email, payload))
-    return code, error

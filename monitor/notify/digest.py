@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from monitor.config import Config, EmailConfig, WebhookConfig
+from monitor.config import Config, Target
 from monitor.models import Severity, now_iso
 from monitor.notify.formats import summary_line
 
@@ -35,7 +35,7 @@ class DigestStore(Protocol):
     ) -> bool: ...
 
 
-def due_moment(target: WebhookConfig | EmailConfig, zone: ZoneInfo, now: datetime) -> datetime:
+def due_moment(target: Target, zone: ZoneInfo, now: datetime) -> datetime:
     """The latest moment at or before ``now`` a digest of ``target`` was due (UTC)."""
     hour, minute = (int(part) for part in target.digest_at.split(":"))
     local = now.astimezone(zone)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.config import Config, EmailConfig, PolicyConfig, WebhookConfig
+from monitor.config import Config, PolicyConfig, Target
 from monitor.models import (
     CheckOutcome,
     Comparison,
@@ -145,7 +145,7 @@ def _events(
     event_type: str,
     policy: str,
     payload: dict[str, Any],
-    targets: Sequence[WebhookConfig | EmailConfig],
+    targets: Sequence[Target],
 ) -> list[Event]:
     event_id = str(uuid.uuid4())
     body = {"event_id": event_id, **payload}

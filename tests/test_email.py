@@ -233,3 +233,42 @@ def test_notify_test_sends_a_sample_to_an_e_mail_target(
     assert "nothing was delivered" in refused.stdout
     unknown = run_monitor("--config", str(config.path), "notify", "test", "nobody")
     assert unknown.returncode == 2 and "no webhook or e-mail named 'nobody'" in unknown.stderr
+
+
+def test_the_daemon_sends_e_mail_when_there_is_no_webhook(
+    write_config: WriteConfig, seed_server: SeedServer, inbox: tuple[Inbox, int]
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from monitor.demo import material_edit
+
+    box, port = inbox
+    config = _config(write_config, seed_server, port)
+    text = config.path.read_text("utf-8").replace(
+        'timeout = "5s"', 'timeout = "5s"\ninterval = "1s"'
+    )
+    config.path.write_text(text, "utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(config.path), "run"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Store.open(config.monitor.database) as store:
+                if store.versions(DEMO_POLICY):
+                    break
+            time.sleep(0.3)
+        page = seed_server.pages[DEMO_POLICY]
+        seed_server.set_body(DEMO_POLICY, material_edit(page.body))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not box.messages:
+            time.sleep(0.3)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    assert len(box.messages) == 1

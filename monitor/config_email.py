@@ -11,6 +11,7 @@ target through the URLs of its services (``tgram://``, ``discord://``,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -160,46 +161,13 @@ def parse_email(
     if "smtp" in top.table:
         smtp = _smtp(ConfigReader(top.path, "[smtp]", top.table["smtp"]))
     emails: list[EmailConfig] = []
-    for index, table in enumerate(top.get("email", list, []), start=1):
-        label = table.get("name") if isinstance(table, dict) else None
-        where = f"email {label!r}" if isinstance(label, str) else f"[[email]] #{index}"
-        r = ConfigReader(top.path, where, table)
-        r.reject_unknown({f.name for f in fields(EmailConfig)})
-        name = r.name()
-        if name in taken:
-            raise r.error("name", "duplicate target name (webhooks and e-mails share names)")
-        taken.add(name)
+    for r, common in _targets(top, "email", EmailConfig, policy_names, taken):
         if smtp is None:
             raise r.error(None, "e-mail needs an [smtp] table with the server to send through")
-        min_severity = r.get("min_severity", str, "material")
-        if min_severity not in SEVERITIES:
-            raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")
-        names = r.str_list("policies")
-        missing = [n for n in names if n not in policy_names]
-        if missing:
-            raise r.error("policies", f"names no configured policy: {missing[0]!r}")
-        emails.append(
-            EmailConfig(
-                name=name,
-                to=_addresses(r, "to", required=True),
-                cc=_addresses(r, "cc"),
-                min_severity=min_severity,
-                policies=names,
-                tags=r.str_list("tags"),
-                max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
-                **digest_settings(r),
-            )
-        )
+        to, cc = _addresses(r, "to", required=True), _addresses(r, "cc")
+        emails.append(EmailConfig(to=to, cc=cc, **common))
     apprise: list[AppriseConfig] = []
-    for index, table in enumerate(top.get("apprise", list, []), start=1):
-        label = table.get("name") if isinstance(table, dict) else None
-        where = f"apprise {label!r}" if isinstance(label, str) else f"[[apprise]] #{index}"
-        r = ConfigReader(top.path, where, table)
-        r.reject_unknown({f.name for f in fields(AppriseConfig)})
-        name = r.name()
-        if name in taken:
-            raise r.error("name", "duplicate target name (webhooks and e-mails share names)")
-        taken.add(name)
+    for r, common in _targets(top, "apprise", AppriseConfig, policy_names, taken):
         urls = r.str_list("urls")
         if not urls:
             raise r.error("urls", "is required: one Apprise URL or a list of them")
@@ -208,6 +176,26 @@ def parse_email(
                 raise r.error("urls", problem)
             if not url.startswith("env:") and "://" not in url:
                 raise r.error("urls", "each must be an Apprise URL (tgram://...) or env:NAME")
+        apprise.append(AppriseConfig(urls=urls, **common))
+    return smtp, tuple(emails), tuple(apprise)
+
+
+def _targets(
+    top: ConfigReader, key: str, kind: type, policy_names: set[str], taken: set[str]
+) -> Iterator[tuple[ConfigReader, dict[str, Any]]]:
+    """A reader for each ``[[key]]`` table, with the values every target has: its name
+    (unique among all targets), filters, ``max_age`` and digest."""
+    for index, table in enumerate(top.get(key, list, []), start=1):
+        label = table.get("name") if isinstance(table, dict) else None
+        where = f"{key} {label!r}" if isinstance(label, str) else f"[[{key}]] #{index}"
+        r = ConfigReader(top.path, where, table)
+        r.reject_unknown({f.name for f in fields(kind)})
+        name = r.name()
+        if name in taken:
+            raise r.error(
+                "name", "duplicate target name (webhooks, e-mails and Apprise share names)"
+            )
+        taken.add(name)
         min_severity = r.get("min_severity", str, "material")
         if min_severity not in SEVERITIES:
             raise r.error("min_severity", f"must be one of {', '.join(SEVERITIES)}")
@@ -215,15 +203,17 @@ def parse_email(
         missing = [n for n in names if n not in policy_names]
         if missing:
             raise r.error("policies", f"names no configured policy: {missing[0]!r}")
-        apprise.append(
-            AppriseConfig(
-                name=name, urls=urls, min_severity=min_severity, policies=names,
-                tags=r.str_list("tags"),
-                max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
+        yield (
+            r,
+            {
+                "name": name,
+                "min_severity": min_severity,
+                "policies": names,
+                "tags": r.str_list("tags"),
+                "max_age": r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
                 **digest_settings(r),
-            )
-        )  # fmt: skip
-    return smtp, tuple(emails), tuple(apprise)
+            },
+        )
 
 
 DIGESTS = ("off", "daily", "weekly")

@@ -136,10 +136,10 @@ def _smtp(r: ConfigReader) -> SmtpSettings:
     if password is not None and (problem := secret_problem(password, unset="to send without")):
         raise r.error("password", problem)
     username = r.get("username", str)
-    if password is not None and username is None:
-        raise r.error("password", "needs a username beside it")
     if password is not None and tls == "none":
         raise r.error("password", 'would be sent in the clear with tls = "none"')
+    if password is not None and username is None:
+        raise r.error("password", "needs a username beside it")
     return SmtpSettings(
         host=host,
         sender=sender,
@@ -224,6 +224,8 @@ def digest_settings(r: ConfigReader) -> dict[str, str]:
     digest = r.get("digest", str, "off")
     if digest not in DIGESTS:
         raise r.error("digest", f"must be one of {', '.join(DIGESTS)}")
+    if "digest_at" in r.table and digest == "off":
+        raise r.error("digest_at", 'goes with digest = "daily" or "weekly"')
     at = r.get("digest_at", str, "08:00")
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
         raise r.error("digest_at", f'{at!r} is not a time of day such as "08:00"')

@@ -133,3 +133,18 @@ def test_a_weekly_digest_by_e_mail(
     assert "1 change(s) (1 material)" in str(message["Subject"])
     plain = message.get_body(("plain",))
     assert plain is not None and f"* {DEMO_POLICY}: a material change" in plain.get_content()
+
+
+def test_turning_a_digest_off_sends_what_it_held(
+    write_config: WriteConfig,
+    seed_server: SeedServer,
+    receiver: Receiver,  # noqa: F811
+) -> None:
+    target = f'[[webhook]]\nname = "hook"\nurl = "{receiver.url}"\n'
+    config = _config(write_config, seed_server, target + 'digest = "daily"\n')
+    change(config, seed_server)
+    assert [r["status"] for r in pending(config)] == ["held"]
+    text = config.path.read_text("utf-8").replace('digest = "daily"\n', "")
+    config.path.write_text(text, "utf-8")
+    flush_now(load_config(config.path))
+    assert len(receiver.delivered()) == 1 and pending(config) == []

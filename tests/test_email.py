@@ -226,13 +226,16 @@ def test_notify_test_sends_a_sample_to_an_e_mail_target(
     result = run_monitor("--config", str(config.path), "notify", "test", "team")
     assert result.returncode == 0 and "accepted (SMTP 250)" in result.stdout
     ((_, message),) = box.messages
-    assert "example-policy" in str(message["Subject"])
+    assert "a test message" in str(message["Subject"])
     box.script = ["550 5.1.1 no such user"]
     refused = run_monitor("--config", str(config.path), "notify", "test", "team")
     assert refused.returncode == 1 and "SMTP 550" in refused.stdout
     assert "nothing was delivered" in refused.stdout
     unknown = run_monitor("--config", str(config.path), "notify", "test", "nobody")
-    assert unknown.returncode == 2 and "no webhook or e-mail named 'nobody'" in unknown.stderr
+    assert (
+        unknown.returncode == 2
+        and "no webhook, e-mail or Apprise target named 'nobody'" in unknown.stderr
+    )
 
 
 def test_the_daemon_sends_e_mail_when_there_is_no_webhook(

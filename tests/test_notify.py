@@ -344,8 +344,12 @@ def test_chat_formats(
         assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
         card = attachment["content"]
         assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
-        assert all(b["type"] == "TextBlock" and isinstance(b["text"], str) for b in card["body"])
-        text = "\n".join(b["text"] for b in card["body"])
+        assert [b["type"] for b in card["body"]] == ["TextBlock", "TextBlock", "FactSet"]
+        facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
+        assert facts["Versions"] == "1 → 2" and facts["Policy"] == DEMO_POLICY
+        text = "\n".join([*(b.get("text", "") for b in card["body"]), *facts.values()])
+        assert card["body"][0]["text"] == f"{DEMO_POLICY}: material change"
+        assert "\\(" not in text and "&lt;" not in text  # no needless escapes
     else:
         text = body["text"]
     if fmt == "teams-legacy":
@@ -545,6 +549,8 @@ def test_the_teams_card_is_valid_against_the_adaptive_card_schema() -> None:
         "summary": "acme: a material change to *sharing* with <b>third</b> parties.",
         "change_url": "https://room.example.org/policies/acme/changes/2",
         "diff_command": "monitor diff acme --from 1 --to 2",
+        "old_version": {"number": 1, "declared_date": None},
+        "new_version": {"number": 2, "declared_date": "2026-12-01"},
     }
     card = json.loads(render_body("teams", payload))["attachments"][0]["content"]
     assert sorted(e.message for e in validator.iter_errors(card)) == []

@@ -59,11 +59,13 @@ def test_the_most_telling_come_first_and_the_rest_are_counted() -> None:
         categories=("data_retention", "first_party_collection", "third_party_sharing"),
     )
     text = summarize(None, change, language="en")
-    assert text.startswith(
+    assert text == (
         "A material change to how long data is kept, what data is collected and why and "
-        "sharing with third parties: it now names criteo as a recipient, says "
+        "sharing with third parties: it now names criteo as a recipient, keeps data "
+        '24 maanden instead of 12 maanden, says "kunnen" where it said "zullen" and 2 more.'
     )
-    assert text.endswith("keeps data 24 maanden instead of 12 maanden and 2 more.")
+    gone = material('retention: "7 years" -> -', categories=("data_retention",))
+    assert summarize("acme", gone, language="en").endswith("no longer says it keeps data 7 years.")
 
 
 def test_reasons_without_a_phrase_are_left_to_the_diff() -> None:

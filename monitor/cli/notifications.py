@@ -51,7 +51,7 @@ def notify(ctx: click.Context, force: bool) -> None:
 @click.argument("name")
 @click.pass_obj
 def notify_test(state: State, name: str) -> None:
-    """Send a sample event to target NAME (a webhook or an e-mail) and show the answer.
+    """Send a test message to target NAME (webhook, e-mail or Apprise) and show the answer.
 
     Exits 1 when nothing was accepted, saying why.
 
@@ -63,7 +63,7 @@ def notify_test(state: State, name: str) -> None:
     config = state.config()
     target = next((t for t in config.targets if t.name == name), None)
     if target is None:
-        raise InputError(f"no webhook or e-mail named {name!r} in {config.path}")
+        raise InputError(f"no webhook, e-mail or Apprise target named {name!r} in {config.path}")
     if target in config.webhooks:
         _test_webhook(state, name)
         return
@@ -213,12 +213,12 @@ def deliveries(state: State, as_json: bool, include_delivered: bool, retry_id: i
         print_json(rows)
         return
     table = Table(
-        title="deliveries" + ("" if include_delivered else " (pending and failed)"),
+        title="deliveries" + ("" if include_delivered else " (not yet delivered, and failed)"),
         title_justify="left",
     )
     for column in (
         "id",
-        "webhook",
+        "target",
         "event",
         "policy",
         "status",
@@ -228,7 +228,9 @@ def deliveries(state: State, as_json: bool, include_delivered: bool, retry_id: i
     ):
         table.add_column(column)
     for r in rows:
-        last = f"HTTP {r['last_status']}" if r["last_status"] else (r["last_error"] or "-")
+        last = f"{r['last_status']}" if r["last_status"] else (r["last_error"] or "-")
+        if r["last_status"] and r["last_error"]:
+            last += f" {r['last_error']}"
         add_row(
             table,
             str(r["id"]),
@@ -237,7 +239,9 @@ def deliveries(state: State, as_json: bool, include_delivered: bool, retry_id: i
             r["policy"],
             r["status"],
             str(r["attempts"]),
-            r["next_attempt_at"] if r["status"] == "pending" else "-",
+            r["next_attempt_at"]
+            if r["status"] == "pending"
+            else ("with the digest" if r["status"] == "held" else "-"),
             last,
         )
     console().print(table)

@@ -186,8 +186,7 @@ async def _post(
 async def flush(config: Config, store: Outbox, *, force: bool = False) -> FlushStats:
     """Send every due delivery (all pending ones with ``force``), target by target in order."""
     webhooks = {t.name: t for t in config.targets}
-    if any(t.digest != "off" for t in config.targets):
-        await asyncio.to_thread(bundle_due_digests, config, store)
+    await asyncio.to_thread(bundle_due_digests, config, store)
     async with _client(config) as client, _client(config, private=True) as private:
         results = await asyncio.gather(
             *(

@@ -28,6 +28,8 @@ SEVERITIES = Severity.names()
 
 
 class DigestStore(Protocol):
+    def release_held(self, target: str) -> int: ...
+
     def held_deliveries(self, target: str, *, before: str) -> list[dict[str, Any]]: ...
 
     def bundle_digest(
@@ -54,7 +56,12 @@ def _rank(item: dict[str, Any]) -> tuple[int, str]:
 
 
 def digest_payload(
-    target: str, rows: Sequence[dict[str, Any]], *, until: datetime, event_id: str
+    target: str,
+    rows: Sequence[dict[str, Any]],
+    *,
+    until: datetime,
+    event_id: str,
+    zone: ZoneInfo | None = None,
 ) -> dict[str, Any]:
     """The digest of the held ``rows``: every change (most severe first) and report."""
     items = []
@@ -81,6 +88,8 @@ def digest_payload(
         "target": target,
         "period_from": min(r["created_at"] for r in rows),
         "period_until": until.isoformat(timespec="seconds"),
+        # as the readers' clock says it ([monitor] timezone)
+        "period_until_local": until.astimezone(zone or UTC).strftime("%Y-%m-%d %H:%M %Z"),
         "counts": {s: counts[s] for s in reversed(SEVERITIES) if counts[s]},
         "changes": sum(1 for i in items if i["event_type"] == "policy.changed"),
         "items": items,
@@ -95,13 +104,14 @@ def bundle_due_digests(config: Config, store: DigestStore, *, now: datetime | No
     made = 0
     for target in config.targets:
         if target.digest == "off":
+            store.release_held(target.name)  # (its digest was turned off: nothing strands)
             continue
         until = due_moment(target, zone, moment)
         rows = store.held_deliveries(target.name, before=until.isoformat(timespec="seconds"))
         if not rows:
             continue
         event_id = f"digest-{target.name}-{until:%Y%m%dT%H%MZ}"
-        payload = digest_payload(target.name, rows, until=until, event_id=event_id)
+        payload = digest_payload(target.name, rows, until=until, event_id=event_id, zone=zone)
         if store.bundle_digest(
             target.name, [r["id"] for r in rows], event_id=event_id, payload=payload
         ):

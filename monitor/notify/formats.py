@@ -14,7 +14,7 @@ from typing import Any
 
 from monitor.output.safe import visible
 
-__all__ = ["FORMATS", "message_text", "register", "render_body", "summary_line"]
+__all__ = ["FORMATS", "message_text", "register", "render_body", "short_line", "summary_line"]
 
 Format = Callable[[dict[str, Any]], dict[str, Any]]
 FORMATS: dict[str, Format] = {}
@@ -45,19 +45,40 @@ def slack_body(payload: dict[str, Any]) -> dict[str, Any]:
 @register("teams")
 def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
     """An Adaptive Card in the message a Teams Workflows webhook takes ("post a card in
-    a chat or channel"); its text blocks are Markdown, so page and server text is
-    escaped (no links, emphasis or HTML); the change's page is a button."""
-    lines = _teams_escape(visible(message_text(payload))).split("\n")
+    a chat or channel"). Its text blocks read a little Markdown, so page and server text
+    has its emphasis and link characters escaped (Teams shows no HTML: none is escaped);
+    the change's page is a button, a digest's items are links to theirs."""
     body: list[dict[str, Any]] = [
-        {
-            "type": "TextBlock",
-            "text": f"policy-monitor: {payload['event_type']}",
-            "weight": "Bolder",
-            "size": "Medium",
-            "wrap": True,
-        },
-        *({"type": "TextBlock", "text": line, "wrap": True} for line in lines),
-    ]
+        {"type": "TextBlock", "text": _card_heading(payload), "weight": "Bolder",
+         "size": "Medium", "wrap": True},
+    ]  # fmt: skip
+    kind = payload["event_type"]
+    if kind == "policy.changed":
+        body.append(
+            {"type": "TextBlock", "text": _card_escape(_changed_text(payload)), "wrap": True}
+        )
+        old, new = payload["old_version"], payload["new_version"]
+        facts = [
+            ("Policy", payload["policy"]["name"]),
+            ("Versions", f"{old['number']} → {new['number']}"),
+            (
+                "Declared",
+                f"{old.get('declared_date') or 'none'} → {new.get('declared_date') or 'none'}",
+            ),
+        ]
+        if not payload.get("change_url"):
+            facts.append(("Diff", payload["diff_command"]))
+        body.append({"type": "FactSet", "facts": [
+            {"title": t, "value": _card_escape(visible(str(v)))} for t, v in facts
+        ]})  # fmt: skip
+    elif kind == "digest":
+        for item in payload["items"][:MAX_DIGEST_LINES]:
+            link = f" [open]({item['change_url']})" if item.get("change_url") else ""
+            text = f"- {_card_escape(visible(item['summary']))}{link}"
+            body.append({"type": "TextBlock", "text": text, "wrap": True, "spacing": "Small"})
+    else:
+        body.append({"type": "TextBlock", "text": _card_escape(visible(summary_line(payload))),
+                     "wrap": True})  # fmt: skip
     card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -78,6 +99,28 @@ def teams_body(payload: dict[str, Any]) -> dict[str, Any]:
             }
         ],
     }
+
+
+_CARD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+
+
+def _card_escape(text: str) -> str:
+    """Text an Adaptive Card shows as written: no emphasis, code or links of its own."""
+    return _CARD_SPECIAL.sub(r"\\\1", text)
+
+
+def _card_heading(payload: dict[str, Any]) -> str:
+    kind = payload["event_type"]
+    if kind == "policy.changed":
+        return _card_escape(f"{payload['policy']['name']}: {payload['severity']} change")
+    if kind == "digest":
+        return _card_escape(summary_line(payload))
+    name = payload.get("policy", {}).get("name", "")
+    return _card_escape(f"{name}: {kind.removeprefix('policy.')}" if name else kind)
+
+
+def _changed_text(payload: dict[str, Any]) -> str:
+    return visible(payload.get("summary") or summary_line(payload))
 
 
 @register("teams-legacy")
@@ -101,6 +144,20 @@ def teams_legacy_body(payload: dict[str, Any]) -> dict[str, Any]:
             }
         ]
     return card
+
+
+def short_line(text: str, limit: int) -> str:
+    """``text`` on one line, its first sentence, at most ``limit`` characters: cut before
+    a word that would cross it, or before a quotation that would be cut."""
+    line = " ".join(text.split())
+    first = line.split(". ", 1)[0].rstrip(".") + "."
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1]
+    if cut.count('"') % 2:  # inside a quotation: end before it
+        cut = cut[: cut.rfind('"')]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,:;(") + "…"
 
 
 def render_body(format_name: str, payload: dict[str, Any]) -> bytes:
@@ -145,11 +202,14 @@ def summary_line(payload: dict[str, Any]) -> str:
     if kind == "digest":
         counts = ", ".join(f"{n} {s}" for s, n in payload["counts"].items()) or "no changes"
         reports = len(payload["items"]) - payload["changes"]
+        until = payload.get("period_until_local") or payload["period_until"][:16] + " UTC"
         return (
-            f"policy-monitor digest until {payload['period_until'][:16].replace('T', ' ')} UTC: "
+            f"policy-monitor digest until {until.replace('T', ' ')}: "
             f"{payload['changes']} change(s) ({counts})"
             + (f" and {reports} report(s)" if reports else "")
         )
+    if kind == "policy.test":
+        return "policy-monitor: a test message; notifications to this target arrive"
     policy = payload["policy"]["name"]
     if kind == "policy.changed":
         see = f"See: {payload.get('change_url') or payload['diff_command']}"

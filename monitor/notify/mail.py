@@ -25,12 +25,12 @@ from jinja2 import Environment, PackageLoader
 
 from monitor.config import Config, EmailConfig, SmtpSettings
 from monitor.net.netpolicy import address_allowed
-from monitor.notify.formats import summary_line
+from monitor.notify.formats import short_line, summary_line
 from monitor.output.safe import visible
 
 __all__ = ["build_message", "send_message"]
 
-MAX_SUBJECT = 200
+MAX_SUBJECT = 150
 # CRLF line ends; headers are not folded below SMTP's 998-character limit (the standard
 # library's folding of a long subject can leave a leading space in it).
 _POLICY = SMTP.clone(max_line_length=998)
@@ -62,8 +62,8 @@ def _shown(value: Any) -> Any:
 
 
 def _subject(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= MAX_SUBJECT else line[: MAX_SUBJECT - 1] + "…"
+    """The first sentence of ``text``, cut at a word (never inside a quote) when long."""
+    return short_line(text, MAX_SUBJECT)
 
 
 def build_message(config: Config, email: EmailConfig, payload: dict[str, Any]) -> EmailMessage:
@@ -85,7 +85,7 @@ def build_message(config: Config, email: EmailConfig, payload: dict[str, Any]) -
     message["To"] = ", ".join(email.to)
     if email.cc:
         message["Cc"] = ", ".join(email.cc)
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{payload['event_id']}.{email.name}@policy-monitor>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(_templates(False).get_template(f"{name}.txt").render(values))

@@ -16,7 +16,7 @@ import warnings
 from typing import Any
 
 from monitor.config import AppriseConfig
-from monitor.notify.formats import message_text, summary_line
+from monitor.notify.formats import message_text, short_line, summary_line
 from monitor.output.safe import visible
 
 __all__ = ["send_apprise"]
@@ -42,9 +42,9 @@ def _notify(target: AppriseConfig, payload: dict[str, Any]) -> tuple[bool, str |
     for url in urls:
         if not sender.add(url):
             return False, "an Apprise URL is not one Apprise knows (check its scheme)", False
-    title = visible(summary_line(payload))
+    title = visible(short_line(summary_line(payload), 120))
     body = visible(message_text(payload))
-    delivered = bool(sender.notify(title=title[:250], body=body))
+    delivered = bool(sender.notify(title=title, body=body))
     return delivered, None if delivered else "an Apprise service did not take it", not delivered
 
 

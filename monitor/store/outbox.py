@@ -111,6 +111,15 @@ class Outbox(StoreBase):
         )
         return rows[0] if rows else None
 
+    def release_held(self, target: str) -> int:
+        """Send on their own the events ``target`` held for a digest it no longer has."""
+        with self._write() as db:
+            return db.execute(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
+                "WHERE webhook = ? AND status = 'held'",
+                [now_iso(), target],
+            ).rowcount
+
     def held_deliveries(self, target: str, *, before: str) -> list[dict[str, Any]]:
         """The events of ``target`` waiting for its digest, queued before ``before``."""
         return self._rows(
@@ -171,7 +180,7 @@ class Outbox(StoreBase):
             )
 
     def deliveries(self, *, include_delivered: bool = False) -> list[dict[str, Any]]:
-        where = "" if include_delivered else "WHERE status != 'delivered'"
+        where = "" if include_delivered else "WHERE status NOT IN ('delivered', 'digested')"
         return self._rows(
             f"""SELECT id, event_id, event_type, webhook, policy, status, attempts, created_at,
                        next_attempt_at, delivered_at, last_status, last_error

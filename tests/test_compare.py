@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from monitor.judge import compare as judge
-from monitor.models import Document
+from monitor.models import Document, Severity
 from monitor.output.contract import to_dict
+from monitor.text.markdown import parse_markdown
 from monitor.text.normalize import normalize
 
 POLICY = """# Privacyverklaring
@@ -170,3 +173,29 @@ def test_a_number_beside_a_name_is_no_date() -> None:
         ("© 2025 Acme", "© 2026 Acme"),
     ]:
         assert cosmetic_reason(old, new) == "only a date changed", old
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "language"),
+    [
+        ("We never transfer your personal data to data brokers.",
+         "We transfer your personal data to data brokers.", "en"),
+        ("We will never transmit your data to advertisers.",
+         "We will transmit your data to advertisers.", "en"),
+        ("Wij zullen uw gegevens nooit overdragen aan databrokers.",
+         "Wij zullen uw gegevens overdragen aan databrokers.", "nl"),
+    ],
+)  # fmt: skip
+def test_a_withdrawn_promise_not_to_pass_data_on_is_material(
+    old: str, new: str, language: str
+) -> None:
+    """Found trying the monitor as a new user: "never transfer" -> "transfer" was minor."""
+    head = "# Privacy\n\n## Sharing\n\n"
+    tail = "\n\nWe keep your data for one year.\n"
+    a, b = head + old + tail, head + new + tail
+    result = judge.compare(
+        Document(a, parse_markdown(a), source="a", language=language),
+        Document(b, parse_markdown(b), source="b", language=language),
+    )
+    assert result.severity == Severity.MATERIAL, result.changes
+    assert any(r.startswith("negation removed") for r in result.material_reasons())

@@ -180,7 +180,7 @@ PURPOSES: dict[str, str] = {
 
 TOPIC: dict[str, str] = {
     "first_party_collection": r"(verzamel|verwerk|registr|collect|gather|erheb|verarbeit|collect|recueill)",
-    "third_party_sharing": r"(delen\b|deelt\b|gedeeld|verstrek|verspreid|doorge(?:ven|geven|eft)|doorga(?:f|ven)\b|ontvanger|bekend (te )?maken|bekendmaken|openbaar maken|share|disclos|recipient|weitergeb|weitergegeben|empfänger|partag|communiqu|destinataire)",
+    "third_party_sharing": r"(delen\b|deelt\b|gedeeld|verstrek|overdra|overgedragen|transfer|transmit|pass(?:es|ed|ing)? (?:it |them )?on\b|hand(?:s|ed|ing)? over|übermittel|transmet|verspreid|doorge(?:ven|geven|eft)|doorga(?:f|ven)\b|ontvanger|bekend (te )?maken|bekendmaken|openbaar maken|share|disclos|recipient|weitergeb|weitergegeben|empfänger|partag|communiqu|destinataire)",
     "data_retention": r"(bewaar|bewaren|bewaard|opslaan|opgeslagen|wissen|gewist|vernietig|verwijderd\b|retain|retention|store\b|stored|kept\b|keep\b|deleted\b|speicher|aufbewahr|bewahr|archivier|gelöscht|conserv|supprimé)",
     "user_choice_control": r"(afmeld|uitschrijv|intrekk|opt-?out|unsubscrib|withdraw|abmeld|abbestell|widerruf|désinscri|retirer)",
     "data_security": r"(beveilig|security|secure|sicherheit|sécurit|protég)",

@@ -4,6 +4,7 @@ configuration errors."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import ssl
@@ -275,3 +276,21 @@ def test_the_daemon_sends_e_mail_when_there_is_no_webhook(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     assert len(box.messages) == 1
+
+
+def test_notify_list_shows_every_target_without_secrets(
+    write_config: WriteConfig, seed_server: SeedServer, inbox: tuple[Inbox, int]
+) -> None:
+    _, port = inbox
+    extra = (
+        '\n[[webhook]]\nname = "hook"\nurl = "https://hooks.example.org/secret/TOKEN9"\n'
+        '\n[[apprise]]\nname = "chat"\nurls = ["tgram://BOTTOKEN/123"]\ndigest = "daily"\n'
+    )
+    config = _config(write_config, seed_server, port, extra=extra)
+    listed = run_monitor("--config", str(config.path), "notify", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {r["name"]: r for r in json.loads(listed.stdout)}
+    assert rows["team"]["kind"] == "e-mail" and "legal@example.org" in rows["team"]["to"]
+    assert rows["hook"]["kind"] == "webhook (json)"
+    assert rows["chat"] == {**rows["chat"], "kind": "apprise", "digest": "daily at 08:00"}
+    assert "TOKEN9" not in listed.stdout and "BOTTOKEN" not in listed.stdout

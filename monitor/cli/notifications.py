@@ -24,11 +24,13 @@ def notify(ctx: click.Context, force: bool) -> None:
 
     Without --flush only deliveries that are due are posted; with it, every
     pending one is tried now, in order per target. Digests that are due are
-    built first. `monitor notify test NAME` sends a sample to one target.
+    built first. `monitor notify list` lists the targets, `monitor notify test NAME`
+    sends a test message to one.
 
     \b
     Example:
         monitor notify --flush
+        monitor notify list
         monitor notify test privacy-team
     """
     if ctx.invoked_subcommand is not None:
@@ -45,6 +47,50 @@ def notify(ctx: click.Context, force: bool) -> None:
         f"delivered {stats.delivered}, will retry {stats.retrying}, failed {stats.failed}"
         + (f"; {stats.busy} target(s) left to another sender running now" if stats.busy else "")
     )
+
+
+@notify.command(name="list")
+@json_option()
+@click.pass_obj
+def notify_list(state: State, as_json: bool) -> None:
+    """List every notification target: webhooks, e-mail and Apprise (no secret shown).
+
+    \b
+    Example:
+        monitor notify list
+        monitor notify list --json
+    """
+    from monitor.config import EmailConfig, WebhookConfig
+    from monitor.notify.delivery import redact_url
+
+    config = state.config()
+    rows: list[dict[str, Any]] = []
+    for t in config.targets:
+        if isinstance(t, WebhookConfig):
+            kind, where = f"webhook ({t.format})", redact_url(t.url)
+        elif isinstance(t, EmailConfig):
+            kind, where = "e-mail", ", ".join([*t.to, *t.cc])
+        else:
+            kind, where = "apprise", f"{len(t.urls)} service URL(s)"
+        rows.append(
+            {
+                "name": t.name, "kind": kind, "to": where, "min_severity": t.min_severity,
+                "policies": list(t.policies), "tags": list(t.tags),
+                "digest": t.digest if t.digest == "off" else f"{t.digest} at {t.digest_at}",
+            }
+        )  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in ("name", "kind", "to", "min severity", "policies", "tags", "digest"):
+        table.add_column(column)
+    for r in rows:
+        add_row(
+            table, r["name"], r["kind"], r["to"], r["min_severity"],
+            ", ".join(r["policies"]) or "all", ", ".join(r["tags"]) or "-", r["digest"],
+        )  # fmt: skip
+    console().print(table)
 
 
 @notify.command(name="test")

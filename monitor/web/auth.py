@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["COOKIE", "TokenGate", "login_routes", "route_path", "safe_next"]
 
 COOKIE = "monitor_session"
-_OPEN = ("/login", "/static/")  # reachable without the token
+_OPEN = ("/static/",)  # reachable without the token, with the login form itself
 _MAX_FORM = 4096
 
 
@@ -67,7 +67,9 @@ class TokenGate:
         """None when the request may pass; else the answer: 401 for the API and feeds,
         a redirect to the login form for pages."""
         path = route_path(request)
-        if self.token is None or path.startswith(_OPEN) or self.allows(request):
+        if self.token is None or path == "/login" or path.startswith(_OPEN):
+            return None
+        if self.allows(request):
             return None
         if path.startswith("/api/") or path.endswith(".atom"):
             return JSONResponse(

@@ -172,7 +172,8 @@ def snapshot(request: Request, name: str, digest: str) -> Response:
     except SnapshotError as exc:
         raise HTTPException(410, str(exc)) from None
     kind = (row["content_type"] or "").split(";")[0].split("/")[-1].strip()
-    filename = f"{name}-{digest[:12]}{_EXTENSIONS.get(kind, '.bin')}"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)  # (a header value: never a quote or newline)
+    filename = f"{safe}-{digest[:12]}{_EXTENSIONS.get(kind, '.bin')}"
     return Response(
         body,
         media_type="application/octet-stream",

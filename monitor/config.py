@@ -19,16 +19,18 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.config_checks import (
-    ConfigReader as _Reader,
-)
-from monitor.config_checks import (
+    SET_BY_MONITOR,
     is_pipe,
     mask_credentials,
     parse_duration,
     read_config_file,
+    request_headers,
     resolve_env,
     secret_problem,
     validate_url,
+)
+from monitor.config_checks import (
+    ConfigReader as _Reader,
 )
 from monitor.config_email import (
     AppriseConfig,
@@ -117,6 +119,16 @@ class PolicyConfig:
     interval: float | None = None
     tags: tuple[str, ...] = ()
     verify_tls: bool = True  # false accepts any certificate for this policy (widens the risk)
+    # Sent to the policy's own host only (values may be env:NAME): a consent cookie, a header.
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    cookies: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    user_agent: str | None = None
+    accept_language: str | None = None
+
+    def request_headers(self) -> dict[str, str]:
+        """The headers this policy's requests carry, ``env:NAME`` values read now;
+        :class:`ValueError` naming a variable that is unset or empty."""
+        return request_headers(self.headers, self.cookies, self.user_agent, self.accept_language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +332,10 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 interval=r.duration("interval", None),
                 tags=r.str_list("tags"),
                 verify_tls=r.get("verify_tls", bool, True),
+                headers=r.pairs("headers", refused=SET_BY_MONITOR),
+                cookies=r.pairs("cookies", names=r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"),
+                user_agent=r.get("user_agent", str),
+                accept_language=r.get("accept_language", str),
             )
         )
 
@@ -344,10 +360,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
         missing = [n for n in names if n not in policy_names]
         if missing:
             raise r.error("policies", f"names no configured policy: {missing[0]!r}")
-        raw_headers = r.get("headers", dict, {})
-        for key, value in raw_headers.items():
-            if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9-]+", key):
-                raise r.error("headers", f"{key!r} must be a header name with a string value")
+        headers = r.pairs("headers")
         webhooks.append(
             WebhookConfig(
                 name=name,
@@ -357,7 +370,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 format=fmt,
                 policies=names,
                 tags=r.str_list("tags"),
-                headers=tuple(sorted(raw_headers.items())),
+                headers=headers,
                 max_age=r.duration("max_age", 3 * 86_400.0) or 3 * 86_400.0,
                 **digest_settings(r),
                 allow_private_networks=r.get("allow_private_networks", bool, False),

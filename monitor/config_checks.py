@@ -16,12 +16,14 @@ from monitor.errors import ConfigError
 
 __all__ = [
     "MAX_CONFIG_BYTES",
+    "SET_BY_MONITOR",
     "ConfigReader",
     "check_css_selector",
     "is_pipe",
     "mask_credentials",
     "parse_duration",
     "read_config_file",
+    "request_headers",
     "resolve_env",
     "secret_problem",
     "validate_url",
@@ -54,6 +56,37 @@ def resolve_env(value: str | None) -> str | None:
         return value
     found = os.environ.get(value[4:], "")
     return found if found.strip() else None
+
+
+# Request headers a policy's `headers` may not set (the fetcher's own, or a table of their own).
+SET_BY_MONITOR = frozenset(
+    "host cookie user-agent accept-language if-none-match if-modified-since content-length "
+    "accept-encoding connection transfer-encoding".split()
+)
+
+
+def request_headers(
+    headers: tuple[tuple[str, str], ...],
+    cookies: tuple[tuple[str, str], ...],
+    user_agent: str | None,
+    accept_language: str | None,
+) -> dict[str, str]:
+    """A policy's own request headers (see ``PolicyConfig.request_headers``)."""
+    found = {
+        k: v for k, v in (("User-Agent", user_agent), ("Accept-Language", accept_language)) if v
+    }
+    jar = []
+    for table, (name, value) in [*(("h", p) for p in headers), *(("c", p) for p in cookies)]:
+        resolved = resolve_env(value)
+        if resolved is None:
+            raise ValueError(f"environment variable {value[4:]} of {name!r} is not set or empty")
+        if table == "h":
+            found[name] = resolved
+        else:
+            jar.append(f"{name}={resolved}")
+    if jar:
+        found["Cookie"] = "; ".join(jar)
+    return found
 
 
 def secret_problem(secret: str, *, unset: str = "for unsigned webhooks") -> str | None:
@@ -253,6 +286,23 @@ class ConfigReader:
             if not isinstance(item, str) or not item.strip():
                 raise self.error(key, "must be a list of non-empty strings")
         return tuple(items)
+
+    def pairs(
+        self, key: str, *, names: str = r"[A-Za-z0-9-]+", refused: frozenset[str] = frozenset()
+    ) -> tuple[tuple[str, str], ...]:
+        """A table of string values (``headers = {X-Team = "privacy"}``), sorted; a value
+        may be ``env:NAME``. Names must match ``names`` and not be in ``refused``."""
+        table = self.get(key, dict, {})
+        for name, value in table.items():
+            if not isinstance(value, str) or not re.fullmatch(names, name):
+                raise self.error(key, f"{name!r} must be a name with a string value")
+            if name.lower() in refused:
+                raise self.error(key, f"{name!r} is set by the monitor itself")
+            if any(ord(c) < 32 or ord(c) == 127 for c in value) or (
+                value.startswith("env:") and secret_problem(value)
+            ):
+                raise self.error(key, f"the value of {name!r} is not usable as written")
+        return tuple(sorted(table.items()))
 
     def url(self, key: str) -> str:
         value = self.required_str(key)

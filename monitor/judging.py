@@ -182,8 +182,10 @@ async def confirmed(
     first: Processed, policy: PolicyConfig, fetcher: Fetcher, history: History, deadline: float
 ) -> Processed:
     try:
-        again = await fetcher.fetch(policy.url, verify_tls=policy.verify_tls)
-    except FetchError as exc:
+        again = await fetcher.fetch(
+            policy.url, verify_tls=policy.verify_tls, headers=policy.request_headers()
+        )
+    except (FetchError, ValueError) as exc:
         return confirm(first, None, f"the second fetch failed ({exc})")
     second = await judged(policy, again, history, deadline)
     return confirm(first, second, history=history)

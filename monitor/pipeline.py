@@ -141,11 +141,16 @@ async def _check(
         # that went missing: ask for the whole page then, and write it again below.
         shortcuts = await asyncio.to_thread(snapshots.present, state["last_raw_sha256"])
     try:
+        try:
+            own = policy.request_headers()
+        except ValueError as exc:  # an env:NAME value that is not set
+            raise FetchError(policy.url, str(exc)) from None
         fetched = await fetcher.fetch(
             policy.url,
             etag=state.get("etag") if shortcuts else None,
             last_modified=state.get("last_modified") if shortcuts else None,
             verify_tls=policy.verify_tls,
+            headers=own,
         )
     except FetchError as exc:
         record = CheckRecord(

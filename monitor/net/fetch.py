@@ -14,7 +14,7 @@ import random
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
@@ -154,8 +154,12 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         verify_tls: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> FetchResult:
         """Fetch ``url`` with retries; raise :class:`FetchError` when it cannot be had.
+
+        ``headers`` (a policy's own: a consent cookie, a user agent) go only to ``url``'s
+        own host: a redirect to another host does not carry them.
 
         ``options.timeout`` bounds the whole fetch, retries and waits included:
         a server that trickles its body, or asks to be retried later than the
@@ -173,10 +177,17 @@ class Fetcher:
         # behind other policies is not this server's fault. Backoff waits keep the
         # slot, which keeps a struggling host from being asked by the next policy.
         async with self._host_limit(url), self._global:
-            return await self._fetch_until_deadline(url, etag, last_modified, verify_tls)
+            return await self._fetch_until_deadline(
+                url, etag, last_modified, verify_tls, dict(headers or {})
+            )
 
     async def _fetch_until_deadline(
-        self, url: str, etag: str | None, last_modified: str | None, verify_tls: bool
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        verify_tls: bool,
+        own: dict[str, str],
     ) -> FetchResult:
         opts = self.options
         started = time.monotonic()
@@ -186,7 +197,7 @@ class Fetcher:
         while True:
             try:
                 async with asyncio.timeout_at(deadline):
-                    result = await self._fetch_once(url, etag, last_modified, verify_tls)
+                    result = await self._fetch_once(url, etag, last_modified, verify_tls, own)
             except TimeoutError:
                 raise FetchError(
                     url, f"timed out after {opts.timeout:g}s", transient=True
@@ -211,7 +222,12 @@ class Fetcher:
             attempt += 1
 
     async def _fetch_once(
-        self, url: str, etag: str | None, last_modified: str | None, verify_tls: bool
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        verify_tls: bool,
+        own: dict[str, str],
     ) -> FetchResult:
         opts = self.options
         client = self._client(verify_tls)
@@ -220,12 +236,14 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        current = httpx.URL(url)
+        current = hops_origin = httpx.URL(url)
         hops: list[str] = []
         seen = {str(current)}
         while True:
             try:
-                request = client.build_request("GET", current, headers=headers)
+                home = current.host == hops_origin.host and current.port == hops_origin.port
+                sent = {**own, **headers} if home else headers
+                request = client.build_request("GET", current, headers=sent)
                 response = await client.send(request, stream=True)
             except httpx.TimeoutException:
                 raise FetchError(

@@ -38,6 +38,7 @@ from monitor.config_email import (
     SmtpSettings,
     digest_settings,
     parse_email,
+    target_wants,
 )
 from monitor.errors import ConfigError
 from monitor.models import Severity
@@ -150,13 +151,7 @@ class WebhookConfig:
 
     def wants(self, policy: PolicyConfig, severity: str | None) -> bool:
         """Whether this webhook hears about ``policy`` (and a change of ``severity``)."""
-        if self.policies and policy.name not in self.policies:
-            return False
-        if self.tags and not set(self.tags) & set(policy.tags):
-            return False
-        if severity is None:
-            return True
-        return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity)
+        return target_wants(self, policy, severity)
 
     def resolve_secret(self) -> str | None:
         """The secret value, reading ``env:NAME`` from the environment; None when there is

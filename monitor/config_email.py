@@ -25,6 +25,7 @@ __all__ = [
     "SmtpSettings",
     "digest_settings",
     "parse_email",
+    "target_wants",
 ]
 
 SEVERITIES = Severity.names()
@@ -67,7 +68,7 @@ class EmailConfig:
 
     def wants(self, policy: Any, severity: str | None) -> bool:
         """Whether this target hears about ``policy`` (and a change of ``severity``)."""
-        return _wants(self, policy, severity)
+        return target_wants(self, policy, severity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class AppriseConfig:
 
     def wants(self, policy: Any, severity: str | None) -> bool:
         """Whether this target hears about ``policy`` (and a change of ``severity``)."""
-        return _wants(self, policy, severity)
+        return target_wants(self, policy, severity)
 
     def resolve_urls(self) -> tuple[list[str], str | None]:
         """The URLs (``env:NAME`` read now), and why one is missing (or None)."""
@@ -98,7 +99,9 @@ class AppriseConfig:
         return found, None
 
 
-def _wants(target: EmailConfig | AppriseConfig, policy: Any, severity: str | None) -> bool:
+def target_wants(target: Any, policy: Any, severity: str | None) -> bool:
+    """Whether a notification target hears about ``policy`` (and a change of
+    ``severity``): its ``policies``, ``tags`` and ``min_severity`` filters."""
     if target.policies and policy.name not in target.policies:
         return False
     if target.tags and not set(target.tags) & set(policy.tags):

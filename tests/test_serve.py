@@ -331,3 +331,12 @@ def test_the_room_neither_migrates_nor_writes_an_older_database(
     with pytest.raises(StoreError, match="older schema.*0008_reading_indexes"):
         create_app(older, tmp_path)
     assert older.read_bytes() == before
+
+
+def test_links_out_are_only_http() -> None:
+    from monitor.output.safe import safe_href
+
+    assert safe_href("https://example.org/p") == "https://example.org/p"
+    assert safe_href("HTTP://example.org/") == "HTTP://example.org/"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "http://[::1", "mailto:a@b.c"):
+        assert safe_href(bad) == "#", bad

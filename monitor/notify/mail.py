@@ -19,14 +19,13 @@ from email.policy import SMTP
 from email.utils import formatdate
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
 
 from monitor.config import Config, EmailConfig, SmtpSettings
 from monitor.net.netpolicy import address_allowed
 from monitor.notify.formats import short_line, summary_line
-from monitor.output.safe import visible
+from monitor.output.safe import safe_href, visible
 
 __all__ = ["build_message", "send_message"]
 
@@ -46,7 +45,7 @@ def _templates(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["href"] = lambda url: url if urlsplit(str(url)).scheme in ("http", "https") else "#"
+    env.filters["href"] = safe_href
     return env
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # rich loads with the first table, not with every module that escapes
     from rich.table import Table
     from rich.text import Text
 
-__all__ = ["add_row", "cell", "json_safe", "visible", "xml_text"]
+__all__ = ["add_row", "cell", "json_safe", "safe_href", "visible", "xml_text"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi controls that
 # reorder or hide what a reader sees (U+061C, U+200E/F, U+202A-E, U+2066-9).
@@ -55,3 +56,14 @@ def json_safe(document: str) -> str:
     """JSON text with every control character written as a ``\\uNNNN`` escape: the same
     data (a JSON string may escape any character), nothing a terminal acts on."""
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def safe_href(url: object) -> str:
+    """A link out of a page or message: only http(s), never ``javascript:`` or ``data:``
+    (anything else, or a URL that does not parse, becomes ``#``)."""
+    text = str(url)
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return "#"
+    return text if scheme in ("http", "https") else "#"

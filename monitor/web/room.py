@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -15,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from monitor import __version__
 from monitor.config import PolicyConfig
-from monitor.output.safe import visible
+from monitor.output.safe import safe_href, visible
 from monitor.store import Store
 
 __all__ = ["Room", "make_templates"]
@@ -94,15 +93,6 @@ def _when(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if zone in ("UTC", "") else f" {zone}")
 
 
-def _href(url: str) -> str:
-    """A link out of the room: only http(s), never ``javascript:`` or ``data:``."""
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return "#"
-    return url if scheme in ("http", "https") else "#"
-
-
 def make_templates() -> Environment:
     env = Environment(
         loader=PackageLoader("monitor.web", "templates"),
@@ -112,6 +102,6 @@ def make_templates() -> Environment:
     )
     env.filters["when"] = _when
     env.filters["visible"] = visible
-    env.filters["href"] = _href
+    env.filters["href"] = safe_href
     env.globals["version"] = __version__
     return env

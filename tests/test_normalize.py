@@ -385,3 +385,15 @@ def test_unreadable_marked_section_in_a_deep_page(junk: str) -> None:
     # deep pages are re-read with html.parser, which raised AssertionError on these
     nested = "<div>" * 3_000 + f"<p>Diep genest.</p>{junk}<p>Daarna.</p>" + "</div>" * 3_000
     assert [text for _, text in blocks(nested)] == ["Diep genest.", "Daarna."]
+
+
+def test_decoded_text_that_begins_like_a_pdf_is_still_text() -> None:
+    """Found by the fuzz suite: a version's Markdown beginning "%PDF-1.4 ..." read again
+    was sniffed as a PDF and lost its text."""
+    text = "%PDF-1.4 1 0 obj << /Type /Catalog >> endobj\n\nWij delen uw gegevens met derden.\n"
+    first = normalize(text, content_type="text/markdown")
+    assert first.blocks and "Wij delen" in first.text
+    assert normalize(first.text, content_type="text/markdown").text == first.text
+    assert (
+        normalize(text.encode(), content_type="text/markdown").problem is not None
+    )  # bytes: a PDF

@@ -59,6 +59,11 @@ def normalize(
     else:
         raw = body
     kind = FORMATS[detect_format(raw, content_type, filename or source)]
+    if kind.binary and isinstance(body, str):
+        # Text already decoded is no binary document, whatever it begins with ("%PDF-"):
+        # the declared type or name decides, else it is read as text.
+        declared = FORMATS[detect_format(b"", content_type, filename or source)]
+        kind = kind if declared.binary else declared
     if kind.binary:
         reading = kind.read(Source(raw))
     else:

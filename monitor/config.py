@@ -42,6 +42,7 @@ from monitor.config_email import (
 )
 from monitor.errors import ConfigError
 from monitor.models import Severity
+from monitor.config_browser import browser_options, policy_browser
 from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
 from monitor.net.options import FetchOptions
 from monitor.notify.formats import FORMATS
@@ -125,6 +126,9 @@ class PolicyConfig:
     cookies: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     user_agent: str | None = None
     accept_language: str | None = None
+    fetcher: str = "http"  # "browser": rendered by Chromium; "auto": the browser when needed
+    wait_for: str | None = None  # the browser waits for this selector before reading
+    click: tuple[str, ...] = ()  # and presses these (a consent button, "show all")
 
     def request_headers(self) -> dict[str, str]:
         """The headers this policy's requests carry, ``env:NAME`` values read now;
@@ -287,6 +291,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
             max_bytes=max_bytes,
             allow_private_networks=m.get("allow_private_networks", bool, False),
             ca_file=ca_file,
+            **browser_options(m),
         ),
         failures_before_report=m.positive_int(
             "failures_before_report", defaults.failures_before_report
@@ -331,6 +336,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
                 cookies=r.pairs("cookies", names=r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"),
                 user_agent=r.get("user_agent", str),
                 accept_language=r.get("accept_language", str),
+                **policy_browser(r),
             )
         )
 

@@ -133,6 +133,9 @@ class FetchResult:
     elapsed: float
     attempts: int = 1
     redirects: tuple[str, ...] = ()
+    fetcher: str = "http"  # or "browser": rendered by Chromium (body: the rendered HTML)
+    screenshot: bytes | None = None  # a browser fetch's full-page PNG
+    notes: tuple[str, ...] = ()  # what the check should say beside its outcome
 
     @property
     def not_modified(self) -> bool:

@@ -8,19 +8,14 @@ Only this module and webhook delivery (``notify.py``, through the same
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
-import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from datetime import UTC
-from pathlib import Path
 
 import brotli
-import certifi
 import httpx
 
 from monitor.config_checks import mask_credentials
@@ -31,9 +26,12 @@ from monitor.errors import (
     TooManyRedirectsError,
 )
 from monitor.models import FetchResult
+from monitor.net.browser import BrowserFetcher
+from monitor.net.gate import Dial
 from monitor.net.inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
 from monitor.net.netpolicy import AddressGuard, Resolver
 from monitor.net.options import FetchOptions
+from monitor.net.tls import certificate_error, parse_retry_after, tls_context
 from monitor.text.charset import charset_from_content_type, detect_encoding, is_textual
 
 __all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
@@ -41,34 +39,6 @@ __all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
 logger = logging.getLogger(__name__)
 
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/*;q=0.8,*/*;q=0.5"
-
-
-def tls_context(ca_file: Path | None) -> ssl.SSLContext:
-    """The public certificate authorities (certifi), plus ``ca_file`` when given."""
-    context = ssl.create_default_context(cafile=certifi.where())
-    if ca_file is not None:
-        try:
-            context.load_verify_locations(cafile=str(ca_file))
-        except (OSError, ssl.SSLError) as exc:
-            raise FetchError(str(ca_file), f"cannot load ca_file {ca_file}: {exc}") from None
-    return context
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = now if now is not None else time.time()
-    return max(0.0, when.timestamp() - current)
 
 
 class Fetcher:
@@ -81,10 +51,13 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        dial: Dial | None = None,
     ) -> None:
         self.options = options
         self._transport = transport
         self._resolver = resolver
+        self._dial = dial  # where the browser's gate connects (tests: a loopback server)
+        self._browser: BrowserFetcher | None = None
         self._clients: dict[bool, httpx.AsyncClient] = {}
         self._sleep = sleep
         self._global = asyncio.Semaphore(options.concurrency)
@@ -100,6 +73,32 @@ class Fetcher:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        if self._browser is not None:
+            await self._browser.aclose()
+
+    @property
+    def browser(self) -> BrowserFetcher:
+        """The browser fetcher, one Chromium process started on first use."""
+        if self._browser is None:
+            self._browser = BrowserFetcher(self.options, resolver=self._resolver, dial=self._dial)
+        return self._browser
+
+    async def render(
+        self,
+        url: str,
+        *,
+        verify_tls: bool = True,
+        headers: Mapping[str, str] | None = None,
+        wait_for: str | None = None,
+        click: tuple[str, ...] = (),
+    ) -> FetchResult:
+        """``url`` rendered by the browser (see :class:`BrowserFetcher`), within the
+        per-host limit; raise :class:`FetchError` when it cannot be had."""
+        _checked(url)
+        async with self._host_limit(url):
+            return await self.browser.render(
+                url, headers=headers, verify_tls=verify_tls, wait_for=wait_for, click=click
+            )
 
     def _client(self, verify_tls: bool) -> httpx.AsyncClient:
         """One client per TLS mode, made on first use (most runs only ever verify)."""
@@ -165,14 +164,7 @@ class Fetcher:
         a server that trickles its body, or asks to be retried later than the
         time left, ends the fetch at the deadline.
         """
-        try:
-            parsed = httpx.URL(url)
-        except httpx.InvalidURL as exc:
-            raise FetchError(mask_credentials(url), f"invalid URL: {exc}") from None
-        if parsed.userinfo:
-            raise FetchError(
-                mask_credentials(url), "refusing a URL with credentials (user:password@)"
-            )
+        _checked(url)
         # The deadline starts once a connection slot is ours: waiting in the queue
         # behind other policies is not this server's fault. Backoff waits keep the
         # slot, which keeps a struggling host from being asked by the next policy.
@@ -250,10 +242,10 @@ class Fetcher:
                     url, f"timed out after {opts.timeout:g}s", transient=True
                 ) from None
             except httpx.TransportError as exc:
-                if _certificate_error(exc):
+                if certificate_error(exc):
                     raise FetchError(
                         url,
-                        f"TLS certificate refused: {_certificate_error(exc)} (set ca_file, or "
+                        f"TLS certificate refused: {certificate_error(exc)} (set ca_file, or "
                         "verify_tls = false for this policy, only if you accept the risk)",
                     ) from None
                 raise FetchError(
@@ -353,20 +345,19 @@ class Fetcher:
         return bytes(body)
 
 
+def _checked(url: str) -> None:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise FetchError(mask_credentials(url), f"invalid URL: {exc}") from None
+    if parsed.userinfo:
+        raise FetchError(mask_credentials(url), "refusing a URL with credentials (user:password@)")
+    if parsed.scheme not in ("http", "https"):
+        raise FetchError(mask_credentials(url), f"refusing to fetch a {parsed.scheme}: URL")
+
+
 def status_is_redirect(response: httpx.Response) -> bool:
     return response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers
-
-
-def _certificate_error(exc: BaseException) -> str | None:
-    """The verification failure behind a connection error, if that is what it was."""
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            return None
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return str(seen.verify_message or seen.reason or seen)
-        seen = seen.__cause__ or seen.__context__
-    return None
 
 
 def _describe(exc: Exception) -> str:

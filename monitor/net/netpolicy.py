@@ -18,7 +18,7 @@ import httpx
 
 from monitor.errors import BlockedAddressError, FetchError
 
-__all__ = ["AddressGuard", "Resolver", "address_allowed"]
+__all__ = ["AddressGuard", "Resolver", "address_allowed", "system_resolver"]
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use, never global
@@ -51,7 +51,7 @@ def address_allowed(address: str) -> bool:
 _CARRIERS = (_NAT64, _IPV4_COMPATIBLE, _IPV4_TRANSLATED)
 
 
-async def _system_resolver(host: str, port: int) -> list[str]:
+async def system_resolver(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
@@ -69,7 +69,7 @@ class AddressGuard(httpx.AsyncBaseTransport):
     ) -> None:
         self._inner = inner
         self._allow_private = allow_private_networks
-        self._resolve = resolver or _system_resolver
+        self._resolve = resolver or system_resolver
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url

@@ -24,6 +24,12 @@ class FetchOptions:
     per_host_concurrency: int = 2
     allow_private_networks: bool = False
     ca_file: Path | None = None  # extra certificate authorities to trust (PEM)
+    # The browser fetcher (fetcher = "browser" or "auto"): Debian's Chromium by default.
+    browser_path: str = "/usr/bin/chromium"
+    browser_concurrency: int = 2  # pages rendered at once (a page costs 100-300 MB)
+    browser_timeout: float = 60.0  # one rendering, clicks and screenshot included
+    browser_max_bytes: int = 30_000_000  # all of a page's requests together, on the wire
+    browser_max_requests: int = 400
 
 
 # The fields a [monitor] table may set.
@@ -35,4 +41,9 @@ CONFIG_KEYS = (
     "per_host_concurrency",
     "allow_private_networks",
     "ca_file",
+    "browser_path",
+    "browser_concurrency",
+    "browser_timeout",
+    "browser_max_bytes",
+    "browser_max_requests",
 )

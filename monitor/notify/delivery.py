@@ -31,7 +31,7 @@ import httpx
 from monitor.config import AppriseConfig, Config, EmailConfig, PolicyConfig, Target, WebhookConfig
 from monitor.errors import FetchError
 from monitor.models import now_iso
-from monitor.net.fetch import parse_retry_after
+from monitor.net.tls import parse_retry_after
 from monitor.net.netpolicy import AddressGuard
 from monitor.notify.digest import DigestStore, bundle_due_digests
 from monitor.notify.formats import render_body

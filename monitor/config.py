@@ -18,6 +18,7 @@ from typing import Any, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from monitor.config_browser import browser_options, policy_browser
 from monitor.config_checks import (
     SET_BY_MONITOR,
     is_pipe,
@@ -42,7 +43,6 @@ from monitor.config_email import (
 )
 from monitor.errors import ConfigError
 from monitor.models import Severity
-from monitor.config_browser import browser_options, policy_browser
 from monitor.net.options import CONFIG_KEYS as FETCH_KEYS
 from monitor.net.options import FetchOptions
 from monitor.notify.formats import FORMATS

@@ -21,9 +21,11 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import replace
 
 from monitor.config import PolicyConfig
 from monitor.errors import FetchError
+from monitor.fetching import fetch_page
 from monitor.models import FetchResult
 from monitor.net.fetch import Fetcher
 from monitor.outcome import History, Processed, confirm, process
@@ -179,13 +181,19 @@ async def _in_thread(
 
 
 async def confirmed(
-    first: Processed, policy: PolicyConfig, fetcher: Fetcher, history: History, deadline: float
+    first: Processed,
+    policy: PolicyConfig,
+    fetcher: Fetcher,
+    history: History,
+    deadline: float,
+    *,
+    using: str = "http",
 ) -> Processed:
+    """The second fetch (with the fetcher of the first, ``using``) that confirms ``first``."""
     try:
-        again = await fetcher.fetch(
-            policy.url, verify_tls=policy.verify_tls, headers=policy.request_headers()
-        )
-    except (FetchError, ValueError) as exc:
+        again = await fetch_page(policy, fetcher, using=using)
+    except FetchError as exc:
         return confirm(first, None, f"the second fetch failed ({exc})")
+    again = replace(again, screenshot=None)
     second = await judged(policy, again, history, deadline)
     return confirm(first, second, history=history)

@@ -277,6 +277,9 @@ class CheckResult:
     severity: str | None = None  # of the change a new version made, when there was one
     report: str | None = None  # "unreachable", "recovered", "flapping" or "variant" if queued
     details: dict[str, object] = field(default_factory=dict)
+    fetcher: str = "http"  # or "browser"
+    notes: tuple[str, ...] = ()  # said beside the outcome (requests the browser refused)
+    screenshot: str | None = None  # sha256 of a browser rendering's screenshot
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from monitor.errors import (
     StaleCheckError,
     StoreError,
 )
+from monitor.fetching import fetch_page
 from monitor.hashing import sha256
 from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, cpu_pool, judged
 from monitor.memory import give_back
@@ -141,16 +142,12 @@ async def _check(
         # that went missing: ask for the whole page then, and write it again below.
         shortcuts = await asyncio.to_thread(snapshots.present, state["last_raw_sha256"])
     try:
-        try:
-            own = policy.request_headers()
-        except ValueError as exc:  # an env:NAME value that is not set
-            raise FetchError(policy.url, str(exc)) from None
-        fetched = await fetcher.fetch(
-            policy.url,
+        fetched = await fetch_page(
+            policy,
+            fetcher,
             etag=state.get("etag") if shortcuts else None,
             last_modified=state.get("last_modified") if shortcuts else None,
-            verify_tls=policy.verify_tls,
-            headers=own,
+            remembered=state.get("fetcher"),
         )
     except FetchError as exc:
         record = CheckRecord(
@@ -160,8 +157,13 @@ async def _check(
             outcome=CheckOutcome.ERROR,
             http_status=exc.status,
             error=str(exc),
+            fetcher="browser" if policy.fetcher == "browser" else "http",
         )
         return await save(record)
+    shot = None
+    if fetched.screenshot is not None:  # evidence beside the page; the judging needs none
+        shot = await asyncio.to_thread(snapshots.put_evidence, fetched.screenshot)
+        fetched = replace(fetched, screenshot=None)
 
     template = CheckRecord(
         policy=policy.name,
@@ -173,6 +175,9 @@ async def _check(
         content_type=fetched.content_type,
         etag=fetched.etag,
         last_modified=fetched.last_modified,
+        fetcher=fetched.fetcher,
+        notes=fetched.notes,
+        screenshot=shot,
     )
     latest = stored.number if stored else 0  # what the shortcuts below take as still true
     if fetched.not_modified:
@@ -227,7 +232,9 @@ async def _check(
         try:
             processed = await judged(policy, fetched, history, deadline)
             if needs_confirmation(processed):
-                processed = await confirmed(processed, policy, fetcher, history, deadline)
+                processed = await confirmed(
+                    processed, policy, fetcher, history, deadline, using=fetched.fetcher
+                )
         except TimeoutError:
             return await save(replace(too_slow, duration=time.monotonic() - t0))
         new_version = processed.version
@@ -291,6 +298,8 @@ def log_result(result: CheckResult) -> None:
         result.severity,
         f" error={result.error!r}" if result.error else "",
     )
+    for note in result.notes:
+        logger.info("check policy=%s note=%r", result.policy, note)
     if result.report:
         logger.warning(
             "event=policy.%s policy=%s outcome=%s%s",

@@ -94,6 +94,9 @@ def record_now(
         check_id=recorded.check_id,
         change_id=recorded.change_id,
         report=recorded.report,
+        fetcher=record.fetcher,
+        notes=record.notes,
+        screenshot=record.screenshot.sha256 if record.screenshot is not None else None,
     )
     if comparison is not None and recorded.change_id is not None:
         result = replace(result, severity=str(comparison.severity))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gzip
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from monitor.errors import SnapshotError
 from monitor.hashing import sha256
 
 __all__ = ["SnapshotStore", "StoredSnapshot", "sha256"]
+
+logger = logging.getLogger(__name__)
 
 LEVEL = 3
 """gzip level of snapshots: on 120 KB policy pages, 2-5x faster than level 6
@@ -63,6 +66,15 @@ class SnapshotStore:
                 f"cannot write snapshot under {self.root}: {exc.strerror or exc}"
             ) from None
         return StoredSnapshot(digest, len(body), rel, created=True)
+
+    def put_evidence(self, body: bytes) -> StoredSnapshot | None:
+        """:meth:`put` for evidence beside a page (a screenshot): a failure to store it (a
+        full disk) is logged and costs the evidence, not the check."""
+        try:
+            return self.put(body)
+        except SnapshotError as exc:
+            logger.warning("a screenshot was not kept: %s", exc)
+            return None
 
     @staticmethod
     def _write(body: bytes, target: Path) -> bool:

@@ -46,6 +46,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
             ("0006_senders",),
             ("0007_packed_texts",),
             ("0008_reading_indexes",),
+            ("0009_browser",),
         ]
 
 

@@ -31,8 +31,8 @@ import httpx
 from monitor.config import AppriseConfig, Config, EmailConfig, PolicyConfig, Target, WebhookConfig
 from monitor.errors import FetchError
 from monitor.models import now_iso
-from monitor.net.tls import parse_retry_after
 from monitor.net.netpolicy import AddressGuard
+from monitor.net.tls import parse_retry_after
 from monitor.notify.digest import DigestStore, bundle_due_digests
 from monitor.notify.formats import render_body
 from monitor.store.outbox import sender_host

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from monitor.errors import StaleCheckError, StoreError
 from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, now_iso
+from monitor.snapshots import StoredSnapshot
 from monitor.store.base import StoreBase
 from monitor.store.outbox import enqueue
 from monitor.store.packing import pack
@@ -37,6 +38,9 @@ class CheckRecord:
     etag: str | None = None
     last_modified: str | None = None
     text_hash: str | None = None
+    fetcher: str = "http"  # or "browser"
+    notes: tuple[str, ...] = ()  # said beside the outcome (requests the browser refused)
+    screenshot: StoredSnapshot | None = None  # a browser rendering's full-page PNG
 
 
 class Recorded(NamedTuple):
@@ -92,6 +96,13 @@ class CheckWriter(StoreBase):
                         check.snapshot_path,
                         now,
                     ],
+                )
+            shot = check.screenshot
+            if shot is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO snapshots (sha256, size, content_type, path, created_at)"
+                    " VALUES (?, ?, 'image/png', ?, ?)",
+                    [shot.sha256, shot.size, shot.path, now],
                 )
             latest = db.execute(
                 "SELECT id, number FROM versions WHERE policy_id = ? ORDER BY number DESC LIMIT 1",
@@ -196,12 +207,13 @@ class CheckWriter(StoreBase):
             if outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.UNCHANGED, CheckOutcome.VARIANT):
                 db.execute(
                     "UPDATE policies SET etag = ?, last_modified = ?, last_raw_sha256 = ?, "
-                    "last_text_hash = ? WHERE id = ?",
+                    "last_text_hash = ?, fetcher = ? WHERE id = ?",
                     [
                         check.etag,
                         check.last_modified,
                         check.snapshot_sha256,
                         text_hash,
+                        check.fetcher,
                         policy_id,
                     ],
                 )
@@ -226,8 +238,9 @@ class CheckWriter(StoreBase):
             )
             cursor = db.execute(
                 """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
-                       error, final_url, size, snapshot_sha256, version_id, text_hash)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       error, final_url, size, snapshot_sha256, version_id, text_hash, fetcher,
+                       screenshot_sha256, notes)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     policy_id,
                     check.started_at,
@@ -240,6 +253,9 @@ class CheckWriter(StoreBase):
                     check.snapshot_sha256,
                     recorded_version,
                     check.text_hash,
+                    check.fetcher,
+                    shot.sha256 if shot is not None else None,
+                    "\n".join(check.notes) or None,
                 ],
             )
             check_id = int(cursor.lastrowid or 0)

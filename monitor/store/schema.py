@@ -195,3 +195,15 @@ def _m0008(db: Database) -> None:
     # The reading room finds the check that stored a version, and a policy's changes.
     db.execute("CREATE INDEX IF NOT EXISTS checks_version ON checks(version_id)")
     db.execute("CREATE INDEX IF NOT EXISTS changes_policy ON changes(policy_id, id)")
+
+
+@migrations(name="0009_browser")
+def _m0009(db: Database) -> None:
+    # A check says which fetcher read the page ("http" or "browser"), keeps a browser
+    # rendering's full-page screenshot as a snapshot of its own, and what it noted beside
+    # its outcome (requests the browser refused, clicks that found nothing). A policy
+    # remembers the fetcher of its last good check (fetcher = "auto" starts with it).
+    db.execute("ALTER TABLE checks ADD COLUMN fetcher TEXT")
+    db.execute("ALTER TABLE checks ADD COLUMN screenshot_sha256 TEXT REFERENCES snapshots(sha256)")
+    db.execute("ALTER TABLE checks ADD COLUMN notes TEXT")
+    db.execute("ALTER TABLE policies ADD COLUMN fetcher TEXT")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -120,18 +121,31 @@ def history(state: State, name: str, as_json: bool) -> None:
 @click.command()
 @click.argument("name")
 @click.option("--version", "number", type=int, help="Version number (default: the latest).")
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the version's screenshot (PNG; browser-read pages) to this file instead.",
+)
 @click.pass_obj
-def show(state: State, name: str, number: int | None) -> None:
+def show(state: State, name: str, number: int | None, screenshot: Path | None) -> None:
     """Print the text of a stored version of policy NAME.
 
     \b
     Example:
         monitor show pcextreme-privacy
         monitor show pcextreme-privacy --version 1
+        monitor show vendor-privacy --screenshot page.png
     """
     known_policy(state, name)
     with state.store(sync=False) as store:
         version = store.latest_version(name) if number is None else store.version(name, number)
+        if version is not None and screenshot is not None:
+            from monitor.evidence import write_screenshot
+
+            size = write_screenshot(state.config(), store, name, version.number, screenshot)
+            click.echo(f"{name}: version {version.number}'s screenshot ({size:,} bytes) written "
+                       f"to {visible(str(screenshot))}", err=True)  # fmt: skip
+            return
     if version is None:
         what = "no versions stored yet" if number is None else f"has no version {number}"
         raise InputError(f"{name}: {what}")

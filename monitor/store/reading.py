@@ -215,7 +215,8 @@ class ReadingQueries(StoreBase):
         rows = self._rows(
             """SELECT v.number, v.first_seen, v.last_seen, v.declared_date, v.title,
                       v.snapshot_sha256 AS sha256, s.size, s.content_type,
-                      k.started_at AS fetched_at, k.http_status, k.final_url, p.url
+                      k.started_at AS fetched_at, k.http_status, k.final_url, p.url,
+                      k.fetcher, k.screenshot_sha256 AS screenshot
                FROM versions v JOIN policies p ON p.id = v.policy_id
                LEFT JOIN snapshots s ON s.sha256 = v.snapshot_sha256
                LEFT JOIN checks k ON k.id = COALESCE(
@@ -236,10 +237,23 @@ class ReadingQueries(StoreBase):
                    EXISTS (SELECT 1 FROM versions v JOIN policies p ON p.id = v.policy_id
                            WHERE p.name = ? AND v.snapshot_sha256 = s.sha256)
                    OR EXISTS (SELECT 1 FROM checks k JOIN policies p ON p.id = k.policy_id
-                              WHERE p.name = ? AND k.snapshot_sha256 = s.sha256))""",
+                              WHERE p.name = ? AND (k.snapshot_sha256 = s.sha256
+                                                    OR k.screenshot_sha256 = s.sha256)))""",
             [digest, policy, policy],
         )
         return rows[0] if rows else None
+
+    def screenshot_of(self, policy: str, number: int) -> str | None:
+        """The sha256 of the screenshot of version ``number`` of ``policy``: the one the
+        browser took when the version was stored (or, failing that, first served)."""
+        rows = self._rows(
+            """SELECT k.screenshot_sha256 AS digest FROM checks k
+               JOIN versions v ON v.id = k.version_id JOIN policies p ON p.id = v.policy_id
+               WHERE p.name = ? AND v.number = ? AND k.screenshot_sha256 IS NOT NULL
+               ORDER BY k.id LIMIT 1""",
+            [policy, number],
+        )
+        return rows[0]["digest"] if rows else None
 
 
 def _decode_facts(row: dict[str, Any]) -> None:

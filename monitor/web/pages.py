@@ -154,6 +154,30 @@ def version(request: Request, name: str, number: VersionNumber) -> Response:
         previous=numbers[where - 1] if where > 0 else None,
         next=numbers[where + 1] if where + 1 < len(numbers) else None,
         change=made if made["change_id"] else None,
+        screenshot=room.store.screenshot_of(name, number),
+    )  # fmt: skip
+
+
+@router.get("/policies/{name}/screenshots/{digest}")
+def screenshot(request: Request, name: str, digest: str) -> Response:
+    """A browser rendering's full-page screenshot, as a PNG image (and nothing else)."""
+    from monitor.snapshots import SnapshotStore
+
+    room = _room(request)
+    _policy(room, name)
+    row = room.store.snapshot_of(name, digest) if _SHA256.fullmatch(digest) else None
+    if row is None or row["content_type"] != "image/png":
+        raise HTTPException(404, f"{name} has no screenshot {digest[:64]!r}")
+    try:
+        body = SnapshotStore(room.snapshots).get(digest)
+    except SnapshotError as exc:
+        raise HTTPException(410, str(exc)) from None
+    if not body.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise HTTPException(410, f"snapshot {digest} is not a PNG image")
+    return Response(
+        body, media_type="image/png",
+        headers={"Content-Security-Policy": "sandbox; default-src 'none'",
+                 "Cache-Control": "private, max-age=86400, immutable"},
     )  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from monitor.pipeline import check_policy
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 
-from .support.pages import POLICY_TEXT, Answer, PageServer, page_server
+from .support.pages import POLICY_TEXT, Answer, PageServer, chromium_below, page_server
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
@@ -270,28 +270,6 @@ def test_a_download_is_refused(pages: PageServer, bench: Bench) -> None:
     assert "to download" in (result.error or "")
 
 
-def _chromium_below(pid: int) -> list[int]:
-    """The Chromium processes descended from ``pid``."""
-    parents: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            names[int(entry)] = stat[stat.index("(") + 1 : stat.rindex(")")]
-            parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    found = []
-    for child in parents:
-        up = child
-        while up in parents and up not in (pid, 0, 1):
-            up = parents[up]
-        if up == pid and "chrom" in names[child]:
-            found.append(child)
-    return found
-
-
 @pytest.mark.faults
 def test_a_browser_killed_during_a_check_is_started_again(pages: PageServer, bench: Bench) -> None:
     pages.page("/policy", POLICY_TEXT + "<script src='/slow.js'></script>")
@@ -306,7 +284,7 @@ def test_a_browser_killed_during_a_check_is_started_again(pages: PageServer, ben
             )
             while not pages.paths().count("/slow.js"):  # the browser is mid-page
                 await asyncio.sleep(0.05)
-            victims = _chromium_below(os.getpid())
+            victims = chromium_below(os.getpid())
             assert victims
             for pid in victims:
                 os.kill(pid, signal.SIGKILL)

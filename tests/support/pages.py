@@ -3,12 +3,14 @@ request recorded (path, headers), answers that can hang or stream for a long tim
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 POLICY_TEXT = (
@@ -97,3 +99,38 @@ def page_server() -> Iterator[PageServer]:
         server.stop.set()
         server._server.shutdown()
         server._server.server_close()
+
+
+def chromium_below(pid: int, *, main_only: bool = False) -> list[int]:
+    """The Chromium processes descended from ``pid`` (``main_only``: the browsers, not
+    their renderers and helpers)."""
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            names[int(entry)] = stat[stat.index("(") + 1 : stat.rindex(")")]
+            parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    found = []
+    for child in parents:
+        up = child
+        while up in parents and up not in (pid, 0, 1):
+            up = parents[up]
+        if up == pid and "chrom" in names[child]:
+            command = _cmdline(child)
+            if not command or main_only and (b"--type=" in command or b"crashpad" in command):
+                continue  # a zombie (no command line), or a helper
+            found.append(child)
+    return found
+
+
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

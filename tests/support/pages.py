@@ -121,12 +121,10 @@ def chromium_below(pid: int, *, main_only: bool = False) -> list[int]:
             up = parents[up]
         if up == pid and "chrom" in names[child]:
             command = _cmdline(child)
-            if not command or main_only and (b"--type=" in command or b"crashpad" in command):
+            if not command or (main_only and (b"--type=" in command or b"crashpad" in command)):
                 continue  # a zombie (no command line), or a helper
             found.append(child)
     return found
-
-
 
 
 def _cmdline(pid: int) -> bytes:

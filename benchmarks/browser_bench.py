@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     with page_server() as pages, tempfile.TemporaryDirectory() as tmp:
         for n in range(args.policies):
             pages.page(f"/p{n}", _page(n))
-        plain = [
-            PolicyConfig(name=f"p{n}", url=pages.url(f"/p{n}")) for n in range(args.policies)
-        ]
+        plain = [PolicyConfig(name=f"p{n}", url=pages.url(f"/p{n}")) for n in range(args.policies)]
         rendered = [replace(p, fetcher="browser") for p in plain]
         http_s = asyncio.run(_cycle(plain, Path(tmp, "http")))
         browser_s = asyncio.run(_cycle(rendered, Path(tmp, "browser")))

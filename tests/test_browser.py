@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 from monitor.config import PolicyConfig
 from monitor.models import CheckOutcome, CheckResult
@@ -299,6 +301,28 @@ def test_a_browser_killed_during_a_check_is_started_again(pages: PageServer, ben
     assert second.outcome is CheckOutcome.UNCHANGED, second.error
     assert launches == 2  # one restart, then the same browser for the next check
     assert [c["outcome"] for c in bench.store.checks("p")] == ["unchanged", "new_version"]
+
+
+@pytest.fixture
+def tls_pages() -> Iterator[PageServer]:
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with page_server(tls=context) as server:
+        yield server
+
+
+def test_https_goes_through_the_gate_and_an_untrusted_certificate_is_refused(
+    tls_pages: PageServer, bench: Bench
+) -> None:
+    tls_pages.page("/policy", BUILT_BY_SCRIPT)
+    (refused,) = bench.check(_browser(tls_pages.url("/policy")))
+    assert refused.outcome is CheckOutcome.ERROR
+    assert "ERR_CERT_AUTHORITY_INVALID" in (refused.error or "")
+    (result,) = bench.check(_browser(tls_pages.url("/policy"), verify_tls=False))
+    assert result.outcome is CheckOutcome.NEW_VERSION, result.error
+    row = bench.store.checks("p", limit=1)[0]
+    assert row["final_url"].startswith("https://127.0.0.1:")
 
 
 def test_a_missing_browser_is_one_clear_line(pages: PageServer, bench: Bench) -> None:

@@ -56,6 +56,8 @@ def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
             "duration_s": round(r.duration, 3),
             "started_at": r.started_at,
             "error": r.error,
+            "fetcher": r.fetcher,
+            "notes": list(r.notes),
         }
         for r in results
     ]
@@ -75,7 +77,7 @@ def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> 
             _severity(r.severity),
             f"{r.size:,}" if r.size else "-",
             f"{r.duration:.2f}s",
-            r.error or "",
+            "; ".join(filter(None, [r.error, *r.notes])),
         )
     return table
 

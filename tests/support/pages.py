@@ -4,6 +4,7 @@ request recorded (path, headers), answers that can hang or stream for a long tim
 from __future__ import annotations
 
 import os
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +38,7 @@ Route = Answer | Callable[[dict[str, str]], Answer]
 
 
 class PageServer:
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.stop = threading.Event()
@@ -75,10 +76,14 @@ class PageServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self.port = self._server.server_address[1]
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
@@ -89,8 +94,8 @@ class PageServer:
 
 
 @contextmanager
-def page_server() -> Iterator[PageServer]:
-    server = PageServer()
+def page_server(tls: ssl.SSLContext | None = None) -> Iterator[PageServer]:
+    server = PageServer(tls)
     thread = threading.Thread(target=server._server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -176,6 +176,35 @@ def test_auto_uses_the_browser_for_a_shell_and_remembers_it(
     assert len(plain) == 1  # the second check went straight to the browser
 
 
+def test_rendered_pages_meet_the_same_anomaly_and_confirmation_rules(
+    pages: PageServer, bench: Bench
+) -> None:
+    policy = _browser(pages.url("/policy"))
+    pages.page("/policy", BUILT_BY_SCRIPT)
+    (first,) = bench.check(policy)
+    assert first.outcome is CheckOutcome.NEW_VERSION
+    pages.page("/policy", "<h1>Access denied</h1><p>Checking your browser...</p>")
+    (blocked,) = bench.check(policy)
+    assert blocked.outcome is CheckOutcome.ANOMALY  # never a version
+    other = (
+        "<h1>Privacy policy</h1><p>We collect your name, e-mail address and location when "
+        "you register.</p><p>We keep account data for three years after your last login."
+        "</p><p>We share your e-mail address with our advertising partners.</p><p>You may "
+        "ask for a copy of your data, or have it corrected or deleted.</p><p>Questions go "
+        "to our data protection officer.</p>"
+    )
+    before = len(pages.requests)
+    pages.page("/policy", f"<main id='root'></main><script>root.innerHTML = {other!r}</script>")
+    (replaced,) = bench.check(policy)
+    fetched = [h for p, h in pages.requests[before:] if p == "/policy"]
+    assert len(fetched) == 2, (
+        replaced.outcome,
+        replaced.error,
+    )  # a page replacing most of the policy is fetched again ...
+    assert all("HeadlessChrome" in h["User-Agent"] for h in fetched)  # ... by the browser
+    assert replaced.outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.ANOMALY), replaced.error
+
+
 def test_auto_never_starts_the_browser_for_a_readable_page(pages: PageServer, bench: Bench) -> None:
     pages.page("/policy", POLICY_TEXT)
     (result,) = bench.check(PolicyConfig(name="p", url=pages.url("/policy"), fetcher="auto"))

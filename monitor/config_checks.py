@@ -16,6 +16,7 @@ from monitor.errors import ConfigError
 
 __all__ = [
     "MAX_CONFIG_BYTES",
+    "NAME_PATTERN",
     "SET_BY_MONITOR",
     "ConfigReader",
     "check_css_selector",
@@ -208,7 +209,7 @@ def _read_pipe(fd: int, path: Path) -> bytes:
     return b"".join(chunks)
 
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class ConfigReader:
@@ -313,7 +314,7 @@ class ConfigReader:
 
     def name(self) -> str:
         value = self.required_str("name")
-        if not _NAME.fullmatch(value):
+        if not NAME_PATTERN.fullmatch(value):
             raise self.error(
                 "name", f"{value!r} must be letters, digits, '.', '_' or '-' (at most 100)"
             )

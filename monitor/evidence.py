@@ -1,18 +1,68 @@
-"""A version's evidence for the command line: the screenshot the browser took when it
-was stored (``monitor show --screenshot``)."""
+"""A version's evidence for the command line: where its page came from (provenance), the
+page's bytes exactly as received (``monitor show --raw``) and the screenshot the browser
+took when it was stored (``monitor show --screenshot``)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from monitor.config import Config
 from monitor.errors import InputError, SnapshotError
+from monitor.models import VersionRecord
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 
-__all__ = ["write_screenshot"]
+__all__ = ["provenance", "raw_page", "version_json", "write_screenshot"]
+
+
+def provenance(store: Store, version_id: int) -> dict[str, Any]:
+    """Where a version's page came from: the URL asked for and the one answered, when,
+    with which status and response headers, the page's sha256, size and type, and the
+    fetcher (with a browser's screenshot)."""
+    row = store.provenance(version_id)
+    return {
+        "requested_url": row["requested_url"] or row["url"],
+        "final_url": row["final_url"],
+        "fetched_at": row["fetched_at"],
+        "http_status": row["http_status"],
+        "headers": row["headers"],
+        "sha256": row["sha256"],
+        "size": row["size"],
+        "content_type": row["content_type"],
+        "fetcher": row["fetcher"] or "http",
+        "screenshot_sha256": row["screenshot"],
+    }
+
+
+def version_json(store: Store, version: VersionRecord) -> dict[str, Any]:
+    """A version as ``monitor show --json`` prints it."""
+    return {
+        "policy": version.policy,
+        "version": version.number,
+        "variant": version.variant,
+        "first_seen": version.first_seen,
+        "last_seen": version.last_seen,
+        "declared_date": version.declared_date,
+        "language": version.language,
+        "title": version.title,
+        "text_hash": version.text_hash,
+        "text": version.text,
+        "provenance": provenance(store, version.id),
+    }
+
+
+def raw_page(config: Config, name: str, version: VersionRecord) -> bytes:
+    """The bytes of the page version ``version`` was read from, exactly as received (and
+    checked against their sha256)."""
+    if not version.snapshot_sha256:
+        raise InputError(f"{name}: version {version.number} has no raw page kept")
+    try:
+        return SnapshotStore(config.monitor.snapshots).get(version.snapshot_sha256)
+    except SnapshotError as exc:
+        raise InputError(f"{name}: version {version.number}'s raw page: {exc}") from None
 
 
 def write_screenshot(config: Config, store: Store, name: str, number: int, target: Path) -> int:

@@ -4,7 +4,8 @@
 happens; ``check_policies`` runs many under the fetcher's concurrency
 limits; ``run_checks`` is the synchronous entry point the CLI calls.
 ``fetch_options``, ``open_fetcher``, ``open_store`` and ``open_snapshots``
-turn a configuration into the things a check needs (for the CLI and the daemon).
+(``opening.py``) turn a configuration into the things a check needs (for the CLI and
+the daemon).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from monitor.models import CheckOutcome, CheckResult, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events
+from monitor.opening import fetch_options, open_fetcher, open_snapshots, open_store
 from monitor.outcome import (
     needs_confirmation,
     stored_document,
@@ -58,37 +60,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 JUDGE_ATTEMPTS = 5  # judging again when another writer stored a version meanwhile
-
-
-def fetch_options(config: Config | None = None, **overrides: Any) -> FetchOptions:
-    """The fetch settings of ``config`` (the defaults without one), with ``overrides``."""
-    options = config.monitor.fetch if config is not None else FetchOptions()
-    return replace(options, **overrides) if overrides else options
-
-
-def open_fetcher(config: Config | None = None, **overrides: Any) -> Fetcher:
-    """A :class:`Fetcher` with :func:`fetch_options`; close it (``async with``, ``aclose``)."""
-    return Fetcher(fetch_options(config, **overrides))
-
-
-def open_store(config: Config, *, sync: bool = True) -> Store:
-    """The database of ``config``, checked and its policies in sync with the config; with
-    ``sync=False`` (commands that only read) nothing is written: no wait for a writer."""
-    store = Store.open(config.monitor.database, verify=sync)
-    try:
-        if sync:
-            store.sync_policies(config.policies)
-    except BaseException:
-        store.close()
-        raise
-    return store
-
-
-def open_snapshots(config: Config) -> SnapshotStore:
-    """The snapshot folder of ``config``, cleared of temporary files a crash left."""
-    snapshots = SnapshotStore(config.monitor.snapshots)
-    snapshots.remove_temporary()
-    return snapshots
 
 
 async def check_policy(
@@ -158,6 +129,7 @@ async def _check(
             http_status=exc.status,
             error=str(exc),
             fetcher="browser" if policy.fetcher == "browser" else "http",
+            url=policy.url,
         )
         return await save(record)
     shot = None
@@ -178,6 +150,8 @@ async def _check(
         fetcher=fetched.fetcher,
         notes=fetched.notes,
         screenshot=shot,
+        url=policy.url,
+        headers=fetched.headers,
     )
     latest = stored.number if stored else 0  # what the shortcuts below take as still true
     if fetched.not_modified:

@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "List the configured policies with their last check and number of versions.",
     ),
     "history": ("policies", "history", "List the stored versions of policy NAME, oldest first."),
-    "show": ("policies", "show", "Print the text of a stored version of policy NAME."),
+    "show": ("evidence", "show", "Print the text of a stored version of policy NAME."),
     "run": (
         "service",
         "run",
@@ -84,6 +84,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "serve",
         "serve",
         "Serve the reading room: policies, versions and changes in the browser, and a JSON API.",
+    ),
+    "rename": (
+        "identity",
+        "rename",
+        "Give policy OLD's history (versions, checks, changes) the name NEW.",
     ),
     "feed": (
         "notifications",

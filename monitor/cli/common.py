@@ -18,7 +18,7 @@ from monitor.output.safe import json_safe, visible
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from monitor.config import Config, PolicyConfig
+    from monitor.config import Config
     from monitor.store import Store
 
 __all__ = ["State", "console", "fail", "json_option", "known_policy", "print_json"]
@@ -82,9 +82,16 @@ def json_option(help: str = "Print one JSON array.") -> Callable[[F], F]:
     return click.option("--json", "as_json", is_flag=True, help=help)
 
 
-def known_policy(state: State, name: str) -> PolicyConfig:
-    """The configured policy ``name``; an :class:`InputError` when there is none."""
-    policy = state.config().policy(name)
-    if policy is None:
-        raise InputError(f"no policy named {name!r} in {state.config().path}")
-    return policy
+def known_policy(state: State, name: str) -> None:
+    """An :class:`InputError` unless ``name`` is a configured policy, or an archived one
+    (its history is in the database; it has left the configuration)."""
+    config = state.config()
+    if config.policy(name) is not None:
+        return
+    with state.store(sync=False) as store:
+        if store.policy_state(name) is not None:
+            return
+    raise InputError(
+        f"no policy named {name!r} in {config.path} or its database "
+        "(`monitor list --all` lists archived ones too)"
+    )

@@ -1,11 +1,9 @@
-"""The policy commands of ``monitor``: check, list, history, show, status."""
+"""The policy commands of ``monitor``: check, list, history, status."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -13,10 +11,9 @@ from rich.console import Console
 from monitor.cli.common import State, console, json_option, known_policy, print_json
 from monitor.errors import InputError
 from monitor.models import CheckResult
-from monitor.output.safe import visible
 from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
 
-__all__ = ["check", "history", "list_", "show", "status"]
+__all__ = ["check", "history", "list_", "status"]
 
 
 @click.command()
@@ -72,24 +69,33 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[CheckResult], 
 
 
 @click.command(name="list")
+@click.option("--all", "everything", is_flag=True, help="Also archived policies (history only).")
 @json_option()
 @click.pass_obj
-def list_(state: State, as_json: bool) -> None:
+def list_(state: State, everything: bool, as_json: bool) -> None:
     """List the configured policies with their last check and number of versions.
+
+    With --all, also the archived ones: in the database, no longer in config.toml
+    (`history`, `show`, `diff` and the reading room still read them).
 
     \b
     Example:
         monitor list
-        monitor list --json | jq '.[] | select(.last_outcome == "error")'
+        monitor list --all --json | jq '.[] | select(.archived)'
     """
     config = state.config()
     with state.store(sync=False) as store:
         known = {r["name"]: r for r in store.policy_summaries()}
     blank = {"versions": 0, "last_check": None, "last_outcome": None, "last_status": None}
     rows = [
-        {**blank, "last_error": None, **known.get(p.name, {}), "name": p.name, "url": p.url}
-        for p in sorted(config.policies, key=lambda p: p.name)
-    ]
+        {**blank, "last_error": None, **known.get(p.name, {}), "name": p.name, "url": p.url,
+         "archived": False}
+        for p in config.policies
+    ]  # fmt: skip
+    if everything:
+        configured = {p.name for p in config.policies}
+        rows += [{**row, "archived": True} for name, row in known.items() if name not in configured]
+    rows.sort(key=lambda row: row["name"])
     if as_json:
         print_json(rows)
     else:
@@ -109,48 +115,19 @@ def history(state: State, name: str, as_json: bool) -> None:
     """
     known_policy(state, name)
     with state.store(sync=False) as store:
-        rows = history_rows(store.versions(name))
+        versions = store.versions(name)
+        rows = history_rows(versions)
+        if as_json:  # with where each version's page came from
+            from monitor.evidence import provenance
+
+            for row, version in zip(rows, versions, strict=True):
+                row["provenance"] = provenance(store, version.id)
     if as_json:
         print_json(rows)
     elif not rows:
         click.echo(f"{name}: no versions stored yet (run `monitor check {name}`)")
     else:
         console().print(history_table(name, rows))
-
-
-@click.command()
-@click.argument("name")
-@click.option("--version", "number", type=int, help="Version number (default: the latest).")
-@click.option(
-    "--screenshot",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the version's screenshot (PNG; browser-read pages) to this file instead.",
-)
-@click.pass_obj
-def show(state: State, name: str, number: int | None, screenshot: Path | None) -> None:
-    """Print the text of a stored version of policy NAME.
-
-    \b
-    Example:
-        monitor show pcextreme-privacy
-        monitor show pcextreme-privacy --version 1
-        monitor show vendor-privacy --screenshot page.png
-    """
-    known_policy(state, name)
-    with state.store(sync=False) as store:
-        version = store.latest_version(name) if number is None else store.version(name, number)
-        if version is not None and screenshot is not None:
-            from monitor.evidence import write_screenshot
-
-            size = write_screenshot(state.config(), store, name, version.number, screenshot)
-            click.echo(f"{name}: version {version.number}'s screenshot ({size:,} bytes) written "
-                       f"to {visible(str(screenshot))}", err=True)  # fmt: skip
-            return
-    if version is None:
-        what = "no versions stored yet" if number is None else f"has no version {number}"
-        raise InputError(f"{name}: {what}")
-    # Exact text into a file or pipe; on a terminal, nothing that could drive it.
-    click.echo(visible(version.text) if sys.stdout.isatty() else version.text)
 
 
 @click.command()

@@ -89,7 +89,7 @@ def policy_table(rows: Sequence[dict[str, Any]]) -> Table:
     for row in rows:
         add_row(
             table,
-            row["name"],
+            row["name"] + (" (archived)" if row.get("archived") else ""),
             row["url"],
             row["last_check"] or "-",
             _outcome(row["last_outcome"]),

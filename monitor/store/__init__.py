@@ -10,13 +10,15 @@ version and its change are written in one transaction.
 its transactions), ``schema`` (the migrations), ``policies`` (policies,
 versions and their reads), ``checks`` (recording a check), ``outbox`` (the
 notification outbox), ``status`` (schedule, heartbeat, feed and status) and
-``reading`` (the read-only pages of ``monitor serve``).
+``reading`` (the read-only pages of ``monitor serve``) and ``identity`` (archived
+policies, renames).
 """
 
 from __future__ import annotations
 
 from monitor.models import NewVersion, Reports, VersionRecord
 from monitor.store.checks import CheckRecord, CheckWriter, Recorded
+from monitor.store.identity import IdentityQueries
 from monitor.store.outbox import Outbox
 from monitor.store.policies import PolicyQueries
 from monitor.store.reading import ReadingQueries
@@ -25,5 +27,5 @@ from monitor.store.status import StatusQueries
 __all__ = ["CheckRecord", "NewVersion", "Recorded", "Reports", "Store", "VersionRecord"]
 
 
-class Store(PolicyQueries, CheckWriter, Outbox, StatusQueries, ReadingQueries):
+class Store(PolicyQueries, CheckWriter, Outbox, StatusQueries, ReadingQueries, IdentityQueries):
     """The database. Open with :meth:`open`; close with :meth:`close` or ``with``."""

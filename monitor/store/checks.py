@@ -17,7 +17,22 @@ from monitor.store.base import StoreBase
 from monitor.store.outbox import enqueue
 from monitor.store.packing import pack
 
-__all__ = ["CheckRecord", "CheckWriter", "Recorded"]
+__all__ = ["KEPT_HEADERS", "CheckRecord", "CheckWriter", "Recorded"]
+
+# Response headers kept with a check, as provenance: what the page was, in which language,
+# when the server says it was made and changed, and through which caches.
+KEPT_HEADERS = (
+    "content-type", "content-language", "content-length", "content-encoding", "date",
+    "last-modified", "etag", "age", "cache-control", "expires", "server", "via", "x-cache",
+)  # fmt: skip
+
+
+def _kept(headers: dict[str, str] | None) -> str | None:
+    if not headers:
+        return None
+    lowered = {k.lower(): v for k, v in headers.items()}
+    kept = {k: lowered[k][:500] for k in KEPT_HEADERS if k in lowered}
+    return json.dumps(kept, ensure_ascii=False) if kept else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +56,8 @@ class CheckRecord:
     fetcher: str = "http"  # or "browser"
     notes: tuple[str, ...] = ()  # said beside the outcome (requests the browser refused)
     screenshot: StoredSnapshot | None = None  # a browser rendering's full-page PNG
+    url: str | None = None  # the URL asked for
+    headers: dict[str, str] | None = None  # the response's (those in KEPT_HEADERS are kept)
 
 
 class Recorded(NamedTuple):
@@ -239,8 +256,8 @@ class CheckWriter(StoreBase):
             cursor = db.execute(
                 """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
                        error, final_url, size, snapshot_sha256, version_id, text_hash, fetcher,
-                       screenshot_sha256, notes)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       screenshot_sha256, notes, url, headers)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     policy_id,
                     check.started_at,
@@ -256,6 +273,8 @@ class CheckWriter(StoreBase):
                     check.fetcher,
                     shot.sha256 if shot is not None else None,
                     "\n".join(check.notes) or None,
+                    check.url,
+                    _kept(check.headers),
                 ],
             )
             check_id = int(cursor.lastrowid or 0)

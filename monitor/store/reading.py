@@ -216,7 +216,8 @@ class ReadingQueries(StoreBase):
             """SELECT v.number, v.first_seen, v.last_seen, v.declared_date, v.title,
                       v.snapshot_sha256 AS sha256, s.size, s.content_type,
                       k.started_at AS fetched_at, k.http_status, k.final_url, p.url,
-                      k.fetcher, k.screenshot_sha256 AS screenshot
+                      k.fetcher, k.screenshot_sha256 AS screenshot,
+                      k.url AS requested_url, k.headers
                FROM versions v JOIN policies p ON p.id = v.policy_id
                LEFT JOIN snapshots s ON s.sha256 = v.snapshot_sha256
                LEFT JOIN checks k ON k.id = COALESCE(
@@ -227,7 +228,9 @@ class ReadingQueries(StoreBase):
                WHERE v.id = ?""",
             [version_id],
         )
-        return rows[0]
+        row = rows[0]
+        row["headers"] = json.loads(row["headers"]) if row["headers"] else {}
+        return row
 
     def snapshot_of(self, policy: str, digest: str) -> dict[str, Any] | None:
         """The snapshot ``digest`` if it is the page of a version or check of ``policy``."""

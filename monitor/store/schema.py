@@ -207,3 +207,11 @@ def _m0009(db: Database) -> None:
     db.execute("ALTER TABLE checks ADD COLUMN screenshot_sha256 TEXT REFERENCES snapshots(sha256)")
     db.execute("ALTER TABLE checks ADD COLUMN notes TEXT")
     db.execute("ALTER TABLE policies ADD COLUMN fetcher TEXT")
+
+
+@migrations(name="0010_check_provenance")
+def _m0010(db: Database) -> None:
+    # Provenance of what a check fetched: the URL it asked for (a policy's URL may change
+    # later) and a few response headers (content type and language, dates, validators).
+    db.execute("ALTER TABLE checks ADD COLUMN url TEXT")
+    db.execute("ALTER TABLE checks ADD COLUMN headers TEXT")

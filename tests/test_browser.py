@@ -116,7 +116,7 @@ def test_a_consent_cookie_opens_the_wall_and_goes_to_the_own_host_only(
         other.routes["/pixel.png"] = Answer(b"", headers={"Content-Type": "image/png"})
 
         def policy(headers: dict[str, str]) -> Answer:
-            if "consent=yes" not in headers.get("Cookie", ""):
+            if "consent=yes" not in {k.lower(): v for k, v in headers.items()}.get("cookie", ""):
                 return Answer(b"<html><body><p>Accepteer eerst onze cookies.</p></body></html>")
             pixel = other.url("/pixel.png", host="localhost")
             html = f"<html><body>{POLICY_TEXT}<img src='{pixel}'></body></html>"
@@ -128,12 +128,36 @@ def test_a_consent_cookie_opens_the_wall_and_goes_to_the_own_host_only(
                      headers=(("X-Team", "privacy"),), accept_language="nl-NL,nl;q=0.9")
         )  # fmt: skip
         assert result.outcome is CheckOutcome.NEW_VERSION, result.error
-        (_, sent), *_ = [r for r in pages.requests if r[0] == "/policy"]
-        assert sent["X-Team"] == "privacy"
-        assert sent["Accept-Language"].startswith("nl-NL")
+        (_, headers), *_ = [r for r in pages.requests if r[0] == "/policy"]
+        sent = {k.lower(): v for k, v in headers.items()}  # (names are case-insensitive)
+        assert sent["x-team"] == "privacy"
+        assert sent["accept-language"].startswith("nl-NL")
         (_, elsewhere), *_ = other.requests
         assert "X-Team" not in elsewhere  # another origin gets no policy header
         assert "Cookie" not in elsewhere
+
+
+@pytest.mark.faults
+def test_the_policy_headers_never_follow_a_redirect_to_another_origin(
+    pages: PageServer, bench: Bench
+) -> None:
+    with page_server() as other:
+        other.page("/landing", POLICY_TEXT + f"<img src='{pages.url('/img-redirect')}'>")
+        other.routes["/img.png"] = Answer(b"", headers={"Content-Type": "image/png"})
+        away = other.url("/landing", host="localhost")
+        pages.routes["/go"] = Answer(b"", status=302, headers={"Location": away})
+        pages.routes["/img-redirect"] = Answer(
+            b"", status=302, headers={"Location": other.url("/img.png", host="localhost")}
+        )
+        (result,) = bench.check(_browser(pages.url("/go"), headers=(("X-Secret", "s3cr3t"),)))
+        assert result.outcome is CheckOutcome.NEW_VERSION, result.error
+        assert sorted(other.paths()) == ["/img.png", "/landing"]
+        assert all("x-secret" not in str(headers).lower() for _, headers in other.requests)
+        own = dict(pages.requests)
+        assert own["/go"]["x-secret"] == "s3cr3t"  # the policy's own origin gets it
+        assert own["/img-redirect"]["x-secret"] == "s3cr3t"
+        row = bench.store.checks("p", limit=1)[0]
+        assert row["final_url"] == away
 
 
 def test_click_reveals_the_full_policy_and_a_missing_target_is_noted(

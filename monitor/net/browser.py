@@ -46,6 +46,11 @@ _ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--mute-audio",
+    # The gate decides which addresses a page may reach. Chromium's own local-network
+    # checks would also block an allowed intranet page's subresources once its document
+    # is fetched by the monitor (a policy with its own headers), which has no address.
+    "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
+    "PrivateNetworkAccessSendPreflights",
 ]
 
 
@@ -171,6 +176,7 @@ class BrowserFetcher:
         gate = Gate(
             allow_private_networks=opts.allow_private_networks,
             max_bytes=opts.browser_max_bytes,
+            max_requests=opts.browser_max_requests,
             resolver=self._resolver,
             dial=self._dial,
         )
@@ -205,7 +211,8 @@ class BrowserFetcher:
         language = own.get("Accept-Language")
         try:
             context = await browser.new_context(
-                proxy={"server": gate.url},
+                # Loopback too (Chromium would bypass a proxy for it), said explicitly.
+                proxy={"server": gate.url, "bypass": "<-loopback>"},
                 user_agent=user_agent or None,
                 locale=language.split(",")[0].split(";")[0].strip() if language else None,
                 ignore_https_errors=not verify_tls,
@@ -227,10 +234,15 @@ class BrowserFetcher:
             home = _origin(url)
 
             async def add_own(route: Any, request: Any) -> None:
-                if _origin(request.url) == home:
-                    await route.continue_(headers={**request.headers, **own})
-                else:
+                if _origin(request.url) != home:
                     await route.continue_()
+                    return
+                # Fetched here, one hop at a time: a redirect the page's origin answers is
+                # handed to the browser to follow as a new request (back through this
+                # handler), so the headers never travel to another origin with it.
+                sent = {**request.headers, **{k.lower(): v for k, v in own.items()}}
+                answer = await route.fetch(headers=sent, max_redirects=0)
+                await route.fulfill(response=answer)
 
             await context.route("**/*", add_own)
         return context

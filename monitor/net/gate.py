@@ -9,7 +9,11 @@ requests are forwarded one per connection; ``CONNECT`` (``https://``, ``wss://``
 is tunnelled to the checked address, TLS staying end to end. The gate counts the
 bytes the servers send and closes every connection past ``max_bytes``.
 
-One gate serves one fetch: its counters and refusals are that fetch's.
+One gate serves one fetch: its counters and refusals are that fetch's. It wants a
+request head within ``HEAD_TIMEOUT`` and holds at most ``MAX_CONNECTIONS`` at once.
+It asks for no password: Chromium does not answer a proxy's challenge for requests
+the monitor intercepts, and a process of this machine gains nothing through it that
+it could not reach itself (the same address policy applies to everyone's requests).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ logger = logging.getLogger(__name__)
 Dial = Callable[[str, int], Awaitable[tuple[asyncio.StreamReader, asyncio.StreamWriter]]]
 
 _HEAD_LIMIT = 64 * 1024  # a request head larger than this is refused
+HEAD_TIMEOUT = 10.0  # seconds a connection may take to send its request head
+MAX_CONNECTIONS = 64  # open at once through one gate (Chromium uses at most 32 per proxy)
 _CHUNK = 64 * 1024
 _HOP_BY_HOP = {"proxy-connection", "proxy-authorization", "connection", "keep-alive"}
 
@@ -48,12 +54,15 @@ class Gate:
         *,
         allow_private_networks: bool,
         max_bytes: int,
+        max_requests: int | None = None,
         resolver: Resolver | None = None,
         dial: Dial | None = None,
         connect_timeout: float = 10.0,
     ) -> None:
         self._allow_private = allow_private_networks
         self.max_bytes = max_bytes
+        self.max_requests = max_requests
+        self._closing = False
         self._resolve = resolver or system_resolver
         self._dial = dial or _open
         self._connect_timeout = connect_timeout
@@ -80,6 +89,7 @@ class Gate:
 
     async def close(self) -> None:
         """Stop listening and cut every connection still open."""
+        self._closing = True
         if self._server is not None:
             self._server.close()
         self._cut()
@@ -110,9 +120,19 @@ class Gate:
         self._tasks.add(task)
         self._writers.add(writer)
         try:
+            if len(self._tasks) > MAX_CONNECTIONS:
+                await _answer(writer, 503, "too many connections through the gate at once")
+                return
             await self._handle(reader, writer)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+        except (
+            OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
+            TimeoutError, UnicodeError,
+        ):  # fmt: skip
             pass
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+            # Cut by close(): ends quietly (a cancelled connection task is logged by asyncio).
         finally:
             self._tasks.discard(task)
             self._writers.discard(writer)
@@ -120,13 +140,16 @@ class Gate:
                 writer.transport.abort()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HEAD_TIMEOUT)
         if len(head) > _HEAD_LIMIT:
             return
         lines = head.decode("latin-1").split("\r\n")
         method, target, version = lines[0].split(" ", 2)
         if method == "CONNECT":
             host, _, port_text = target.rpartition(":")
+            if not (port_text.isascii() and port_text.isdigit() and 0 < int(port_text) < 65536):
+                await _answer(writer, 400, "CONNECT needs host:port")
+                return
             host, port = host.strip("[]"), int(port_text)
         else:
             parts = urlsplit(target)
@@ -139,6 +162,9 @@ class Gate:
             await _answer(writer, 403, self.stopped)
             return
         self.requests += 1
+        if self.max_requests is not None and self.requests > self.max_requests:
+            self.stop(f"the page made more than {self.max_requests} requests")
+            return
         upstream = await self._connect(host, port, writer)
         if upstream is None:
             return
@@ -226,7 +252,7 @@ class Gate:
 
 async def _answer(writer: asyncio.StreamWriter, status: int, why: str) -> None:
     body = why.encode("utf-8", "replace")
-    reason = {400: "Bad Request", 403: "Forbidden", 502: "Bad Gateway"}[status]
+    reason = {400: "Bad Request", 403: "Forbidden", 502: "Bad Gateway", 503: "Busy"}[status]
     writer.write(
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")

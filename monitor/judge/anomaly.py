@@ -13,6 +13,7 @@ from monitor.models import Document, Severity
 
 __all__ = [
     "POLICY_TOPICS",
+    "consent_wall",
     "detect_anomaly",
     "first_version_anomaly",
     "incomplete_old",
@@ -119,6 +120,29 @@ def _topics(document: Document) -> int:
     return len(set().union(*(evidence(b.text).categories for b in document.blocks)))
 
 
+# A consent wall: a short page about cookies or consent asking to accept, that says
+# little of what is done with data (a cookie policy, however short, does say it).
+_WALL_CHARS = 1000
+_WALL_SUBJECT = re.compile(
+    r"cookie|consent|toestemming|einwilligung|consentement|privacy", re.IGNORECASE
+)
+_WALL_ASK = re.compile(
+    r"\b(?:accept\w*|agree|allow all|akkoord|accepteer\w*|toestaan|akzeptier\w*|"
+    r"zustimm\w*|einverstanden|accepter|j'accepte|continue|doorgaan|weiter)\b",
+    re.IGNORECASE,
+)
+
+
+def consent_wall(document: Document) -> bool:
+    """Whether a short page is a cookie-consent wall rather than a policy."""
+    return (
+        _chars(document) < _WALL_CHARS
+        and _WALL_SUBJECT.search(document.text) is not None
+        and _WALL_ASK.search(document.text) is not None
+        and _topics(document) < POLICY_TOPICS
+    )
+
+
 def first_version_anomaly(document: Document) -> str | None:
     """Why a policy's first document is not a version, or None: with nothing to compare
     it to, a short page that reads like a block or error page ("Pagina niet gevonden"
@@ -127,6 +151,8 @@ def first_version_anomaly(document: Document) -> str | None:
     hit = _BLOCK_PAGE.search(document.text[:400])  # such pages say so up front
     if hit and chars < 1500:
         return f'the page looks like a block or error page ("{hit.group(0).strip()}")'
+    if consent_wall(document):
+        return "the page looks like a cookie consent wall, not the policy behind it"
     if chars > _DEGENERATE_CHARS:
         words = _distinct_words(document, _DEGENERATE_WORDS)
         if words < _DEGENERATE_WORDS:

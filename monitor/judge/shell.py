@@ -44,16 +44,16 @@ def shell_reason(
     )
     if not document.blocks:
         return "a page without text (built by scripts?)"
-    problem = first_version_anomaly(document)
+    problem = first_version_anomaly(document)  # a block page, a consent wall, no text
     if problem is not None:
         return problem
     chars = len(document.text)
-    if chars < SHELL_CHARS:
-        return f"a nearly empty page ({chars} characters)"
     if (
         chars < _WALL_CHARS
         and len(_CONSENT.findall(document.text)) >= 2
         and not reads_as_policy(document)
     ):
         return "a consent wall"
+    if chars < SHELL_CHARS:
+        return f"a nearly empty page ({chars} characters)"
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from monitor.errors import BlockedAddressError, FetchError, HTTPStatusError, Too
 from monitor.models import FetchResult
 from monitor.net.gate import Dial, Gate
 from monitor.net.netpolicy import Resolver
-from monitor.net.options import FetchOptions
+from monitor.net.options import DEFAULT_BROWSER, FetchOptions
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 VIEWPORT = {"width": 1280, "height": 900}
 SCREENSHOT_MAX_HEIGHT = 16_000  # pixels: a longer page is shot down to here
 CLICK_TIMEOUT = 5.0  # seconds for each `click` selector
+WAIT_FOR_TIMEOUT = 15.0  # seconds for the `wait_for` selector to appear
+LOAD_WAIT = 15.0  # seconds for a page's images and scripts after its document
 SETTLE = 3.0  # seconds to wait for the network to go quiet after loading or clicking
 _ARGS = [
     "--disable-quic",  # QUIC is UDP: it would not pass the gate
@@ -46,6 +49,7 @@ _ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--mute-audio",
+    "--js-flags=--max-old-space-size=512",  # a page's script heap (MB)
     # The gate decides which addresses a page may reach. Chromium's own local-network
     # checks would also block an allowed intranet page's subresources once its document
     # is fetched by the monitor (a policy with its own headers), which has no address.
@@ -115,6 +119,11 @@ class BrowserFetcher:
                     "the browser fetcher needs Playwright: pip install 'policy-monitor[browser]'",
                 ) from None
             path = self.options.browser_path
+            if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+                hint = "apt-get install chromium, or set [monitor] browser_path"
+                if path != DEFAULT_BROWSER:
+                    hint = "[monitor] browser_path names no executable file"
+                raise BrowserMissing(url, f"no browser at {path} ({hint})")
             try:
                 self._playwright = await async_playwright().start()
                 self._browser = await self._playwright.chromium.launch(
@@ -127,11 +136,8 @@ class BrowserFetcher:
                 )
             except Error as exc:
                 await self.aclose()
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise BrowserMissing(
-                    url,
-                    f"cannot start the browser at {path} (apt-get install chromium, or set "
-                    f"[monitor] browser_path): {first}",
+                    url, f"cannot start the browser at {path}: {_first(exc)}"
                 ) from None
             self.launches += 1
             return self._browser
@@ -193,8 +199,12 @@ class BrowserFetcher:
                     transient=True,
                 ) from None
             except Exception as exc:
-                if not browser.is_connected():
-                    raise _BrowserGone(str(exc).splitlines()[0]) from None
+                if not browser.is_connected():  # (whatever the rendering made of it)
+                    raise _BrowserGone(_first(exc)) from None
+                if isinstance(exc, FetchError):
+                    raise
+                if type(exc).__module__.startswith("playwright"):  # said as one line, no trace
+                    raise FetchError(url, f"the browser failed: {_first(exc)}") from None
                 raise
             finally:
                 with contextlib.suppress(Exception):
@@ -297,7 +307,9 @@ class _Rendering:
         self.context.on("request", self._on_request)
         self.context.on("page", _close_popup)
         try:
-            response = await page.goto(self.url, wait_until="load")
+            # The document first; then its images and scripts, for a while: one resource
+            # that never loads (a tracker, long polling) must not cost the whole page.
+            response = await page.goto(self.url, wait_until="domcontentloaded")
         except Error as exc:
             self._check_gate()
             message = str(exc).splitlines()[0]
@@ -318,20 +330,32 @@ class _Rendering:
                 self.url, f"HTTP {status}", status=status,
                 transient=status in (408, 429) or status >= 500,
             )  # fmt: skip
+        try:
+            await page.wait_for_load_state("load", timeout=self._within(LOAD_WAIT))
+        except PlaywrightTimeout:
+            self.notes.append(f"the page was still loading after {LOAD_WAIT:g}s: read as it was")
         await self._settle(page, PlaywrightTimeout)
         if wait_for:
-            left = self.deadline - time.monotonic() - 1.0
             try:
                 await page.wait_for_selector(
-                    wait_for, state="attached", timeout=max(left, 1) * 1000
+                    wait_for, state="attached", timeout=self._within(WAIT_FOR_TIMEOUT)
                 )
             except PlaywrightTimeout:
                 raise FetchError(
-                    self.url, f"wait_for: {wait_for!r} never appeared on the page"
-                ) from None
+                    self.url, f"wait_for: {wait_for!r} never appeared on the page "
+                    f"(waited {WAIT_FOR_TIMEOUT:g}s)", status=status,
+                ) from None  # fmt: skip
+            except Error as exc:  # a selector Playwright cannot read
+                raise FetchError(self.url, f"wait_for: {wait_for!r}: {_first(exc)}",
+                                 status=status) from None  # fmt: skip
         for selector in click:
             target = page.locator(selector).first
-            if await target.count() == 0:
+            try:
+                present = await target.count() > 0
+            except Error as exc:
+                self.notes.append(f"click: {selector!r}: {_first(exc)} (skipped)")
+                continue
+            if not present:
                 self.notes.append(f"click: {selector!r} is not on the page (skipped)")
                 continue
             try:
@@ -376,10 +400,14 @@ class _Rendering:
             "notes": tuple(self.notes),
         }
 
+    def _within(self, seconds: float) -> float:
+        """A Playwright timeout (ms) of ``seconds``, cut to the time the rendering has left."""
+        return max(min(seconds, self.deadline - time.monotonic() - 1.0), 0.5) * 1000
+
     async def _settle(self, page: Page, timeout_error: type[Exception]) -> None:
         """Give scripts a moment to finish: until the network is quiet, at most SETTLE s."""
         with contextlib.suppress(timeout_error):
-            await page.wait_for_load_state("networkidle", timeout=SETTLE * 1000)
+            await page.wait_for_load_state("networkidle", timeout=self._within(SETTLE))
 
     async def _screenshot(self, page: Page) -> bytes | None:
         try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CONFIG_KEYS", "FetchOptions"]
+__all__ = ["CONFIG_KEYS", "DEFAULT_BROWSER", "FetchOptions"]
+
+DEFAULT_BROWSER = "/usr/bin/chromium"  # Debian's Chromium
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,7 @@ class FetchOptions:
     allow_private_networks: bool = False
     ca_file: Path | None = None  # extra certificate authorities to trust (PEM)
     # The browser fetcher (fetcher = "browser" or "auto"): Debian's Chromium by default.
-    browser_path: str = "/usr/bin/chromium"
+    browser_path: str = DEFAULT_BROWSER
     browser_concurrency: int = 2  # pages rendered at once (a page costs 100-300 MB)
     browser_timeout: float = 60.0  # one rendering, clicks and screenshot included
     browser_max_bytes: int = 30_000_000  # all of a page's requests together, on the wire

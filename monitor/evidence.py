@@ -5,6 +5,7 @@ took when it was stored (``monitor show --screenshot``)."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,12 @@ def write_screenshot(config: Config, store: Store, name: str, number: int, targe
         png = SnapshotStore(config.monitor.snapshots).get(digest)
     except SnapshotError as exc:
         raise InputError(f"{name}: version {number}'s screenshot: {exc}") from None
+    if str(target) == "-":  # standard output (a pipe or file, never a terminal)
+        if sys.stdout.isatty():
+            raise InputError("--screenshot - writes PNG bytes: send them to a file (> page.png)")
+        sys.stdout.buffer.write(png)
+        sys.stdout.buffer.flush()
+        return len(png)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".screenshot-", dir=folder)

@@ -3,7 +3,10 @@ screenshot through `monitor show --screenshot` and in the reading room."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,6 +64,13 @@ def test_check_show_screenshot_and_the_reading_room(pages: PageServer, tmp_path:
     assert shown.returncode == 0, shown.stderr
     assert out.read_bytes().startswith(b"\x89PNG")
     assert "version 1's screenshot" in shown.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(config_path), "show", "shop",
+         "--screenshot", "-"], capture_output=True, check=False,
+    )  # fmt: skip
+    assert piped.returncode == 0 and piped.stdout.startswith(b"\x89PNG")
+    (listed,) = json.loads(run_monitor("--config", str(config_path), "list", "--json").stdout)
+    assert listed["last_fetcher"] == "browser"
     text = run_monitor("--config", str(config_path), "show", "shop", cwd=tmp_path)
     assert "twintig jaar" in text.stdout
 

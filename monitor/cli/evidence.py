@@ -21,8 +21,8 @@ __all__ = ["show"]
 @click.option("--raw", is_flag=True, help="Write the page's bytes exactly as received.")
 @click.option(
     "--screenshot",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the version's screenshot (PNG; browser-read pages) to this file.",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
+    help="Write the version's screenshot (PNG; browser-read pages) to this file (- : stdout).",
 )
 @json_option("Print the version, its text and its provenance as one JSON object.")
 @click.pass_obj

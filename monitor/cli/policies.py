@@ -86,7 +86,8 @@ def list_(state: State, everything: bool, as_json: bool) -> None:
     config = state.config()
     with state.store(sync=False) as store:
         known = {r["name"]: r for r in store.policy_summaries()}
-    blank = {"versions": 0, "last_check": None, "last_outcome": None, "last_status": None}
+    blank = {"versions": 0, "last_check": None, "last_outcome": None, "last_status": None,
+             "last_fetcher": None, "last_notes": None}  # fmt: skip
     rows = [
         {**blank, "last_error": None, **known.get(p.name, {}), "name": p.name, "url": p.url,
          "archived": False}

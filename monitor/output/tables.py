@@ -94,7 +94,7 @@ def policy_table(rows: Sequence[dict[str, Any]]) -> Table:
             row["last_check"] or "-",
             _outcome(row["last_outcome"]),
             str(row["versions"]),
-            row["last_error"] or "",
+            row["last_error"] or (row.get("last_notes") or "").replace("\n", "; "),
         )
     return table
 

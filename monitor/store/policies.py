@@ -45,7 +45,8 @@ class PolicyQueries(StoreBase):
             """SELECT p.name, p.url,
                       (SELECT COUNT(*) FROM versions v WHERE v.policy_id = p.id) AS versions,
                       c.started_at AS last_check, c.outcome AS last_outcome,
-                      c.http_status AS last_status, c.error AS last_error
+                      c.http_status AS last_status, c.error AS last_error,
+                      c.fetcher AS last_fetcher, c.notes AS last_notes
                FROM policies p
                LEFT JOIN checks c ON c.id = (
                    SELECT MAX(id) FROM checks WHERE policy_id = p.id)

@@ -90,6 +90,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rename",
         "Give policy OLD's history (versions, checks, changes) the name NEW.",
     ),
+    "export": (
+        "identity",
+        "export",
+        "Export the history of policies NAMES (default: every one, archived too) to TARGET.",
+    ),
     "feed": (
         "notifications",
         "feed",

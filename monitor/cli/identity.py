@@ -1,6 +1,9 @@
-"""``monitor rename``: a policy's history keeps up with its name."""
+"""``monitor rename`` (a policy's history keeps up with its name) and ``monitor export``
+(the history taken elsewhere)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -8,7 +11,7 @@ from monitor.cli.common import State
 from monitor.errors import InputError
 from monitor.output.safe import visible
 
-__all__ = ["rename"]
+__all__ = ["export", "rename"]
 
 
 @click.command()
@@ -53,3 +56,38 @@ def rename(state: State, old: str, new: str, replace: bool) -> None:
             "names it",
             err=True,
         )
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["git", "jsonl"]), default="jsonl", show_default=True,
+    help="git: a repository, one commit per version; jsonl: versions.jsonl and changes.jsonl.",
+)  # fmt: skip
+@click.pass_obj
+def export(state: State, names: tuple[str, ...], target: Path, fmt: str) -> None:
+    """Export the history of policies NAMES (default: every one, archived too) to TARGET.
+
+    \b
+    Example:
+        monitor export --format git history-repo
+        monitor export pcextreme-privacy --format jsonl out/
+    """
+    from monitor.export import export as write
+
+    config = state.config()
+    with state.store(sync=False) as store:
+        known = store.stored_names()
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise InputError(f"no policy named {unknown[0]!r} in the database {store.path}")
+        chosen = sorted(names or known)
+        language = None if config.monitor.summary_language == "policy" else (
+            config.monitor.summary_language
+        )  # fmt: skip
+        done = write(store, chosen, fmt, target, summary_language=language)
+    click.echo(
+        f"exported {done.versions} version(s) and {done.changes} change(s) of "
+        f"{done.policies} policy(ies) to {visible(str(target))} ({fmt})"
+    )

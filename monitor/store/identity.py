@@ -3,6 +3,7 @@ moves with a rename, and a new name for an old URL is pointed at the old history
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -87,3 +88,19 @@ class IdentityQueries(StoreBase):
                     found.append({"name": name, "archived": row["name"],
                                   "versions": row["versions"], "advice": advice})  # fmt: skip
         return found
+
+    def changes_of(self, policy: str) -> list[dict[str, Any]]:
+        """Every change of ``policy``, oldest first, with its version numbers and the
+        stored comparison (the ``monitor diff`` JSON object)."""
+        rows = self._rows(
+            """SELECT o.number AS old_version, n.number AS new_version, c.severity,
+                      c.created_at, c.comparison
+               FROM changes c JOIN policies p ON p.id = c.policy_id
+               JOIN versions o ON o.id = c.old_version_id
+               JOIN versions n ON n.id = c.new_version_id
+               WHERE p.name = ? ORDER BY n.number""",
+            [policy],
+        )
+        for row in rows:
+            row["comparison"] = json.loads(row["comparison"])
+        return rows

@@ -90,6 +90,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rename",
         "Give policy OLD's history (versions, checks, changes) the name NEW.",
     ),
+    "import": (
+        "importing",
+        "import_",
+        "Add policies from other archives (Open Terms Archive declarations).",
+    ),
     "export": (
         "identity",
         "export",

@@ -18,27 +18,21 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from monitor.errors import BlockedAddressError, FetchError, HTTPStatusError, TooLargeError
+from monitor.errors import FetchError
 from monitor.models import FetchResult
 from monitor.net.gate import Dial, Gate
 from monitor.net.netpolicy import Resolver
 from monitor.net.options import DEFAULT_BROWSER, FetchOptions
+from monitor.net.rendering import VIEWPORT, Rendering, first_line, origin
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page, Playwright
+    from playwright.async_api import Browser, BrowserContext, Playwright
 
 __all__ = ["BrowserFetcher", "BrowserMissing"]
 
 logger = logging.getLogger(__name__)
 
-VIEWPORT = {"width": 1280, "height": 900}
-SCREENSHOT_MAX_HEIGHT = 16_000  # pixels: a longer page is shot down to here
-CLICK_TIMEOUT = 5.0  # seconds for each `click` selector
-WAIT_FOR_TIMEOUT = 15.0  # seconds for the `wait_for` selector to appear
-LOAD_WAIT = 15.0  # seconds for a page's images and scripts after its document
-SETTLE = 3.0  # seconds to wait for the network to go quiet after loading or clicking
 _ARGS = [
     "--disable-quic",  # QUIC is UDP: it would not pass the gate
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
@@ -60,17 +54,6 @@ _ARGS = [
 
 class BrowserMissing(FetchError):
     """The browser cannot be started here (not installed, or the extra is missing)."""
-
-
-def _origin(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
-def _where(url: str) -> str:
-    _, host, port = _origin(url)
-    return f"{host}:{port}"
 
 
 class BrowserFetcher:
@@ -137,7 +120,7 @@ class BrowserFetcher:
             except Error as exc:
                 await self.aclose()
                 raise BrowserMissing(
-                    url, f"cannot start the browser at {path}: {_first(exc)}"
+                    url, f"cannot start the browser at {path}: {first_line(exc)}"
                 ) from None
             self.launches += 1
             return self._browser
@@ -190,7 +173,7 @@ class BrowserFetcher:
             context = await self._context(browser, url, gate, own, verify_tls)
             try:
                 async with asyncio.timeout(opts.browser_timeout):
-                    result = await _Rendering(self.options, context, gate, url).run(wait_for, click)
+                    result = await Rendering(self.options, context, gate, url).run(wait_for, click)
             except TimeoutError:
                 raise FetchError(
                     url,
@@ -200,11 +183,11 @@ class BrowserFetcher:
                 ) from None
             except Exception as exc:
                 if not browser.is_connected():  # (whatever the rendering made of it)
-                    raise _BrowserGone(_first(exc)) from None
+                    raise _BrowserGone(first_line(exc)) from None
                 if isinstance(exc, FetchError):
                     raise
                 if type(exc).__module__.startswith("playwright"):  # said as one line, no trace
-                    raise FetchError(url, f"the browser failed: {_first(exc)}") from None
+                    raise FetchError(url, f"the browser failed: {first_line(exc)}") from None
                 raise
             finally:
                 with contextlib.suppress(Exception):
@@ -241,10 +224,10 @@ class BrowserFetcher:
                 jar.append({"name": name, "value": value, "url": url})
             await context.add_cookies(jar)
         if own:
-            home = _origin(url)
+            home = origin(url)
 
             async def add_own(route: Any, request: Any) -> None:
-                if _origin(request.url) != home:
+                if origin(request.url) != home:
                     await route.continue_()
                     return
                 # Fetched here, one hop at a time: a redirect the page's origin answers is
@@ -260,177 +243,3 @@ class BrowserFetcher:
 
 class _BrowserGone(Exception):
     """The browser process went away during a rendering."""
-
-
-class _Rendering:
-    """One page's rendering in ``context``: load, settle, wait, click, read, shoot."""
-
-    def __init__(
-        self, options: FetchOptions, context: BrowserContext, gate: Gate, url: str
-    ) -> None:
-        self.options = options
-        self.context = context
-        self.gate = gate
-        self.url = url
-        self.requests = 0
-        self.documents: list[str] = []  # the main frame's navigations, redirects included
-        self.notes: list[str] = []
-        self.deadline = time.monotonic() + options.browser_timeout
-        context.set_default_timeout(options.browser_timeout * 1000)
-
-    def _on_request(self, request: Any) -> None:
-        self.requests += 1
-        if self.requests > self.options.browser_max_requests:
-            self.gate.stop(f"the page made more than {self.options.browser_max_requests} requests")
-        if request.is_navigation_request() and request.frame.parent_frame is None:
-            self.documents.append(request.url)
-
-    def _check_gate(self) -> None:
-        for document in self.documents:
-            why = self.gate.refused.get(_where(document))
-            if why is not None:
-                raise BlockedAddressError(
-                    self.url,
-                    f"refusing {why} (to permit: allow_private_networks = true in [monitor])",
-                )
-        if self.gate.stopped:
-            limit = "browser_max_requests" if "requests" in self.gate.stopped else (
-                "browser_max_bytes"
-            )  # fmt: skip
-            raise TooLargeError(self.url, f"{self.gate.stopped}; abandoned ({limit})")
-
-    async def run(self, wait_for: str | None, click: tuple[str, ...]) -> dict[str, Any]:
-        from playwright.async_api import Error
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-        page = await self.context.new_page()
-        self.context.on("request", self._on_request)
-        self.context.on("page", _close_popup)
-        try:
-            # The document first; then its images and scripts, for a while: one resource
-            # that never loads (a tracker, long polling) must not cost the whole page.
-            response = await page.goto(self.url, wait_until="domcontentloaded")
-        except Error as exc:
-            self._check_gate()
-            message = str(exc).splitlines()[0]
-            if "Download is starting" in message:
-                raise FetchError(
-                    self.url,
-                    "the browser was given a file to download, not a page "
-                    '(fetcher = "http" reads PDF and text files)',
-                ) from None
-            raise FetchError(self.url, f"the browser could not load the page: {message}",
-                             transient="ERR_" in message) from None  # fmt: skip
-        self._check_gate()
-        if response is None:
-            raise FetchError(self.url, "the browser got no response for the page")
-        status = response.status
-        if status >= 400:
-            raise HTTPStatusError(
-                self.url, f"HTTP {status}", status=status,
-                transient=status in (408, 429) or status >= 500,
-            )  # fmt: skip
-        try:
-            await page.wait_for_load_state("load", timeout=self._within(LOAD_WAIT))
-        except PlaywrightTimeout:
-            self.notes.append(f"the page was still loading after {LOAD_WAIT:g}s: read as it was")
-        await self._settle(page, PlaywrightTimeout)
-        if wait_for:
-            try:
-                await page.wait_for_selector(
-                    wait_for, state="attached", timeout=self._within(WAIT_FOR_TIMEOUT)
-                )
-            except PlaywrightTimeout:
-                raise FetchError(
-                    self.url, f"wait_for: {wait_for!r} never appeared on the page "
-                    f"(waited {WAIT_FOR_TIMEOUT:g}s)", status=status,
-                ) from None  # fmt: skip
-            except Error as exc:  # a selector Playwright cannot read
-                raise FetchError(self.url, f"wait_for: {wait_for!r}: {_first(exc)}",
-                                 status=status) from None  # fmt: skip
-        for selector in click:
-            target = page.locator(selector).first
-            try:
-                present = await target.count() > 0
-            except Error as exc:
-                self.notes.append(f"click: {selector!r}: {_first(exc)} (skipped)")
-                continue
-            if not present:
-                self.notes.append(f"click: {selector!r} is not on the page (skipped)")
-                continue
-            try:
-                await target.click(timeout=CLICK_TIMEOUT * 1000)
-            except (PlaywrightTimeout, Error) as exc:
-                self.notes.append(f"click: {selector!r} could not be pressed ({_first(exc)})")
-                continue
-            await self._settle(page, PlaywrightTimeout)
-        self._check_gate()
-        html = await page.content()
-        body = html.encode("utf-8")
-        if len(body) > self.options.max_bytes:
-            raise TooLargeError(
-                self.url, f"rendered page of {len(body)} bytes exceeds max_bytes "
-                f"({self.options.max_bytes})", status=status,
-            )  # fmt: skip
-        screenshot = await self._screenshot(page)
-        refused = [w for w in self.gate.refused if w not in map(_where, self.documents)]
-        if refused:
-            self.notes.append(
-                f"the browser refused {len(refused)} request(s) to non-public addresses "
-                f"({', '.join(sorted(refused)[:5])})"
-            )
-        chain = []  # the page's requests, from the first to the one answered
-        request: Any = response.request
-        while request is not None:
-            chain.append(request.url)
-            request = request.redirected_from
-        return {
-            "url": self.url,
-            "final_url": page.url,
-            "status": status,
-            "headers": dict(response.headers),
-            "body": body,
-            "content_type": "text/html",
-            "encoding": "utf-8",
-            "etag": None,
-            "last_modified": None,
-            "redirects": tuple(reversed(chain[:-1])),
-            "fetcher": "browser",
-            "screenshot": screenshot,
-            "notes": tuple(self.notes),
-        }
-
-    def _within(self, seconds: float) -> float:
-        """A Playwright timeout (ms) of ``seconds``, cut to the time the rendering has left."""
-        return max(min(seconds, self.deadline - time.monotonic() - 1.0), 0.5) * 1000
-
-    async def _settle(self, page: Page, timeout_error: type[Exception]) -> None:
-        """Give scripts a moment to finish: until the network is quiet, at most SETTLE s."""
-        with contextlib.suppress(timeout_error):
-            await page.wait_for_load_state("networkidle", timeout=self._within(SETTLE))
-
-    async def _screenshot(self, page: Page) -> bytes | None:
-        try:
-            height = await page.evaluate("document.documentElement.scrollHeight")
-            height = max(1, min(int(height or 1), SCREENSHOT_MAX_HEIGHT))
-            return await page.screenshot(
-                full_page=True,
-                type="png",
-                clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height},
-                animations="disabled",
-            )
-        except Exception as exc:  # evidence, not the page: the check goes on without it
-            self.notes.append(f"no screenshot ({_first(exc)})")
-            return None
-
-
-def _first(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-async def _close_popup(page: Any) -> None:
-    """A window the page opens (an advert, a popup) is closed at once."""
-    if page.opener is not None:
-        with contextlib.suppress(Exception):
-            await page.close()

@@ -91,6 +91,9 @@ def test_export_refuses_a_folder_with_something_in_it_and_unknown_names(
     refused = run_monitor("--config", str(history), "export", str(full))
     assert refused.returncode == 2 and "not an empty folder" in refused.stderr
     assert (full / "keep.txt").read_text() == "mine"
+    forgot = run_monitor("--config", str(history), "export", DEMO_POLICY, cwd=tmp_path)
+    assert forgot.returncode == 2 and "name the folder too" in forgot.stderr
+    assert not (tmp_path / DEMO_POLICY).exists()
     unknown = run_monitor("--config", str(history), "export", "nobody", str(tmp_path / "x"))
     assert unknown.returncode == 2 and "no policy named 'nobody'" in unknown.stderr
     assert not (tmp_path / "x").exists()

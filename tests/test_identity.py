@@ -54,14 +54,18 @@ def test_rename_moves_the_history_and_a_new_name_for_an_old_url_is_pointed_at_it
     _rename_in_config(config, DEMO_POLICY, "pcextreme-nl")
     # Checked under the new name first: the check says what to do ...
     checked = run_monitor("--config", str(config), "check")
-    advice = f"run: monitor rename {DEMO_POLICY} pcextreme-nl"
+    advice = f"run: monitor rename {DEMO_POLICY} pcextreme-nl --replace"
     assert advice in checked.stderr
     # ... and the rename will not merge two histories unless told to drop the new one.
     refused = run_monitor("--config", str(config), "rename", DEMO_POLICY, "pcextreme-nl")
     assert refused.returncode == 2 and "--replace" in refused.stderr
+    assert "(1 version(s) and 1 check(s))" in refused.stderr
     moved = run_monitor("--config", str(config), "rename", DEMO_POLICY, "pcextreme-nl", "--replace")
     assert moved.returncode == 0, moved.stderr
     assert "2 version(s)" in moved.stdout
+    assert "dropped the history pcextreme-nl had of its own: 1 version(s), 1 check(s)" in (
+        moved.stderr
+    )
     assert len(_json(config, "history", "pcextreme-nl")) == 2  # type: ignore[arg-type]
     again = run_monitor("--config", str(config), "check", "--json")
     assert json.loads(again.stdout)[0]["outcome"] in ("unchanged", "not_modified")
@@ -83,6 +87,8 @@ def test_rename_before_the_first_check_under_the_new_name(
     assert result["version"] == 1 and result["outcome"] in ("unchanged", "not_modified")
     bad = run_monitor("--config", str(config), "rename", "pcextreme-nl", "no spaces")
     assert bad.returncode == 2 and "not a policy name" in bad.stderr
+    long = run_monitor("--config", str(config), "rename", "zooplus-nl", "a" * 300)
+    assert long.returncode == 2 and "at most 100 characters" in long.stderr
     unknown = run_monitor("--config", str(config), "rename", "nobody", "somebody")
     assert unknown.returncode == 2 and "no policy named 'nobody'" in unknown.stderr
 

@@ -34,6 +34,8 @@ def rename(state: State, old: str, new: str, replace: bool) -> None:
     from monitor.daemon import daemon_running
 
     config = state.config()
+    if len(new) > 100:
+        raise InputError(f"a policy name has at most 100 characters ({len(new)} given)")
     if not NAME_PATTERN.fullmatch(new):
         raise InputError(f"{new!r} is not a policy name (letters, digits, '.', '_', '-')")
     if daemon_running(config.monitor.database):
@@ -44,6 +46,12 @@ def rename(state: State, old: str, new: str, replace: bool) -> None:
         f"{visible(old)} is now {visible(new)}: {moved['versions']} version(s) and "
         f"{moved['checks']} check(s) moved"
     )
+    if any(moved["dropped"].values()):
+        click.echo(
+            f"dropped the history {visible(new)} had of its own: "
+            f"{moved['dropped']['versions']} version(s), {moved['dropped']['checks']} check(s)",
+            err=True,
+        )
     if config.policy(old) is not None:
         click.echo(
             f"config.toml still names {visible(old)}: rename it there to {visible(new)}, "
@@ -79,6 +87,10 @@ def export(state: State, names: tuple[str, ...], target: Path, fmt: str) -> None
     config = state.config()
     with state.store(sync=False) as store:
         known = store.stored_names()
+        if not names and str(target) in known:
+            raise InputError(
+                f"{str(target)!r} is a policy; name the folder too: monitor export {target!s} DIR"
+            )
         unknown = [n for n in names if n not in known]
         if unknown:
             raise InputError(f"no policy named {unknown[0]!r} in the database {store.path}")

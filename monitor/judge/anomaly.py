@@ -120,6 +120,10 @@ def _topics(document: Document) -> int:
     return len(set().union(*(evidence(b.text).categories for b in document.blocks)))
 
 
+# A first version shorter than this is no policy (a wall's heading left after its banner
+# text is dropped, a "moved" stub): later versions are judged against the one before.
+FIRST_VERSION_CHARS = 200
+
 # A consent wall: a short page about cookies or consent asking to accept, that says
 # little of what is done with data (a cookie policy, however short, does say it).
 _WALL_CHARS = 1000
@@ -128,7 +132,7 @@ _WALL_SUBJECT = re.compile(
 )
 _WALL_ASK = re.compile(
     r"\b(?:accept\w*|agree|allow all|akkoord|accepteer\w*|toestaan|akzeptier\w*|"
-    r"zustimm\w*|einverstanden|accepter|j'accepte|continue|doorgaan|weiter)\b",
+    r"zustimm\w*|einverstanden|accepter|j'accepte|continu\w*|doorgaan|weiter|by using)\b",
     re.IGNORECASE,
 )
 
@@ -153,6 +157,8 @@ def first_version_anomaly(document: Document) -> str | None:
         return f'the page looks like a block or error page ("{hit.group(0).strip()}")'
     if consent_wall(document):
         return "the page looks like a cookie consent wall, not the policy behind it"
+    if chars < FIRST_VERSION_CHARS:
+        return f"the page has almost no text ({chars} characters): no policy to keep"
     if chars > _DEGENERATE_CHARS:
         words = _distinct_words(document, _DEGENERATE_WORDS)
         if words < _DEGENERATE_WORDS:

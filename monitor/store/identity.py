@@ -31,17 +31,21 @@ class IdentityQueries(StoreBase):
             if found is None:
                 raise InputError(f"no policy named {old!r} in the database {self.path}")
             taken = db.execute(
-                "SELECT id, (SELECT COUNT(*) FROM checks WHERE policy_id = policies.id) "
+                "SELECT id, (SELECT COUNT(*) FROM checks WHERE policy_id = policies.id), "
+                "(SELECT COUNT(*) FROM versions WHERE policy_id = policies.id) "
                 "FROM policies WHERE name = ?",
                 [new],
             ).fetchone()
+            dropped = {"versions": 0, "checks": 0}
             if taken is not None:
+                own = f"{taken[2]} version(s) and {taken[1]} check(s)"
                 if taken[1] and not replace:
                     raise InputError(
-                        f"{new!r} has a history of its own ({taken[1]} checks): histories "
-                        f"are never merged; to drop it and give {old!r}'s its name, add "
-                        "--replace"
+                        f"{new!r} has a history of its own ({own}): histories are never "
+                        f"merged; add --replace to drop it and give {new!r} the history of "
+                        f"{old!r}"
                     )
+                dropped = {"versions": taken[2], "checks": taken[1]}
                 db.execute(
                     "DELETE FROM delivery_attempts WHERE delivery_id IN "
                     "(SELECT id FROM deliveries WHERE policy = ?)",
@@ -61,7 +65,8 @@ class IdentityQueries(StoreBase):
                 "(SELECT COUNT(*) FROM checks WHERE policy_id = ?)",
                 [found[0], found[0]],
             ).fetchone()
-        return {"old": old, "new": new, "versions": versions, "checks": checks, "at": now_iso()}
+        return {"old": old, "new": new, "versions": versions, "checks": checks,
+                "dropped": dropped, "at": now_iso()}  # fmt: skip
 
     def lost_histories(self, configured: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
         """For each configured ``(name, url)`` without versions: an archived policy (in the
@@ -80,10 +85,12 @@ class IdentityQueries(StoreBase):
                 continue
             for row in rows:
                 if row["name"] not in names and row["url"] == url and row["versions"]:
+                    # --replace: the checks about to run under the new name would make it
+                    # a history of its own; it drops only those, never the archived one.
                     advice = (
                         f"policy {name!r} has the URL of archived policy {row['name']!r} "
-                        f"({row['versions']} versions): to keep that history, run: "
-                        f"monitor rename {row['name']} {name}"
+                        f"({row['versions']} version(s)): to keep that history under the new "
+                        f"name, run: monitor rename {row['name']} {name} --replace"
                     )
                     found.append({"name": name, "archived": row["name"],
                                   "versions": row["versions"], "advice": advice})  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from monitor.judge import compare as judge
+from monitor.judge.anomaly import first_version_anomaly
 from monitor.models import Document, Severity
 from monitor.output.contract import to_dict
 from monitor.text.markdown import parse_markdown
@@ -199,3 +200,20 @@ def test_a_withdrawn_promise_not_to_pass_data_on_is_material(
     )
     assert result.severity == Severity.MATERIAL, result.changes
     assert any(r.startswith("negation removed") for r in result.material_reasons())
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("# We value your privacy\n", "headings and no text"),
+        ("# Cookie-instellingen\n\n## Uw keuzes\n", "headings and no text"),
+        ("Privacy.\n", None),  # a sentence, however short, is kept
+        ("# Privacy\n\nWe do not collect personal data.\n", None),
+    ],
+)
+def test_a_first_version_of_headings_alone_is_no_policy(text: str, why: str | None) -> None:
+    reason = first_version_anomaly(doc(text=text))
+    if why is None:
+        assert reason is None
+    else:
+        assert reason is not None and why in reason

@@ -120,8 +120,9 @@ def _topics(document: Document) -> int:
     return len(set().union(*(evidence(b.text).categories for b in document.blocks)))
 
 
-# A first version shorter than this is no policy (a wall's heading left after its banner
-# text is dropped, a "moved" stub): later versions are judged against the one before.
+# A first version shorter than this made only of headings, with no text under them, is
+# no policy (a consent wall's heading left once its banner text is dropped); later
+# versions are judged against the one before.
 FIRST_VERSION_CHARS = 200
 
 # A consent wall: a short page about cookies or consent asking to accept, that says
@@ -157,8 +158,8 @@ def first_version_anomaly(document: Document) -> str | None:
         return f'the page looks like a block or error page ("{hit.group(0).strip()}")'
     if consent_wall(document):
         return "the page looks like a cookie consent wall, not the policy behind it"
-    if chars < FIRST_VERSION_CHARS:
-        return f"the page has almost no text ({chars} characters): no policy to keep"
+    if chars < FIRST_VERSION_CHARS and _headings_only(document):
+        return f"the page has headings and no text ({chars} characters): no policy to keep"
     if chars > _DEGENERATE_CHARS:
         words = _distinct_words(document, _DEGENERATE_WORDS)
         if words < _DEGENERATE_WORDS:
@@ -168,6 +169,10 @@ def first_version_anomaly(document: Document) -> str | None:
         if _encoded_share(document) > _ENCODED_SHARE:
             return "the page reads as encoded data (base64, hex), not as text"
     return None
+
+
+def _headings_only(document: Document) -> bool:
+    return bool(document.blocks) and all(b.kind == "heading" for b in document.blocks)
 
 
 _ENCODED_SHARE = 0.5  # of the letters and digits: in tokens that mix them, or run on

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import InputError
+from monitor.evidence import provenance
 from monitor.output.contract import from_dict
 from monitor.output.summary import summarize
 from monitor.store import Store
@@ -80,6 +81,7 @@ def _versions(store: Store, names: Sequence[str]) -> Iterator[_Version]:
                 "declared_date": version.declared_date, "language": version.language,
                 "title": version.title, "text_hash": version.text_hash,
                 "snapshot_sha256": version.snapshot_sha256,
+                "provenance": provenance(store, version.id),
             }  # fmt: skip
             yield _Version(name, version.number, version.first_seen, version.text, record,
                            changes.get(version.number))  # fmt: skip
@@ -150,8 +152,10 @@ def _path(policy: str) -> str:
 
 
 def _message(version: _Version, language: str | None) -> str:
+    # The URL as the archive's commits give it: an export imports back (ota-history).
+    source = f"X-source-document-location: {version.record['provenance']['requested_url']}"
     if version.change is None:
-        return f"{version.policy}: version {version.number}, first seen\n"
+        return f"{version.policy}: version {version.number}, first seen\n\n{source}\n"
     comparison = from_dict(version.change["comparison"])
     lines = [
         f"{version.policy}: version {version.number} ({comparison.severity})",
@@ -162,7 +166,7 @@ def _message(version: _Version, language: str | None) -> str:
     if reasons:
         lines += ["", *(f"- {reason}" for reason in reasons)]
     lines += ["", f"Policy-Monitor-Severity: {comparison.severity}",
-              f"Policy-Monitor-Version: {version.number}"]  # fmt: skip
+              f"Policy-Monitor-Version: {version.number}", source]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

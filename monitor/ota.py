@@ -25,7 +25,7 @@ from monitor.config import Config, parse_config
 from monitor.config_checks import check_css_selector, is_pipe, validate_url
 from monitor.errors import InputError
 
-__all__ = ["Declarations", "add_to_config", "read_declarations", "to_toml"]
+__all__ = ["Declarations", "add_to_config", "policy_name", "read_declarations", "to_toml"]
 
 
 @dataclass
@@ -38,6 +38,12 @@ class Declarations:
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.")
     return slug[:100] or "policy"
+
+
+def policy_name(service: str, terms_type: str, number: int = 0) -> str:
+    """The policy a declaration's document becomes: ``service-terms-type``, and ``-N`` for
+    source ``number`` of a combined document (the archive's ``Terms Type #N`` files)."""
+    return _slug(f"{service}-{terms_type}") + (f"-{number}" if number else "")
 
 
 def read_declarations(folder: Path, services: Sequence[str] = ()) -> Declarations:
@@ -87,7 +93,7 @@ def _one(
         )
     for number, source in enumerate(sources, start=1):
         merged = {**shared, **(source if isinstance(source, dict) else {})}
-        name = _slug(f"{stem}-{terms_type}") + (f"-{number}" if len(sources) > 1 else "")
+        name = policy_name(stem, terms_type, number if len(sources) > 1 else 0)
         url = merged.get("fetch")
         try:
             url = validate_url(str(url)) if url else None

@@ -69,8 +69,11 @@ async def check_policy(
     store: Store,
     snapshots: SnapshotStore,
     config: Config | None = None,
+    at: str | None = None,
 ) -> CheckResult:
     """Fetch, snapshot, normalise and record one policy. Fetch errors become error checks.
+
+    ``at``: when the check happened, for a page replayed from an archive (default: now).
 
     With ``config``, what the check causes is queued for the webhooks that want
     it, in the same transaction as the check: a new version's change, and the
@@ -79,11 +82,11 @@ async def check_policy(
     ``policy.variant``.
     """
     try:
-        return await _check(policy, fetcher, store, snapshots, config, shortcuts=True)
+        return await _check(policy, fetcher, store, snapshots, config, shortcuts=True, at=at)
     except StaleCheckError:
         # A shortcut (304, the same bytes again) raced a version another process stored:
         # check again in full, against that version.
-        return await _check(policy, fetcher, store, snapshots, config, shortcuts=False)
+        return await _check(policy, fetcher, store, snapshots, config, shortcuts=False, at=at)
 
 
 async def _check(
@@ -94,8 +97,9 @@ async def _check(
     config: Config | None,
     *,
     shortcuts: bool,
+    at: str | None = None,
 ) -> CheckResult:
-    started_at = now_iso()
+    started_at = at or now_iso()
     t0 = time.monotonic()
     # Store calls run in worker threads: a write waiting for another process's lock
     # must not stall the other checks' fetches on the event loop.

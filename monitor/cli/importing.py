@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from rich.console import Console
 
 from monitor.cli.common import State
+from monitor.errors import InputError
 from monitor.output.safe import visible
+
+if TYPE_CHECKING:
+    from monitor.ota_history import Capture
+    from monitor.replay import Replayed
 
 __all__ = ["import_"]
 
 
 @click.group(name="import")
 def import_() -> None:
-    """Add policies from other archives (Open Terms Archive declarations).
+    """Add policies and their history from Open Terms Archive.
 
     \b
     Example:
@@ -54,4 +64,106 @@ def ota(state: State, folder: Path, services: tuple[str, ...], dry_run: bool) ->
     click.echo(
         f"added {len(added)} policy(ies) from {found.services} service(s) to {config.path}"
         + (f" ({len(skipped)} skipped)" if skipped else "")
+    )
+
+
+@import_.command(name="ota-history")
+@click.argument("repo", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option(
+    "--since", metavar="DATE", help="Only captures fetched on or after DATE (2023-01-31)."
+)
+@click.option("--notify", is_flag=True, help="Queue notifications for the changes found.")
+@click.pass_obj
+def ota_history(
+    state: State, repo: Path, services: tuple[str, ...], since: str | None, notify: bool
+) -> None:
+    """Replay an Open Terms Archive snapshots (or versions) repository REPO.
+
+    Each archived page is checked as if fetched then, in date order, through the
+    same judgement as live checks: versions, changes, anomalies. Its policies
+    must be configured (monitor import ota). Interrupted, run it again: it goes
+    on where it stopped. No notifications unless --notify.
+
+    \b
+    Example:
+        monitor import ota declarations/
+        monitor import ota-history genai-eu-snapshots.git --since 2024-01-01
+    """
+    from monitor.daemon import daemon_running
+    from monitor.ota_history import GitRepository, read_history
+    from monitor.replay import replay
+
+    config = state.config()
+    if daemon_running(config.monitor.database):
+        raise InputError("the daemon is running (it checks these policies too): stop it first")
+    repository = GitRepository(repo)
+    try:
+        found = read_history(
+            repository, {p.name: p.url for p in config.policies}, services=services,
+            since=_since(since),
+        )  # fmt: skip
+        for line in found.skipped:
+            click.echo(f"skipped: {visible(line)}", err=True)
+
+        def read(capture: Capture) -> bytes:
+            commit, _, path = capture.ref.partition(":")
+            return repository.read(commit, path)
+
+        with _progress() as (planned, advance):
+            done = replay(
+                config, found.captures, read, notify=notify, on_plan=planned, on_done=advance,
+                confirm_with_next=found.kind == "snapshots",
+            )  # fmt: skip
+    finally:
+        repository.close()
+    _report(done, found.kind, len(found.captures))
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--since {value!r} is not a date (2023-01-31)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
+    """A progress bar on a terminal (stderr), nothing in a pipe."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield (lambda _total: None), (lambda _result: None)
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("replay", total=None)
+        yield (
+            lambda total: progress.update(task, total=total),
+            lambda _result: progress.advance(task),
+        )
+
+
+def _report(done: Replayed, kind: str, policies: int) -> None:
+    for line in done.too_old + done.failed:
+        click.echo(f"not imported: {visible(line)}", err=True)
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(done.outcomes.items()))
+    click.echo(
+        f"replayed {done.replayed} {kind} capture(s) of {policies} policy(ies) in "
+        f"{done.seconds:.1f} s ({done.per_second:.1f} per second)"
+        + (f": {counts}" if counts else "")
+        + (f"; {done.material} material change(s)" if done.material else "")
+        + (f"; {done.done_before} replayed before" if done.done_before else "")
     )

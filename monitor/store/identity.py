@@ -15,6 +15,27 @@ __all__ = ["IdentityQueries"]
 
 
 class IdentityQueries(StoreBase):
+    def imported_refs(self, policy: str, prefix: str) -> tuple[set[str], str | None]:
+        """The archive refs noted (``prefix`` + ref) by ``policy``'s replayed checks, and
+        when its latest check happened (None: never checked)."""
+        rows = self._rows(
+            "SELECT c.notes FROM checks c JOIN policies p ON p.id = c.policy_id "
+            "WHERE p.name = ? AND c.notes LIKE ? ESCAPE '\\'",
+            [policy, "%" + prefix.replace("%", "\\%").replace("_", "\\_") + "%"],
+        )
+        refs = {
+            line[len(prefix) :]
+            for r in rows
+            for line in r["notes"].split("\n")
+            if line.startswith(prefix)
+        }
+        latest = self._rows(
+            "SELECT MAX(c.started_at) AS at FROM checks c JOIN policies p "
+            "ON p.id = c.policy_id WHERE p.name = ?",
+            [policy],
+        )
+        return refs, latest[0]["at"] if latest else None
+
     def stored_names(self) -> set[str]:
         """Every policy the database knows, configured or archived."""
         return {r["name"] for r in self._rows("SELECT name FROM policies")}

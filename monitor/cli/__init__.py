@@ -93,7 +93,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": (
         "importing",
         "import_",
-        "Add policies from other archives (Open Terms Archive declarations).",
+        "Add policies and their history from Open Terms Archive.",
     ),
     "export": (
         "identity",

@@ -10,6 +10,7 @@ from typing import Any
 
 __all__ = [
     "Block",
+    "Capture",
     "ChangeKind",
     "CheckOutcome",
     "CheckResult",
@@ -344,3 +345,15 @@ class Reports:
     recovered: Sequence[Any] = ()  # at the first success after an unreachable report
     flapping: Sequence[Any] = ()  # the first flapping check while a version is latest
     variant: Sequence[Any] = ()  # a new variant recognised
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One archived fetch of one policy's page: what a replayed check gets."""
+
+    policy: str
+    at: str  # when it was fetched, UTC ISO 8601 to the second
+    ref: str  # unique in its archive: a commit id, a capture's timestamp and digest
+    url: str  # the URL it was fetched from ("" when the archive does not say)
+    content_type: str
+    path: str  # the file (or URL) it is read from, for messages

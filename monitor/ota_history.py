@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.errors import InputError
+from monitor.models import Capture
 from monitor.ota import policy_name
 
-__all__ = ["Capture", "GitRepository", "OtaHistory", "read_history"]
+__all__ = ["GitRepository", "OtaHistory", "read_history"]
 
 _LOCATION = re.compile(r"^X-source-document-location: (\S+)", re.MULTILINE)
 _FILE = re.compile(
@@ -38,18 +39,6 @@ CONTENT_TYPES = {
     "txt": "text/plain",
     "xml": "application/xml",
 }
-
-
-@dataclass(frozen=True)
-class Capture:
-    """One archived fetch of one policy's page: what a replayed check gets."""
-
-    policy: str
-    at: str  # when it was fetched, UTC ISO 8601 to the second
-    ref: str  # unique in its archive: a commit id, a capture's timestamp and digest
-    url: str  # the URL it was fetched from ("" when the archive does not say)
-    content_type: str
-    path: str  # the file (or URL) it is read from, for messages
 
 
 class GitRepository:

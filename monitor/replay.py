@@ -15,25 +15,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.config import Config, PolicyConfig
 from monitor.judging import cpu_pool
-from monitor.models import CheckOutcome, CheckResult, FetchResult
+from monitor.models import Capture, CheckOutcome, CheckResult, FetchResult
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.opening import open_snapshots, open_store
-from monitor.ota_history import Capture
 from monitor.pipeline import check_policy
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 from monitor.text.charset import detect_encoding, is_textual
 
-__all__ = ["IMPORTED", "Replayed", "replay"]
+__all__ = ["IMPORTED", "Reader", "Replayed", "replay"]
 
 IMPORTED = "imported: "  # the note a replayed check carries, before the capture's ref
+# A capture's bytes; the fetcher (open while the replay runs) for archives read over HTTP.
+Reader = Callable[[Capture, Fetcher], Awaitable[bytes]]
 
 
 @dataclass
@@ -105,7 +106,8 @@ def _pending(
 async def _replay_one(
     policy: PolicyConfig,
     captures: Sequence[Capture],
-    read: Callable[[Capture], bytes],
+    read: Reader,
+    fetcher: Fetcher,
     *,
     store: Store,
     snapshots: SnapshotStore,
@@ -123,7 +125,7 @@ async def _replay_one(
     async def page(i: int) -> FetchResult | None:
         if pages[i] is None:
             try:
-                body = await asyncio.to_thread(read, captures[i])
+                body = await read(captures[i], fetcher)
             except Exception as exc:  # one unreadable capture must not stop the others
                 result.failed.append(f"{captures[i].path} ({captures[i].ref}): {exc}")
                 return None
@@ -156,8 +158,9 @@ async def _replay_one(
 def replay(
     config: Config,
     captures: Mapping[str, Sequence[Capture]],
-    read: Callable[[Capture], bytes],
+    read: Reader,
     *,
+    options: FetchOptions | None = None,
     notify: bool = False,
     confirm_with_next: bool = True,
     on_plan: Callable[[int], None] | None = None,
@@ -165,8 +168,9 @@ def replay(
 ) -> Replayed:
     """Replay the ``captures`` of each configured policy (by name), oldest first; the
     policies side by side (their judging in the CPU pool). ``read`` gives a capture's
-    bytes; ``on_plan`` is told how many captures will be replayed, ``on_done`` of each
-    replayed check. With ``notify``, changes and reports are queued for the webhooks.
+    bytes, with a fetcher of ``options`` open for it; ``on_plan`` is told how many
+    captures will be replayed, ``on_done`` of each replayed check. With ``notify``,
+    changes and reports are queued for the webhooks.
     ``confirm_with_next``: a large change is confirmed by the next capture (raw pages);
     without it, by the capture itself (text an archive extracted and kept as a version)."""
     result = Replayed()
@@ -180,20 +184,23 @@ def replay(
         }
         if on_plan is not None:
             on_plan(sum(len(c) for c in plan.values()))
-        limit = asyncio.Semaphore(max(2, 2 * config.monitor.processes))
 
-        async def one(name: str, items: Sequence[Capture]) -> None:
+        async def one(
+            name: str, items: Sequence[Capture], fetcher: Fetcher, limit: asyncio.Semaphore
+        ) -> None:
             policy = config.policy(name)
             assert policy is not None
             async with limit:
                 await _replay_one(
-                    policy, items, read, store=store, snapshots=snapshots,
+                    policy, items, read, fetcher, store=store, snapshots=snapshots,
                     config=config if notify else None, result=result, on_done=on_done,
                     confirm_with_next=confirm_with_next,
                 )  # fmt: skip
 
         async def every() -> None:
-            await asyncio.gather(*(one(n, c) for n, c in plan.items() if c))
+            limit = asyncio.Semaphore(max(2, 2 * config.monitor.processes))
+            async with Fetcher(options or FetchOptions()) as fetcher:
+                await asyncio.gather(*(one(n, c, fetcher, limit) for n, c in plan.items() if c))
 
         asyncio.run(every())
     result.seconds = time.monotonic() - t0

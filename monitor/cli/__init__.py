@@ -95,6 +95,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "import_",
         "Add policies and their history from Open Terms Archive.",
     ),
+    "backfill": (
+        "importing",
+        "backfill",
+        "Replay the Wayback Machine's captures of policies NAMES as checks, oldest first.",
+    ),
     "export": (
         "identity",
         "export",

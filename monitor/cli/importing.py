@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,10 +17,10 @@ from monitor.errors import InputError
 from monitor.output.safe import visible
 
 if TYPE_CHECKING:
-    from monitor.ota_history import Capture
+    from monitor.models import Capture
     from monitor.replay import Replayed
 
-__all__ = ["import_"]
+__all__ = ["backfill", "import_"]
 
 
 @click.group(name="import")
@@ -106,9 +107,9 @@ def ota_history(
         for line in found.skipped:
             click.echo(f"skipped: {visible(line)}", err=True)
 
-        def read(capture: Capture) -> bytes:
+        async def read(capture: Capture, _fetcher: object) -> bytes:
             commit, _, path = capture.ref.partition(":")
-            return repository.read(commit, path)
+            return await asyncio.to_thread(repository.read, commit, path)
 
         with _progress() as (planned, advance):
             done = replay(
@@ -118,6 +119,68 @@ def ota_history(
     finally:
         repository.close()
     _report(done, found.kind, len(found.captures))
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--since", metavar="DATE", help="Only captures made on or after DATE (2023-01-31).")
+@click.option(
+    "--every", type=click.Choice(["day", "week", "month", "all"]), default="day",
+    show_default=True, help="Keep the first capture of each period (and none whose bytes repeat).",
+)  # fmt: skip
+@click.option(
+    "--delay", default="1s", show_default=True, metavar="DURATION",
+    help="Between two requests to the archive, for all policies together.",
+)  # fmt: skip
+@click.option(
+    "--wayback", default="https://web.archive.org", show_default=True, metavar="URL",
+    help="The archive: the Wayback Machine or another server of its CDX API (pywb).",
+)  # fmt: skip
+@click.option("--notify", is_flag=True, help="Queue notifications for the changes found.")
+@click.pass_obj
+def backfill(
+    state: State, names: tuple[str, ...], since: str | None, every: str, delay: str,
+    wayback: str, notify: bool,
+) -> None:  # fmt: skip
+    """Replay the Wayback Machine's captures of policies NAMES as checks, oldest first.
+
+    Lists each policy URL's captures (the CDX API), keeps one per day whose bytes
+    differ from the one before, reads each as archived, and checks it as if
+    fetched then: the same judgement as live checks. Run it again to go on after
+    an interruption: what was replayed is skipped.
+
+    \b
+    Example:
+        monitor backfill pcextreme-privacy --since 2020-01-01
+        monitor backfill pcextreme-privacy --every month --delay 2s
+    """
+    from monitor.config_checks import parse_duration, validate_url
+    from monitor.daemon import daemon_running
+    from monitor.replay import replay
+    from monitor.wayback import backfill_captures
+
+    config = state.config()
+    unknown = [n for n in names if config.policy(n) is None]
+    if unknown:
+        raise InputError(f"no policy named {unknown[0]!r} in {config.path}")
+    try:
+        pause = parse_duration(delay)
+        base = validate_url(wayback)
+    except ValueError as exc:
+        raise InputError(f"--delay/--wayback: {exc}") from None
+    if daemon_running(config.monitor.database):
+        raise InputError("the daemon is running (it checks these policies too): stop it first")
+    policies = [p for p in config.policies if p.name in names]
+    listing = backfill_captures(config, policies, base=base, since=_since(since), every=every,
+                                delay=pause)  # fmt: skip
+    for name, captures in listing.captures.items():
+        click.echo(f"{visible(name)}: {len(captures)} capture(s) to replay", err=True)
+    with _progress() as (planned, advance):
+        done = replay(
+            config, listing.captures, listing.read, options=listing.options, notify=notify,
+            on_plan=planned, on_done=advance,
+        )  # fmt: skip
+    _report(done, "Wayback Machine", len(policies))
 
 
 def _since(value: str | None) -> str | None:

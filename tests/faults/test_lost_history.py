@@ -10,6 +10,7 @@ snapshot file (written, never recorded: a crash in between) stayed unnoticed.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -140,6 +141,11 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
 
     (snapshot,) = [p for p in root.rglob("*.gz")]
     original = snapshot.read_bytes()
+    # tampered: a well-formed file whose page says something else
+    snapshot.write_bytes(gzip.compress(gzip.decompress(original).replace(b"e", b"3", 1)))
+    tampered = run_monitor("--config", str(config), "verify", "--deep")
+    assert tampered.returncode == 1 and "damaged (hash mismatch)" in tampered.stdout
+    assert "damaged" not in run_monitor("--config", str(config), "verify").stdout  # deep only
     snapshot.write_bytes(original[:-10])  # damaged: a truncated gzip
     orphan = root / "ab" / ("ab" + "0" * 62 + ".gz")
     orphan.parent.mkdir(exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 import zlib
 from pathlib import Path
 
@@ -213,6 +214,19 @@ def test_links_are_kept_without_tracking_parameters() -> None:
         )
     ]
     assert clean_url("https://x.nl/p?gclid=1&sid=2&session=3&id=4&_ga=5") == "https://x.nl/p?id=4"
+
+
+def test_a_uuid_in_a_link_is_the_same_from_one_fetch_to_the_next() -> None:
+    token = "https://claude.ai/redirect/website.v1.{}/settings?state={}"
+    first = clean_url(token.format("6bcffbef-80f2-4767-9dbc-ec93c0e83312", uuid.uuid4()))
+    again = clean_url(token.format("6E5618B4-EE5B-450F-AB59-492204EA87CC", uuid.uuid4()))
+    assert first == again
+    assert first == (
+        "https://claude.ai/redirect/website.v1.00000000-0000-0000-0000-000000000000/settings"
+        "?state=00000000-0000-0000-0000-000000000000"
+    )
+    assert clean_url(first) == first  # cleaning a cleaned URL changes nothing
+    assert clean_url("https://x.nl/docs/dpa-2024.pdf") == "https://x.nl/docs/dpa-2024.pdf"
 
 
 def test_cloudflare_email_protection_is_undone() -> None:

@@ -77,9 +77,17 @@ _URL_UNSAFE = re.compile(r"[\x00-\x20\"<>`{}\x7f]")
 
 _ESCAPE = re.compile(r"%[0-9a-f]{2}")
 
+# A UUID in a link's path or query: a per-visit token far more often than a document's
+# name (a redirect "/redirect/website.v1.<uuid>/settings" new on every render made a
+# version of every fetch of a real policy). Written as the nil UUID, so the link reads
+# the same from one fetch to the next.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+
 
 def clean_url(url: str) -> str:
-    """``url`` without tracking, session and signing parameters or a fragment."""
+    """``url`` without tracking, session and signing parameters or a fragment, a UUID in
+    its path or query written as the nil UUID."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -88,6 +96,8 @@ def clean_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
     ]
     path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE)
+    path = _UUID.sub(NIL_UUID, path)
+    query = [(k, _UUID.sub(NIL_UUID, v)) for k, v in query]
     # the host is lower case, its percent escapes upper case (as _percent writes them),
     # so that cleaning a cleaned URL again changes nothing
     netloc = _ESCAPE.sub(lambda m: m.group(0).upper(), parts.netloc.lower())

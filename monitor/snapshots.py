@@ -13,6 +13,7 @@ import gzip
 import logging
 import os
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +110,7 @@ class SnapshotStore:
             data = gzip.decompress(path.read_bytes())
         except FileNotFoundError:
             raise SnapshotError(f"snapshot {digest} is missing from {self.root}") from None
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise SnapshotError(f"snapshot {digest} cannot be read: {exc}") from None
         if sha256(data) != digest:
             raise SnapshotError(f"snapshot {digest} is damaged (hash mismatch)")
@@ -121,7 +122,7 @@ class SnapshotStore:
     def _intact(self, path: Path, digest: str) -> bool:
         try:
             return sha256(gzip.decompress(path.read_bytes())) == digest
-        except (OSError, EOFError, gzip.BadGzipFile):
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
             return False
 
     def remove_temporary(self) -> int:

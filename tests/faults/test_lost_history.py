@@ -146,6 +146,11 @@ def test_verify_finds_missing_damaged_and_orphan_snapshots(checked: tuple[Path, 
     tampered = run_monitor("--config", str(config), "verify", "--deep")
     assert tampered.returncode == 1 and "damaged (hash mismatch)" in tampered.stdout
     assert "damaged" not in run_monitor("--config", str(config), "verify").stdout  # deep only
+    broken = bytearray(original)
+    broken[12] ^= 0xFF  # a damaged deflate block: zlib's own error, not a gzip one
+    snapshot.write_bytes(bytes(broken))
+    damaged = run_monitor("--config", str(config), "verify", "--deep")
+    assert damaged.returncode == 1 and "cannot be read" in damaged.stdout, damaged.stderr
     snapshot.write_bytes(original[:-10])  # damaged: a truncated gzip
     orphan = root / "ab" / ("ab" + "0" * 62 + ".gz")
     orphan.parent.mkdir(exist_ok=True)

@@ -53,6 +53,12 @@ def read_declarations(folder: Path, services: Sequence[str] = ()) -> Declaration
     found = Declarations()
     wanted = set(services)
     files = sorted(p for p in folder.glob("*.json") if not p.name.endswith(".history.json"))
+    for history in sorted(folder.glob("*.history.json")):
+        if not wanted or history.name.removesuffix(".history.json") in wanted:
+            found.unmapped.append(
+                f"{history.name}: earlier declarations (for dates before the current one's); "
+                "not read"
+            )
     seen: set[str] = set()
     for path in files:
         try:

@@ -158,9 +158,18 @@ def read_history(
             continue
         name = policy_name(found["service"], found["type"])
         url = urls.get(path, "")
-        if found["id"] or name not in policies:  # a combined document's source: by its URL
+        parts = sorted(p for p in policies if re.fullmatch(re.escape(name) + r"-\d+", p))
+        joined = ext == "md" and not found["id"] and name not in policies and bool(parts)
+        if not joined and (found["id"] or name not in policies):  # a source: by its URL
             name = by_url.get(_same_url(url), name)
-        if name not in policies:
+        if joined:
+            history.skipped.append(
+                f"{path}: the archive's text joins the {len(parts)} sources of this document, "
+                f"each a policy of its own here ({', '.join(parts)}): import the snapshots "
+                "repository instead, which keeps each source's page; not imported"
+            )
+            names[path] = None
+        elif name not in policies:
             why = f"no [[policy]] named {name!r}" + (f" or with URL {url}" if url else "")
             history.skipped.append(
                 f"{path}: {why} (add it with monitor import ota DECLARATIONS); not imported"

@@ -5,9 +5,9 @@ Each capture becomes one check dated when the archive fetched the page: the same
 normalisation, judgement, anomalies, variants and confirmation (a change replacing most
 of the policy is confirmed by the *next* capture of the page, as a live check's second
 fetch shows what the URL serves a little later; text an archive kept as a version
-confirms itself). Each replayed check notes
-``imported: REF``; a rerun skips the captures already noted, so an interrupted import
-resumes where it stopped. A history only grows forward: captures older than the
+confirms itself, and an earlier text it kept again is a version again at once). Each
+replayed check notes ``imported: REF``; a rerun skips the captures already noted, so an
+interrupted import resumes where it stopped. A history only grows forward: captures older than the
 policy's latest check are not replayed. Notifications are queued only when asked.
 """
 
@@ -25,6 +25,7 @@ from monitor.models import Capture, CheckOutcome, CheckResult, FetchResult
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.opening import open_snapshots, open_store
+from monitor.outcome import REVERT_AFTER
 from monitor.pipeline import check_policy
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
@@ -44,7 +45,7 @@ class Replayed:
     outcomes: dict[str, int] = field(default_factory=dict)
     material: int = 0
     done_before: int = 0  # captures an earlier run replayed already
-    too_old: list[str] = field(default_factory=list)  # one line per policy
+    held_back: list[str] = field(default_factory=list)  # one line per policy
     failed: list[str] = field(default_factory=list)  # captures that could not be read
     replayed: int = 0
     seconds: float = 0.0
@@ -95,7 +96,7 @@ def _pending(
     if latest is not None:
         older = [c for c in todo if c.at < latest]
         if older:
-            result.too_old.append(
+            result.held_back.append(
                 f"{policy}: {len(older)} capture(s) before its latest check ({latest}) not "
                 "imported: a history only grows forward"
             )
@@ -137,14 +138,19 @@ async def _replay_one(
         if first is None:
             continue
         again = await page(i + 1) if confirm_with_next and i + 1 < len(captures) else None
-        checked = await check_policy(
-            plain,
-            fetcher=_Archived(first, again),
-            store=store,
-            snapshots=snapshots,
-            config=config,
-            at=capture.at,
-        )
+        # An archive that kept only versions says a text came back by keeping it again:
+        # as good as the checks in a row a live revert waits for.
+        for _ in range(1 if confirm_with_next else REVERT_AFTER):
+            checked = await check_policy(
+                plain,
+                fetcher=_Archived(first, again),
+                store=store,
+                snapshots=snapshots,
+                config=config,
+                at=capture.at,
+            )
+            if checked.outcome is not CheckOutcome.FLAPPING:
+                break
         pages[i] = None  # read once, judged once: memory stays flat over long histories
         result.replayed += 1
         outcome = str(checked.outcome)
@@ -177,10 +183,16 @@ def replay(
     t0 = time.monotonic()
     snapshots = open_snapshots(config)
     with open_store(config) as store, cpu_pool(config.monitor.processes):
+        # A policy renamed in the store but not in config.toml: an import under the old
+        # name would start a second history of the same page.
+        configured = [(p.name, p.url) for p in config.policies if p.name in captures]
+        renamed = {lost["name"]: lost for lost in store.lost_histories(configured)}
+        for name, lost in renamed.items():
+            result.held_back.append(f"{name}: nothing imported; {lost['advice']}")
         plan = {
             name: _pending(store, name, list(items), result)
             for name, items in captures.items()
-            if config.policy(name) is not None
+            if config.policy(name) is not None and name not in renamed
         }
         if on_plan is not None:
             on_plan(sum(len(c) for c in plan.values()))

@@ -4,10 +4,12 @@ The CDX API lists the captures of a URL (``/cdx/search/cdx?url=...&output=json``
 read as archived, unchanged (``/web/TIMESTAMPid_/URL``: the page as the crawler got it,
 without the Wayback Machine's toolbar and rewritten links). Captures are thinned before
 anything is fetched: redirects, errors and duplicates (``warc/revisit``) are left out, a
-capture whose digest repeats the one kept before it is skipped, and at most one is kept
-per day (or week, month; ``all`` keeps every one). One request at a time goes to the
-archive, ``delay`` seconds after the one before ended, across every policy being
-backfilled; a 429 or 5xx is retried as any fetch is (after its Retry-After).
+capture whose digest repeats the one kept before it is skipped (but the last of such a
+run is kept, read from the one before: it says until when the page was so), and at most
+one new page is kept per day (or week, month; ``all`` keeps every one). One request at
+a time goes to the archive, ``delay`` seconds after the one before ended, across every
+policy being backfilled; a 429 or 5xx is retried as any fetch is (after its
+Retry-After).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from monitor.config import Config, PolicyConfig
-from monitor.errors import FetchError, InputError
+from monitor.errors import BlockedAddressError, FetchError, InputError
 from monitor.models import Capture
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
@@ -69,7 +71,6 @@ def _cdx_url(base: str, url: str, since: str | None) -> str:
         "output": "json",
         "fl": ",".join(_FIELDS),
         "filter": "statuscode:200",
-        "collapse": "digest",  # adjacent captures of the same bytes: one row
     }
     if since:
         query["from"] = since[:19].replace("-", "").replace(":", "").replace("T", "")
@@ -102,23 +103,36 @@ def _period(timestamp: str, every: str) -> str:
     return timestamp
 
 
+def _valid(row: dict[str, str]) -> bool:
+    return (
+        row.get("statuscode", "200") in ("200", "-")
+        and row.get("mimetype") not in ("warc/revisit", "unk")
+        and len(row["timestamp"]) >= 14
+        and row["timestamp"][:14].isdigit()
+    )
+
+
 def thin(rows: Sequence[dict[str, str]], every: str = "day") -> list[dict[str, str]]:
-    """The captures worth replaying, oldest first: pages answered 200 (not revisits), a
-    digest not the same as the one kept before it, the first of each period."""
+    """The captures worth replaying, oldest first: pages answered 200 (not revisits), the
+    first of each period whose digest differs from the one kept before it, and the last
+    capture of each run of the same digest (it says until when the page was so; read
+    from the one before it, it costs no request)."""
+    ordered = sorted((r for r in rows if _valid(r)), key=lambda r: r["timestamp"])
     kept: list[dict[str, str]] = []
-    for row in sorted(rows, key=lambda r: r["timestamp"]):
-        if row.get("statuscode", "200") not in ("200", "-") or row.get("mimetype") in (
-            "warc/revisit",
-            "unk",
+    fetched: dict[str, str] | None = None  # the last kept capture with bytes of its own
+    for i, row in enumerate(ordered):
+        digest = row.get("digest")
+        if kept and digest and digest == kept[-1].get("digest"):
+            following = ordered[i + 1] if i + 1 < len(ordered) else None
+            if following is None or following.get("digest") != digest:
+                kept.append(row)  # the end of the run
+            continue
+        if fetched is not None and _period(row["timestamp"], every) == _period(
+            fetched["timestamp"], every
         ):
             continue
-        if len(row["timestamp"]) < 14 or not row["timestamp"][:14].isdigit():
-            continue
-        if kept and row.get("digest") and row.get("digest") == kept[-1].get("digest"):
-            continue
-        if kept and _period(row["timestamp"], every) == _period(kept[-1]["timestamp"], every):
-            continue
         kept.append(row)
+        fetched = row
     return kept
 
 
@@ -150,6 +164,11 @@ async def list_captures(
     try:
         async with polite or Polite(0):
             answer = await fetcher.fetch(where)
+    except BlockedAddressError:
+        raise InputError(
+            f"the archive {base} is on a private or local address: set "
+            "allow_private_networks = true in [monitor] to use one on this network"
+        ) from None
     except FetchError as exc:
         raise InputError(f"the capture list of {url} could not be had: {exc}") from None
     rows = _rows(answer.body, f"{base} (captures of {url})")
@@ -195,7 +214,15 @@ def backfill_captures(
                 for p in policies
             }
 
+    last: dict[str, tuple[str, bytes]] = {}  # per policy: the digest and bytes read last
+
     async def read(capture: Capture, fetcher: Fetcher) -> bytes:
-        return await read_capture(capture, fetcher, polite)
+        digest = capture.ref.rsplit(":", 1)[1]
+        seen = last.get(capture.policy)
+        if seen is not None and digest and seen[0] == digest:
+            return seen[1]  # the same bytes: the end of a run costs no request
+        body = await read_capture(capture, fetcher, polite)
+        last[capture.policy] = (digest, body)
+        return body
 
     return Listing(asyncio.run(listing()), options, read)

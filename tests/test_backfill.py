@@ -60,13 +60,15 @@ def test_captures_are_thinned_read_politely_and_replayed(
 ) -> None:
     done = _backfill(config, wayback)
     assert done.returncode == 0, done.stderr
-    assert "acme: 3 capture(s) to replay" in done.stderr
-    assert "replayed 3 Wayback Machine capture(s)" in done.stdout
+    assert "acme: 4 capture(s) after thinning" in done.stderr
+    assert "replayed 4 capture(s) of 1 policy(ies) from the Wayback Machine" in done.stdout
     assert "1 material change(s)" in done.stdout
     versions = _history(config)
     assert [v["first_seen"] for v in versions] == [
         "2020-01-01T08:00:00+00:00", "2020-01-05T08:00:00+00:00",
     ]  # fmt: skip
+    # the same bytes on the 2nd: not fetched again, but the version was seen then
+    assert versions[0]["last_seen"] == "2020-01-02T08:00:00+00:00"
     assert versions[1]["last_seen"] == "2020-02-01T08:00:00+00:00"
     provenance = versions[1]["provenance"]
     assert isinstance(provenance, dict) and provenance["requested_url"] == URL
@@ -82,14 +84,14 @@ def test_a_rerun_replays_nothing_twice(config: Path, wayback: WaybackServer) -> 
     assert _backfill(config, wayback).returncode == 0
     again = _backfill(config, wayback)
     assert again.returncode == 0, again.stderr
-    assert "replayed 0 " in again.stdout and "3 replayed before" in again.stdout
+    assert "replayed 0 " in again.stdout and "4 replayed before" in again.stdout
     assert len(_history(config)) == 2
 
 
 def test_since_and_every(config: Path, wayback: WaybackServer) -> None:
     done = _backfill(config, wayback, "--since", "2020-01-04", "--every", "month")
     assert done.returncode == 0, done.stderr
-    assert "acme: 2 capture(s) to replay" in done.stderr  # January's change, February's
+    assert "acme: 2 capture(s) after thinning" in done.stderr  # January's change, February's
     assert [v["first_seen"] for v in _history(config)] == ["2020-01-05T08:00:00+00:00"]
 
 
@@ -102,7 +104,8 @@ def test_thinning_rules() -> None:
         {"timestamp": "20200110000000", "digest": "D", "statuscode": "404"},
         {"timestamp": "bad", "digest": "E", "statuscode": "200"},
     ]
-    assert [r["digest"] for r in thin(rows, "all")] == ["A", "B", "C"]
+    # the second B ends a run of the same bytes: kept (read from the first, no request)
+    assert [r["digest"] for r in thin(rows, "all")] == ["A", "B", "B", "C"]
     assert [r["digest"] for r in thin(rows, "day")] == ["A", "B", "C"]
     assert [r["digest"] for r in thin(rows, "week")] == ["A", "B"]
     assert [r["digest"] for r in thin(rows, "month")] == ["A"]
@@ -120,8 +123,16 @@ def test_an_archive_on_a_private_address_is_refused_by_default(
 ) -> None:
     config = write_config({"acme": URL}, monitor='timeout = "5s"')
     done = _backfill(config, wayback)
-    assert done.returncode == 2 and "could not be had" in done.stderr
+    assert done.returncode == 2 and "set allow_private_networks = true" in done.stderr
     assert not wayback.requests
+
+
+def test_no_delay_for_a_local_archive(config: Path, wayback: WaybackServer) -> None:
+    done = run_monitor("--config", str(config), "backfill", "acme", "--wayback",
+                       wayback.base_url, "--delay", "0")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    bad = run_monitor("--config", str(config), "backfill", "acme", "--delay", "soon")
+    assert bad.returncode == 2 and bad.stderr.startswith("monitor: error: --delay:"), bad.stderr
 
 
 def test_an_unknown_policy_is_one_line(config: Path, wayback: WaybackServer) -> None:

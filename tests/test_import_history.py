@@ -93,7 +93,7 @@ def test_snapshots_become_versions_dated_when_the_archive_fetched_them(
 ) -> None:
     done = _import(config, snapshots)
     assert done.returncode == 0, done.stderr
-    assert "replayed 6 snapshots capture(s) of 2 policy(ies)" in done.stdout
+    assert "replayed 6 capture(s) of 2 policy(ies) from the snapshots repository" in done.stdout
     assert "per second" in done.stdout and "1 material change(s)" in done.stdout
     assert "Other/Privacy Policy.html: no [[policy]] named 'other-privacy-policy'" in done.stderr
     versions = _history(config, "acme-privacy-policy")
@@ -242,7 +242,7 @@ def test_an_export_imports_back_to_the_same_versions(
     )
     back = _import(again, exported)
     assert back.returncode == 0, back.stderr
-    assert "versions capture(s)" in back.stdout
+    assert "from the versions repository" in back.stdout
     for name in ("acme-privacy-policy", "acme-terms-of-service-1"):
         before, after = _history(config, name), _history(again, name)
         assert [(v["text_hash"], v["first_seen"]) for v in after] == [
@@ -250,19 +250,58 @@ def test_an_export_imports_back_to_the_same_versions(
         ]
 
 
-def test_a_versions_repository_of_markdown(config: Path, tmp_path: Path) -> None:
+def test_a_versions_repository_of_markdown(
+    config: Path, tmp_path: Path, write_config: WriteConfig
+) -> None:
+    """Each commit is a version the archive kept: a text it kept again (a revert) is a
+    version again at once, where a live check waits for it to stay."""
     repo = _init(tmp_path / "acme-versions")
     first = (
         "# Privacy Policy\n\nWe collect your e-mail address to send you our newsletter.\n\n"
         "We keep it for one year.\n"
     )
     second = first.replace("one year", "ten years") + "\nWe share it with advertisers.\n"
-    _commit(repo, {"Acme/Privacy Policy.md": first.encode()}, "2021-06-01T00:00:00Z", PRIVACY_URL)
-    _commit(repo, {"Acme/Privacy Policy.md": second.encode()}, "2021-07-01T00:00:00Z", PRIVACY_URL)
+    dates = ["2021-06-01T00:00:00Z", "2021-07-01T00:00:00Z", "2021-08-01T00:00:00Z"]
+    for date, text in zip(dates, (first, second, first), strict=True):
+        _commit(repo, {"Acme/Privacy Policy.md": text.encode()}, date, PRIVACY_URL)
     done = _import(config, repo)
     assert done.returncode == 0, done.stderr
-    assert "replayed 2 versions capture(s)" in done.stdout and "1 material" in done.stdout
+    assert "replayed 3 capture(s) of 1 policy(ies) from the versions repository" in done.stdout
+    assert "2 material change(s)" in done.stdout
     versions = _history(config, "acme-privacy-policy")
-    assert [v["first_seen"] for v in versions] == [
-        "2021-06-01T00:00:00+00:00", "2021-07-01T00:00:00+00:00",
-    ]  # fmt: skip
+    assert [v["first_seen"] for v in versions] == [d.replace("Z", "+00:00") for d in dates]
+    assert versions[2]["text_hash"] == versions[0]["text_hash"]
+    with sqlite3.connect(tmp_path / "monitor.db") as db:
+        (created,) = db.execute("SELECT MAX(created_at) FROM changes").fetchone()
+    assert created == "2021-08-01T00:00:00+00:00"  # when the change happened, not the import
+    exported = tmp_path / "exported"  # and a revert survives the round trip
+    assert run_monitor("--config", str(config), "export", "--format", "git",
+                       str(exported)).returncode == 0  # fmt: skip
+    again = write_config({"acme-privacy-policy": PRIVACY_URL}, monitor='database = "again.db"')
+    assert _import(again, exported).returncode == 0
+    assert [v["text_hash"] for v in _history(again, "acme-privacy-policy")] == [
+        v["text_hash"] for v in versions
+    ]
+
+
+def test_a_combined_document_s_joined_text_says_what_to_do(config: Path, tmp_path: Path) -> None:
+    repo = _init(tmp_path / "versions")
+    _commit(repo, {"Acme/Terms of Service.md": b"# Terms\n\nBe nice.\n"}, "2021-06-01T00:00:00Z",
+            TERMS_URL)  # fmt: skip
+    done = _import(config, repo)
+    assert done.returncode == 0, done.stderr
+    assert "joins the 1 sources of this document" in done.stderr
+    assert "import the snapshots repository instead" in done.stderr
+
+
+def test_a_policy_renamed_in_the_store_only_is_not_imported_twice(
+    config: Path, snapshots: Path, write_config: WriteConfig
+) -> None:
+    assert _import(config, snapshots).returncode == 0
+    renamed = run_monitor("--config", str(config), "rename", "acme-privacy-policy", "acme-p")
+    assert renamed.returncode == 0, renamed.stderr
+    again = _import(config, snapshots)  # config.toml still names acme-privacy-policy
+    assert again.returncode == 0, again.stderr
+    assert "acme-privacy-policy: nothing imported" in again.stderr
+    assert "monitor rename acme-p acme-privacy-policy --replace" in again.stderr
+    assert len(_history(config, "acme-p")) == 2

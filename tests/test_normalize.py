@@ -229,6 +229,19 @@ def test_a_uuid_in_a_link_is_the_same_from_one_fetch_to_the_next() -> None:
     assert clean_url("https://x.nl/docs/dpa-2024.pdf") == "https://x.nl/docs/dpa-2024.pdf"
 
 
+def test_a_link_shim_reads_as_its_target() -> None:
+    shim = (
+        "https://lm.facebook.com/l.php?u=https%3A%2F%2Fwww.aboutads.info%2Fchoices%2F%3F"
+        "entry_point%3DPOLICY&h=AT{}"
+    )
+    first, again = clean_url(shim.format("505-aBCOf")), clean_url(shim.format("7CfE65TPa"))
+    assert first == again == "https://www.aboutads.info/choices/?entry_point=POLICY"
+    assert clean_url("https://www.google.com/url?q=https://x.nl/p&sa=D") == "https://x.nl/p"
+    assert clean_url("https://www.google.com/url?q=javascript:x") == (
+        "https://www.google.com/url?q=javascript%3Ax"
+    )  # only an http(s) target replaces the shim
+
+
 def test_cloudflare_email_protection_is_undone() -> None:
     encoded = "5a33343c351a3f223b372a363f743436"
     assert decode_cfemail(encoded) == "info@example.nl"

@@ -118,7 +118,7 @@ def ota_history(
             )  # fmt: skip
     finally:
         repository.close()
-    _report(done, found.kind, len(found.captures))
+    _report(done, f"from the {found.kind} repository", len(found.captures))
 
 
 @click.command()
@@ -164,23 +164,26 @@ def backfill(
     if unknown:
         raise InputError(f"no policy named {unknown[0]!r} in {config.path}")
     try:
-        pause = parse_duration(delay)
+        pause = 0.0 if delay.strip() in ("0", "0s") else parse_duration(delay)
+    except ValueError as exc:
+        raise InputError(f"--delay: {exc}") from None
+    try:
         base = validate_url(wayback)
     except ValueError as exc:
-        raise InputError(f"--delay/--wayback: {exc}") from None
+        raise InputError(f"--wayback: {exc}") from None
     if daemon_running(config.monitor.database):
         raise InputError("the daemon is running (it checks these policies too): stop it first")
     policies = [p for p in config.policies if p.name in names]
     listing = backfill_captures(config, policies, base=base, since=_since(since), every=every,
                                 delay=pause)  # fmt: skip
     for name, captures in listing.captures.items():
-        click.echo(f"{visible(name)}: {len(captures)} capture(s) to replay", err=True)
+        click.echo(f"{visible(name)}: {len(captures)} capture(s) after thinning", err=True)
     with _progress() as (planned, advance):
         done = replay(
             config, listing.captures, listing.read, options=listing.options, notify=notify,
             on_plan=planned, on_done=advance,
         )  # fmt: skip
-    _report(done, "Wayback Machine", len(policies))
+    _report(done, "from the Wayback Machine", len(policies))
 
 
 def _since(value: str | None) -> str | None:
@@ -197,7 +200,21 @@ def _since(value: str | None) -> str | None:
 
 @contextmanager
 def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
-    """A progress bar on a terminal (stderr), nothing in a pipe."""
+    """A progress bar on a terminal (stderr), nothing in a pipe; an interruption says how
+    to go on."""
+    try:
+        with _bar() as callbacks:
+            yield callbacks
+    except KeyboardInterrupt:
+        click.echo(
+            "interrupted: what was replayed is kept; run the same command again to go on",
+            err=True,
+        )
+        raise
+
+
+@contextmanager
+def _bar() -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
     console = Console(stderr=True)
     if not console.is_terminal:
         yield (lambda _total: None), (lambda _result: None)
@@ -220,11 +237,11 @@ def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[object], None
 
 
 def _report(done: Replayed, kind: str, policies: int) -> None:
-    for line in done.too_old + done.failed:
+    for line in done.held_back + done.failed:
         click.echo(f"not imported: {visible(line)}", err=True)
     counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(done.outcomes.items()))
     click.echo(
-        f"replayed {done.replayed} {kind} capture(s) of {policies} policy(ies) in "
+        f"replayed {done.replayed} capture(s) of {policies} policy(ies) {kind} in "
         f"{done.seconds:.1f} s ({done.per_second:.1f} per second)"
         + (f": {counts}" if counts else "")
         + (f"; {done.material} material change(s)" if done.material else "")

@@ -187,7 +187,7 @@ class CheckWriter(StoreBase):
                             old[0],
                             version_id,
                             severity,
-                            now,
+                            check.started_at,  # when the page showed it (an import: then)
                             json.dumps(comparison, ensure_ascii=False),
                         ],
                     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.models import Block
 
@@ -85,11 +85,37 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
+# Link shims: a redirector that carries the real target in a parameter, signed anew on
+# every render (Facebook's l.php?u=...&h=...). The link reads as its target.
+_SHIMS = {
+    ("l.facebook.com", "/l.php"): "u",
+    ("lm.facebook.com", "/l.php"): "u",
+    ("l.messenger.com", "/l.php"): "u",
+    ("l.instagram.com", "/"): "u",
+    ("l.threads.com", "/"): "u",
+    ("www.google.com", "/url"): "q",
+    ("www.youtube.com", "/redirect"): "q",
+}
+
+
+def _unshim(parts: SplitResult) -> str | None:
+    name = _SHIMS.get((parts.netloc.lower(), parts.path or "/"))
+    if name is None:
+        return None
+    for key, value in parse_qsl(parts.query):
+        if key == name and value.lower().startswith(("http://", "https://")):
+            return value
+    return None
+
+
 def clean_url(url: str) -> str:
     """``url`` without tracking, session and signing parameters or a fragment, a UUID in
-    its path or query written as the nil UUID."""
+    its path or query written as the nil UUID; a link shim's target instead of the shim."""
     try:
         parts = urlsplit(url.strip())
+        target = _unshim(parts)
+        if target is not None:
+            parts = urlsplit(target)
     except ValueError:
         return _URL_UNSAFE.sub(_percent, url.strip())
     query = [

@@ -103,6 +103,11 @@ def test_snapshots_become_versions_dated_when_the_archive_fetched_them(
         "2023-01-10T08:00:00+00:00", "2023-03-10T09:00:00+00:00",
     ]  # fmt: skip
     assert versions[1]["last_seen"] == "2023-05-10T09:00:00+00:00"
+    assert versions[0]["change"] is None
+    assert versions[1]["change"] == {
+        "from_version": 1, "severity": "material", "material": True,
+        "found_at": "2023-03-10T09:00:00+00:00",
+    }  # fmt: skip
     provenance = versions[1]["provenance"]
     assert isinstance(provenance, dict)
     assert provenance["fetcher"] == "archive" and provenance["requested_url"] == PRIVACY_URL

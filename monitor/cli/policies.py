@@ -118,10 +118,18 @@ def history(state: State, name: str, as_json: bool) -> None:
     with state.store(sync=False) as store:
         versions = store.versions(name)
         rows = history_rows(versions)
-        if as_json:  # with where each version's page came from
+        if as_json:  # with the change that made each version and where its page came from
             from monitor.evidence import provenance
 
+            changes = {c["new_version"]: c for c in store.changes_of(name)}
             for row, version in zip(rows, versions, strict=True):
+                change = changes.get(version.number)
+                row["change"] = None if change is None else {
+                    "from_version": change["old_version"],
+                    "severity": change["severity"],
+                    "material": bool(change["comparison"].get("material")),
+                    "found_at": change["created_at"],
+                }  # fmt: skip
                 row["provenance"] = provenance(store, version.id)
     if as_json:
         print_json(rows)

@@ -357,3 +357,6 @@ class Capture:
     url: str  # the URL it was fetched from ("" when the archive does not say)
     content_type: str
     path: str  # the file (or URL) it is read from, for messages
+    # Said of it beside the check ("the archive re-extracted its text"): not a change of
+    # the page, so it notifies no one, even when an import is asked to.
+    rework: str = ""

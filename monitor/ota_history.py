@@ -27,6 +27,9 @@ from monitor.ota import policy_name
 __all__ = ["GitRepository", "OtaHistory", "read_history"]
 
 _LOCATION = re.compile(r"^X-source-document-location: (\S+)", re.MULTILINE)
+# Commits of a versions repository that re-extract an old snapshot with new rules (the
+# archive's own upgrades, refilters): the page did not change.
+_REWORK = re.compile(r"^(?:Apply technical or declaration upgrade|Refilter)\b", re.IGNORECASE)
 _FILE = re.compile(
     r"^(?P<service>[^/]+)/(?P<type>[^/#]+?)(?: #(?P<id>[^/]+))?\.(?P<ext>[A-Za-z]+)$"
 )
@@ -188,6 +191,12 @@ def read_history(
         if since and at < since:
             continue
         location = _LOCATION.search(message)
+        rework = (
+            "the archive re-extracted this text with new rules (its own upgrade): not a "
+            "change of the page"
+            if _REWORK.match(message)
+            else ""
+        )
         for path in changed:
             policy = names.get(path)
             if policy is None:
@@ -201,6 +210,7 @@ def read_history(
                     url=location.group(1) if location else "",
                     content_type=CONTENT_TYPES[ext],
                     path=path,
+                    rework=rework,
                 )
             )
     for captures in history.captures.values():

@@ -82,7 +82,7 @@ def _page(capture: Capture, body: bytes, fallback_url: str) -> FetchResult:
         last_modified=None,
         elapsed=0.0,
         fetcher="archive",
-        notes=(f"{IMPORTED}{capture.ref}",),
+        notes=(f"{IMPORTED}{capture.ref}", *([capture.rework] if capture.rework else [])),
     )
 
 
@@ -146,7 +146,7 @@ async def _replay_one(
                 fetcher=_Archived(first, again),
                 store=store,
                 snapshots=snapshots,
-                config=config,
+                config=None if capture.rework else config,  # the page did not change
                 at=capture.at,
             )
             if checked.outcome is not CheckOutcome.FLAPPING:

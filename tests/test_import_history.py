@@ -28,13 +28,15 @@ def _page(seed_pages: list[SeedPage]) -> bytes:
     return page.body
 
 
-def _commit(repo: Path, files: dict[str, bytes], date: str, url: str) -> None:
+def _commit(
+    repo: Path, files: dict[str, bytes], date: str, url: str, subject: str = "Record new changes"
+) -> None:
     for path, body in files.items():
         (repo / path).parent.mkdir(parents=True, exist_ok=True)
         (repo / path).write_bytes(body)
     env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
-    message = f"Record new changes\n\nX-source-document-location: {url}\n"
+    message = f"{subject}\n\nX-source-document-location: {url}\n"
     subprocess.run(
         ["git", "-C", str(repo), "-c", "user.name=a", "-c", "user.email=a@example.org",
          "commit", "-q", "-m", message],
@@ -310,3 +312,24 @@ def test_a_policy_renamed_in_the_store_only_is_not_imported_twice(
     assert "acme-privacy-policy: nothing imported" in again.stderr
     assert "monitor rename acme-p acme-privacy-policy --replace" in again.stderr
     assert len(_history(config, "acme-p")) == 2
+
+
+def test_the_archive_s_own_re_extraction_notifies_no_one(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    hook = '[[webhook]]\nname = "h"\nurl = "http://127.0.0.1:9/hook"\nmin_severity = "minor"\n'
+    config = write_config({"acme-privacy-policy": PRIVACY_URL}, extra=hook)
+    repo = _init(tmp_path / "versions")
+    text = "# Privacy\n\nWe collect your e-mail address and keep it for one year.\n"
+    page = "Acme/Privacy Policy.md"
+    _commit(repo, {page: text.encode()}, "2021-06-01T00:00:00Z", PRIVACY_URL)
+    _commit(repo, {page: (text + "\nWe share it with advertisers.\n").encode()},
+            "2021-07-01T00:00:00Z", PRIVACY_URL,
+            subject="Apply technical or declaration upgrade on Acme Privacy Policy")  # fmt: skip
+    done = _import(config, repo, "--notify")
+    assert done.returncode == 0, done.stderr
+    assert len(_history(config, "acme-privacy-policy")) == 2  # the text follows the archive
+    with sqlite3.connect(tmp_path / "monitor.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
+        (notes,) = db.execute("SELECT notes FROM checks ORDER BY id DESC LIMIT 1").fetchone()
+    assert "re-extracted this text with new rules" in notes

@@ -71,10 +71,16 @@ def print_json(rows: Any) -> None:
     click.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=2)))
 
 
+PIPE_WIDTH = 160  # a table written to a pipe or file: names not cut at 80 columns
+
+
 def console() -> Console:
     from rich.console import Console  # loaded by the commands that print tables only
 
-    return Console(soft_wrap=False)
+    out = Console(soft_wrap=False)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(soft_wrap=False, width=PIPE_WIDTH)
+    return out
 
 
 def json_option(help: str = "Print one JSON array.") -> Callable[[F], F]:

@@ -7,8 +7,9 @@ of the policy is confirmed by the *next* capture of the page, as a live check's 
 fetch shows what the URL serves a little later; text an archive kept as a version
 confirms itself, and an earlier text it kept again is a version again at once). Each
 replayed check notes ``imported: REF``; a rerun skips the captures already noted, so an
-interrupted import resumes where it stopped. A history only grows forward: captures older than the
-policy's latest check are not replayed. Notifications are queued only when asked.
+interrupted import resumes where it stopped. A history only grows forward: captures
+older than the policy's latest check are not replayed. Notifications are queued only
+when asked.
 """
 
 from __future__ import annotations
@@ -122,12 +123,14 @@ async def _replay_one(
     if captures and captures[0].content_type == "text/markdown":
         plain = replace(plain, select=(), remove=())  # text the archive extracted already
     pages: list[FetchResult | None] = [None] * len(captures)
+    unreadable: set[int] = set()  # read once, said once (a rerun tries them again)
 
     async def page(i: int) -> FetchResult | None:
-        if pages[i] is None:
+        if pages[i] is None and i not in unreadable:
             try:
                 body = await read(captures[i], fetcher)
             except Exception as exc:  # one unreadable capture must not stop the others
+                unreadable.add(i)
                 result.failed.append(f"{captures[i].path} ({captures[i].ref}): {exc}")
                 return None
             pages[i] = _page(captures[i], body, policy.url)

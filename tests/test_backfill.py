@@ -127,6 +127,20 @@ def test_an_archive_on_a_private_address_is_refused_by_default(
     assert not wayback.requests
 
 
+def test_a_capture_that_cannot_be_read_is_said_once_and_history_goes_on(
+    config: Path, wayback: WaybackServer
+) -> None:
+    wayback.captures[4].gone = True  # the material change of 5 January
+    done = _backfill(config, wayback, "--delay", "0")
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("not imported:")]
+    assert len(lines) == 1 and "20200105080000" in lines[0] and "404" in lines[0], lines
+    assert "replayed 3 " in done.stdout
+    wayback.captures[4].gone = False
+    again = _backfill(config, wayback, "--delay", "0")  # its turn has passed: forward only
+    assert "capture(s) before its latest check" in again.stderr
+
+
 def test_no_delay_for_a_local_archive(config: Path, wayback: WaybackServer) -> None:
     done = run_monitor("--config", str(config), "backfill", "acme", "--wayback",
                        wayback.base_url, "--delay", "0")  # fmt: skip

@@ -23,6 +23,7 @@ class Archived:
     status: str = "200"
     mimetype: str = "text/html"
     fail_first: int = 0  # answer 503 this many times before the page
+    gone: bool = False  # listed, but its page answers 404
 
     @property
     def digest(self) -> str:
@@ -67,7 +68,7 @@ class WaybackServer(LoopbackServer):
         if path.startswith(prefix) and "id_/" in path:
             stamp, _, url = path[len(prefix) :].partition("id_/")
             for capture in self.captures:
-                if capture.timestamp == stamp and capture.url == url:
+                if capture.timestamp == stamp and capture.url == url and not capture.gone:
                     if capture.fail_first:
                         capture.fail_first -= 1
                         return 503, b"slow down", "text/plain"

@@ -45,9 +45,8 @@ def build(root: Path, policies: int, captures: int) -> Path:
                 b"<p>We also keep a log of change %d for your account.</p>" % k
                 for k in range(1, step // 5 + 1)
             )  # every fifth capture adds a sentence
-            body = page.replace(b"</body>", extra + b"<!-- %d --></body>" % step, 1)
-            if body == page:
-                body = page + extra + b"<!-- %d -->" % step
+            # the sentences go after the policy's first paragraph, the comment anywhere
+            body = page.replace(b"</p>", b"</p>" + extra, 1) + b"<!-- %d -->" % step
             mark += 1
             when = start + step * 86_400 + n
             url = f"https://service{n}.example/privacy"

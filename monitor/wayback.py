@@ -82,6 +82,8 @@ def _rows(body: bytes, where: str) -> list[dict[str, str]]:
         return []  # no capture at all: some servers answer nothing
     try:
         table = json.loads(body)
+        if table == []:
+            return []  # no capture: the Wayback Machine answers an empty array
         header, *rows = table
         fields = [str(f) for f in header]
     except (ValueError, TypeError):

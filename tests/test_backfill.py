@@ -111,6 +111,15 @@ def test_thinning_rules() -> None:
     assert [r["digest"] for r in thin(rows, "month")] == ["A"]
 
 
+@pytest.mark.parametrize("answer", [b"", b"[]", b"[]\n"])
+def test_no_capture_at_all(config: Path, wayback: WaybackServer, answer: bytes) -> None:
+    wayback.cdx_body = answer
+    done = _backfill(config, wayback)
+    assert done.returncode == 0, done.stderr
+    assert "acme: 0 capture(s) after thinning" in done.stderr
+    assert "replayed 0 " in done.stdout
+
+
 def test_a_broken_cdx_answer_is_one_line(config: Path, wayback: WaybackServer) -> None:
     wayback.cdx_body = b"<html>maintenance</html>"
     done = _backfill(config, wayback)

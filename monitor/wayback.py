@@ -65,13 +65,20 @@ class Polite:
         self._lock.release()
 
 
-def _cdx_url(base: str, url: str, since: str | None) -> str:
+# The first capture of each day (month) is all the thinning can keep: asking for no more
+# keeps a long-archived URL's list small (a popular page has 100,000 captures).
+_COLLAPSE = {"day": "timestamp:8", "week": "timestamp:8", "month": "timestamp:6"}
+
+
+def _cdx_url(base: str, url: str, since: str | None, every: str = "day") -> str:
     query = {
         "url": url,
         "output": "json",
         "fl": ",".join(_FIELDS),
         "filter": "statuscode:200",
     }
+    if every in _COLLAPSE:
+        query["collapse"] = _COLLAPSE[every]
     if since:
         query["from"] = since[:19].replace("-", "").replace(":", "").replace("T", "")
     return f"{base.rstrip('/')}/cdx/search/cdx?{urlencode(query)}"
@@ -162,7 +169,7 @@ async def list_captures(
     polite: Polite | None = None,
 ) -> list[Capture]:
     """The thinned captures of ``url`` (fetched on or after ``since``, UTC ISO)."""
-    where = _cdx_url(base, url, since)
+    where = _cdx_url(base, url, since, every)
     try:
         async with polite or Polite(0):
             answer = await fetcher.fetch(where)

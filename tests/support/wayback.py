@@ -1,5 +1,5 @@
 """A loopback server that speaks the Wayback Machine's CDX API (``/cdx/search/cdx``, JSON
-output, ``from``, ``filter=statuscode:N``, ``collapse=digest``) and serves captures as
+output, ``from``, ``filter=statuscode:N``, ``collapse=digest`` and ``timestamp:N``) and serves captures as
 archived (``/web/TIMESTAMPid_/URL``); every request is recorded with its time."""
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class WaybackServer(LoopbackServer):
         ]
         fields = query.get("fl", ["timestamp,original,mimetype,statuscode,digest"])[0].split(",")
         rows: list[list[str]] = []
-        last_digest = None
+        last_digest, last_stamp = None, ""
         for capture in sorted(self.captures, key=lambda c: c.timestamp):
             if capture.url != url or capture.timestamp < since.ljust(14, "0"):
                 continue
@@ -91,7 +91,10 @@ class WaybackServer(LoopbackServer):
                 continue
             if "digest" in query.get("collapse", []) and capture.digest == last_digest:
                 continue
-            last_digest = capture.digest
+            prefix = [int(c.split(":")[1]) for c in query.get("collapse", []) if ":" in c]
+            if prefix and last_stamp[: prefix[0]] == capture.timestamp[: prefix[0]]:
+                continue  # collapse=timestamp:N: the first capture of each N-digit prefix
+            last_digest, last_stamp = capture.digest, capture.timestamp
             values = {
                 "timestamp": capture.timestamp, "original": capture.url,
                 "mimetype": capture.mimetype, "statuscode": capture.status,

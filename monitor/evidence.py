@@ -35,6 +35,8 @@ def provenance(store: Store, version_id: int) -> dict[str, Any]:
         "content_type": row["content_type"],
         "fetcher": row["fetcher"] or "http",
         "screenshot_sha256": row["screenshot"],
+        # what the check said beside it (an imported page: the capture it was read from)
+        "notes": (row["notes"] or "").split("\n") if row["notes"] else [],
     }
 
 

@@ -39,7 +39,7 @@ async def fetch_page(
     except ValueError as exc:  # an env:NAME value that is not set
         raise FetchError(policy.url, str(exc)) from None
     how = using or policy.fetcher
-    if how == "http":
+    if how in ("http", "archive"):  # archive: a replayed page, read again as it was kept
         return await fetcher.fetch(
             policy.url, etag=etag, last_modified=last_modified,
             verify_tls=policy.verify_tls, headers=own,

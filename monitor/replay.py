@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.config import Config, PolicyConfig
+from monitor.errors import FetchError
 from monitor.judging import cpu_pool
 from monitor.models import Capture, CheckOutcome, CheckResult, FetchResult
 from monitor.net.fetch import Fetcher
@@ -67,13 +68,22 @@ class _Archived(Fetcher):
     async def fetch(self, url: str, **_: Any) -> FetchResult:
         return self._pages.pop(0) if len(self._pages) > 1 else self._pages[0]
 
+    async def render(self, url: str, **_: Any) -> FetchResult:
+        # A replayed check reads what the archive kept: never the live page, never a browser.
+        raise FetchError(url, "an archived page is not rendered again")
+
 
 def _page(capture: Capture, body: bytes, fallback_url: str) -> FetchResult:
     url = capture.url or fallback_url
     kind = capture.content_type
+    notes = [f"{IMPORTED}{capture.ref}"]
+    if capture.path.startswith(("http://", "https://")):  # a Wayback Machine capture
+        notes.append(f"read from {capture.path}")  # the archive's address, to cite
+    if capture.rework:
+        notes.append(capture.rework)
     return FetchResult(
         url=url,
-        final_url=url,
+        final_url=url,  # the page's own address: its links read as a live check's do
         status=200,
         headers={"content-type": kind},
         body=body,
@@ -83,7 +93,7 @@ def _page(capture: Capture, body: bytes, fallback_url: str) -> FetchResult:
         last_modified=None,
         elapsed=0.0,
         fetcher="archive",
-        notes=(f"{IMPORTED}{capture.ref}", *([capture.rework] if capture.rework else [])),
+        notes=tuple(notes),
     )
 
 
@@ -191,7 +201,12 @@ def replay(
         configured = [(p.name, p.url) for p in config.policies if p.name in captures]
         renamed = {lost["name"]: lost for lost in store.lost_histories(configured)}
         for name, lost in renamed.items():
-            result.held_back.append(f"{name}: nothing imported; {lost['advice']}")
+            result.held_back.append(
+                f"{name}: nothing imported: the store keeps this URL's history as "
+                f"{lost['archived']!r} ({lost['versions']} version(s)); if you renamed it, "
+                f"name the [[policy]] {lost['archived']!r} in config.toml too, else run: "
+                f"monitor rename {lost['archived']} {name} --replace"
+            )
         plan = {
             name: _pending(store, name, list(items), result)
             for name, items in captures.items()

@@ -72,6 +72,8 @@ def test_captures_are_thinned_read_politely_and_replayed(
     assert versions[1]["last_seen"] == "2020-02-01T08:00:00+00:00"
     provenance = versions[1]["provenance"]
     assert isinstance(provenance, dict) and provenance["requested_url"] == URL
+    # the capture the version was read from, to cite
+    assert f"read from {wayback.base_url}/web/20200105080000id_/{URL}" in provenance["notes"]
     times = [t for t, _ in wayback.requests]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 1 + 3 + 1  # the list, three pages, one retry after a 503

@@ -4,6 +4,7 @@ export imported back gives the same versions."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -310,7 +312,7 @@ def test_a_policy_renamed_in_the_store_only_is_not_imported_twice(
     again = _import(config, snapshots)  # config.toml still names acme-privacy-policy
     assert again.returncode == 0, again.stderr
     assert "acme-privacy-policy: nothing imported" in again.stderr
-    assert "monitor rename acme-p acme-privacy-policy --replace" in again.stderr
+    assert "name the [[policy]] 'acme-p' in config.toml too" in again.stderr
     assert len(_history(config, "acme-p")) == 2
 
 
@@ -333,3 +335,28 @@ def test_the_archive_s_own_re_extraction_notifies_no_one(
         assert db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
         (notes,) = db.execute("SELECT notes FROM checks ORDER BY id DESC LIMIT 1").fetchone()
     assert "re-extracted this text with new rules" in notes
+
+
+def test_a_replayed_page_is_never_fetched_live_nor_rendered() -> None:
+    """The second fetch that confirms a large change reads the archive again, even for a
+    browser policy and a page that reads as a script shell (which a live check renders)."""
+    from monitor.config import PolicyConfig
+    from monitor.fetching import fetch_page
+    from monitor.models import Capture, FetchResult
+    from monitor.replay import _Archived, _page
+
+    shell = b"<html><body><div id='app'></div><script src='/app.js'></script></body></html>"
+    capture = Capture("p", "2021-01-01T00:00:00+00:00", "c:p", PRIVACY_URL, "text/html", "p")
+    renders: list[str] = []
+
+    class Counting(_Archived):
+        async def render(self, url: str, **kwargs: Any) -> FetchResult:
+            renders.append(url)
+            return await super().render(url, **kwargs)
+
+    archived = Counting(_page(capture, shell, PRIVACY_URL), None)
+    policy = PolicyConfig(name="p", url=PRIVACY_URL, fetcher="auto")
+    got = asyncio.run(fetch_page(policy, archived, using="archive"))  # a confirmation
+    assert got.body == shell and got.fetcher == "archive" and renders == []
+    got = asyncio.run(fetch_page(policy, archived))  # even asked to render: no browser
+    assert got.body == shell and renders == [PRIVACY_URL] and archived._browser is None

@@ -217,7 +217,7 @@ class ReadingQueries(StoreBase):
                       v.snapshot_sha256 AS sha256, s.size, s.content_type,
                       k.started_at AS fetched_at, k.http_status, k.final_url, p.url,
                       k.fetcher, k.screenshot_sha256 AS screenshot,
-                      k.url AS requested_url, k.headers
+                      k.url AS requested_url, k.headers, k.notes
                FROM versions v JOIN policies p ON p.id = v.policy_id
                LEFT JOIN snapshots s ON s.sha256 = v.snapshot_sha256
                LEFT JOIN checks k ON k.id = COALESCE(

@@ -44,6 +44,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from monitor.errors import InputError
+from monitor.ota_history import GitRepository
+
 DOCUMENT_TYPES = ("Privacy Policy", "Trackers Policy", "Business Privacy Policy")
 _SNAPSHOT_URL = re.compile(r"/commit/([0-9a-f]{40})")
 _SOURCE_LOCATION = re.compile(r"^X-source-document-location: (\S+)", re.MULTILINE)
@@ -54,7 +57,7 @@ class Git:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._batch: subprocess.Popen[bytes] | None = None
+        self._reader: GitRepository | None = None
 
     def run(self, *args: str) -> str:
         done = subprocess.run(
@@ -80,21 +83,14 @@ class Git:
         return entries
 
     def read(self, commit: str, path: str) -> bytes:
-        if self._batch is None:
-            self._batch = subprocess.Popen(
-                ["git", f"--git-dir={self.path}", "cat-file", "--batch"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        assert self._batch.stdin is not None and self._batch.stdout is not None
-        self._batch.stdin.write(f"{commit}:{path}\n".encode())
-        self._batch.stdin.flush()
-        header = self._batch.stdout.readline().split()
-        if len(header) < 3 or header[1] != b"blob":
-            raise FileNotFoundError(f"{self.path}: no {path} at {commit}")
-        body = self._batch.stdout.read(int(header[2]))
-        self._batch.stdout.read(1)
-        return body
+        """The bytes of ``path`` at ``commit``, through the reader `monitor import
+        ota-history` uses (one ``git cat-file --batch`` process)."""
+        if self._reader is None:
+            self._reader = GitRepository(self.path)
+        try:
+            return self._reader.read(commit, path)
+        except InputError as missing:
+            raise FileNotFoundError(str(missing)) from None
 
 
 def document_of(path: str) -> str | None:

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from monitor.config import Config
     from monitor.store import Store
 
-__all__ = ["State", "console", "fail", "json_option", "known_policy", "print_json"]
+__all__ = [
+    "State", "console", "fail", "json_option", "known_policy", "print_json", "progress_bar",
+]  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +71,37 @@ def fail(message: str) -> NoReturn:
 
 def print_json(rows: Any) -> None:
     click.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=2)))
+
+
+@contextmanager
+def progress_bar(
+    label: str, total: int | None = None, *, enabled: bool = True
+) -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
+    """A progress bar on stderr when it is a terminal, nothing in a pipe: yields (set the
+    total, when it is known only later; advance by one)."""
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    if not enabled or not err.is_terminal:
+        yield (lambda _total: None), (lambda _done: None)
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield (
+            lambda count: progress.update(task, total=count),
+            lambda _done: progress.advance(task),
+        )
 
 
 PIPE_WIDTH = 160  # a table written to a pipe or file: names not cut at 80 columns

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from monitor.cli.common import State
+from monitor.cli.common import State, progress_bar
 from monitor.errors import InputError
 from monitor.output.safe import visible
 
@@ -200,10 +199,9 @@ def _since(value: str | None) -> str | None:
 
 @contextmanager
 def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
-    """A progress bar on a terminal (stderr), nothing in a pipe; an interruption says how
-    to go on."""
+    """:func:`progress_bar`, and an interruption that says how to go on."""
     try:
-        with _bar() as callbacks:
+        with progress_bar("replaying") as callbacks:
             yield callbacks
     except KeyboardInterrupt:
         click.echo(
@@ -211,29 +209,6 @@ def _progress() -> Iterator[tuple[Callable[[int], None], Callable[[object], None
             err=True,
         )
         raise
-
-
-@contextmanager
-def _bar() -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield (lambda _total: None), (lambda _result: None)
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("replay", total=None)
-        yield (
-            lambda total: progress.update(task, total=total),
-            lambda _result: progress.advance(task),
-        )
 
 
 def _report(done: Replayed, kind: str, policies: int) -> None:

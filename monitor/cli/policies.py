@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import click
-from rich.console import Console
 
-from monitor.cli.common import State, console, json_option, known_policy, print_json
+from monitor.cli.common import (
+    State,
+    console,
+    json_option,
+    known_policy,
+    print_json,
+    progress_bar,
+)
 from monitor.errors import InputError
-from monitor.models import CheckResult
 from monitor.output.tables import check_rows, check_table, history_rows, history_table, policy_table
 
 __all__ = ["check", "history", "list_", "status"]
@@ -37,7 +39,7 @@ def check(state: State, names: tuple[str, ...], as_json: bool) -> None:
         raise InputError(f"{config.path} has no [[policy]] tables")
     from monitor.pipeline import run_checks
 
-    with _progress(count, enabled=not as_json) as advance:
+    with progress_bar("checking", count, enabled=not as_json) as (_, advance):
         results = run_checks(config, names, on_done=advance)
     order = {p.name: i for i, p in enumerate(config.policies)}
     results.sort(key=lambda r: order.get(r.policy, 0))
@@ -45,27 +47,6 @@ def check(state: State, names: tuple[str, ...], as_json: bool) -> None:
         print_json(check_rows(results))
     else:
         console().print(check_table(results))
-
-
-@contextmanager
-def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[CheckResult], None]]:
-    """A progress bar on a terminal (stderr), nothing in a pipe."""
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield lambda _result: None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("check", total=total)
-        yield lambda _result: progress.advance(task)
 
 
 @click.command(name="list")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -69,3 +70,10 @@ def run_monitor(
         env=env,
         timeout=timeout,
     )
+
+
+def history_json(config: Path, name: str) -> list[dict[str, object]]:
+    """``monitor history NAME --json``: the stored versions of a policy, oldest first."""
+    done = run_monitor("--config", str(config), "history", name, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]

@@ -4,7 +4,6 @@ loopback server that speaks it, thinned, read politely and replayed as checks.""
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from monitor.demo import DEMO_POLICY, SeedPage, material_edit
 from monitor.wayback import thin
 
-from .conftest import WriteConfig, run_monitor
+from .conftest import WriteConfig, history_json, run_monitor
 from .support.wayback import Archived, WaybackServer
 
 URL = "https://acme.example/privacy"
@@ -49,12 +48,6 @@ def _backfill(config: Path, server: WaybackServer, *extra: str):  # type: ignore
                        server.base_url, "--delay", "0.2s", *extra)  # fmt: skip
 
 
-def _history(config: Path) -> list[dict[str, object]]:
-    done = run_monitor("--config", str(config), "history", "acme", "--json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
-
-
 def test_captures_are_thinned_read_politely_and_replayed(
     config: Path, wayback: WaybackServer
 ) -> None:
@@ -63,7 +56,7 @@ def test_captures_are_thinned_read_politely_and_replayed(
     assert "acme: 4 capture(s) after thinning" in done.stderr
     assert "replayed 4 capture(s) of 1 policy(ies) from the Wayback Machine" in done.stdout
     assert "1 material change(s)" in done.stdout
-    versions = _history(config)
+    versions = history_json(config, "acme")
     assert [v["first_seen"] for v in versions] == [
         "2020-01-01T08:00:00+00:00", "2020-01-05T08:00:00+00:00",
     ]  # fmt: skip
@@ -87,14 +80,14 @@ def test_a_rerun_replays_nothing_twice(config: Path, wayback: WaybackServer) -> 
     again = _backfill(config, wayback)
     assert again.returncode == 0, again.stderr
     assert "replayed 0 " in again.stdout and "4 replayed before" in again.stdout
-    assert len(_history(config)) == 2
+    assert len(history_json(config, "acme")) == 2
 
 
 def test_since_and_every(config: Path, wayback: WaybackServer) -> None:
     done = _backfill(config, wayback, "--since", "2020-01-04", "--every", "month")
     assert done.returncode == 0, done.stderr
     assert "acme: 2 capture(s) after thinning" in done.stderr  # January's change, February's
-    assert [v["first_seen"] for v in _history(config)] == ["2020-01-05T08:00:00+00:00"]
+    assert [v["first_seen"] for v in history_json(config, "acme")] == ["2020-01-05T08:00:00+00:00"]
 
 
 def test_thinning_rules() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from monitor.demo import DEMO_POLICY, SeedServer, material_edit
 
-from .conftest import WriteConfig, run_monitor
+from .conftest import WriteConfig, history_json, run_monitor
 
 OTHER = "zooplus-klantenservice-privacy"
 
@@ -27,11 +27,6 @@ def history(seed_server: SeedServer, write_config: WriteConfig) -> Path:
     assert run_monitor("--config", str(config), "check").returncode == 0
     write_config({DEMO_POLICY: seed_server.url(DEMO_POLICY)})
     return config
-
-
-def _versions(config: Path, name: str) -> list[dict[str, object]]:
-    result = run_monitor("--config", str(config), "history", name, "--json")
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 def test_jsonl_holds_every_version_and_change_archived_policies_too(
@@ -66,7 +61,7 @@ def test_git_has_one_commit_per_version_dated_when_first_seen(
     ).stdout  # fmt: skip
     commits = [c.strip("\n").split("\x00") for c in log.split("\x01") if c.strip()]
     assert len(commits) == 2
-    versions = _versions(history, DEMO_POLICY)
+    versions = history_json(history, DEMO_POLICY)
     for (stamp, _), version in zip(commits, versions, strict=True):
         first_seen = datetime.fromisoformat(str(version["first_seen"]))
         assert int(stamp) == int(first_seen.timestamp())

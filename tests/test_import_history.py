@@ -5,7 +5,6 @@ export imported back gives the same versions."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sqlite3
@@ -19,7 +18,7 @@ import pytest
 
 from monitor.demo import DEMO_POLICY, SeedPage, material_edit
 
-from .conftest import WriteConfig, run_monitor
+from .conftest import WriteConfig, history_json, run_monitor
 
 PRIVACY_URL = "https://acme.example/privacy"
 TERMS_URL = "https://acme.example/legal/terms/"
@@ -86,12 +85,6 @@ def _import(config: Path, repo: Path, *extra: str) -> subprocess.CompletedProces
     return run_monitor("--config", str(config), "import", "ota-history", str(repo), *extra)
 
 
-def _history(config: Path, name: str) -> list[dict[str, object]]:
-    done = run_monitor("--config", str(config), "history", name, "--json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
-
-
 def test_snapshots_become_versions_dated_when_the_archive_fetched_them(
     config: Path, snapshots: Path
 ) -> None:
@@ -100,7 +93,7 @@ def test_snapshots_become_versions_dated_when_the_archive_fetched_them(
     assert "replayed 6 capture(s) of 2 policy(ies) from the snapshots repository" in done.stdout
     assert "per second" in done.stdout and "1 material change(s)" in done.stdout
     assert "Other/Privacy Policy.html: no [[policy]] named 'other-privacy-policy'" in done.stderr
-    versions = _history(config, "acme-privacy-policy")
+    versions = history_json(config, "acme-privacy-policy")
     # the first page, then the material change; the same text in other bytes is no version,
     # the block page an anomaly, the change again the same version seen again
     assert [v["first_seen"] for v in versions] == [
@@ -115,7 +108,7 @@ def test_snapshots_become_versions_dated_when_the_archive_fetched_them(
     provenance = versions[1]["provenance"]
     assert isinstance(provenance, dict)
     assert provenance["fetcher"] == "archive" and provenance["requested_url"] == PRIVACY_URL
-    (terms,) = _history(config, "acme-terms-of-service-1")  # matched by its URL
+    (terms,) = history_json(config, "acme-terms-of-service-1")  # matched by its URL
     assert terms["first_seen"] == "2023-01-05T00:00:00+00:00"
 
 
@@ -138,18 +131,18 @@ def test_a_rerun_replays_nothing_twice(config: Path, snapshots: Path) -> None:
     again = _import(config, snapshots)
     assert again.returncode == 0, again.stderr
     assert "replayed 0 " in again.stdout and "6 replayed before" in again.stdout
-    assert len(_history(config, "acme-privacy-policy")) == 2
+    assert len(history_json(config, "acme-privacy-policy")) == 2
 
 
 def test_since_and_older_captures(config: Path, snapshots: Path) -> None:
     late = _import(config, snapshots, "--since", "2023-03-01")
     assert "replayed 3 " in late.stdout, late.stdout
-    versions = _history(config, "acme-privacy-policy")
+    versions = history_json(config, "acme-privacy-policy")
     assert [v["first_seen"] for v in versions] == ["2023-03-10T09:00:00+00:00"]
     rest = _import(config, snapshots)  # a history only grows forward
     assert rest.returncode == 0
     assert "acme-privacy-policy: 2 capture(s) before its latest check" in rest.stderr
-    assert len(_history(config, "acme-privacy-policy")) == 1
+    assert len(history_json(config, "acme-privacy-policy")) == 1
 
 
 def test_no_notification_unless_asked(
@@ -233,8 +226,8 @@ def test_an_interrupted_import_resumes_without_doubles(
     whole = write_config({"acme-privacy-policy": PRIVACY_URL},
                          monitor='database = "whole.db"\nprocesses = 1')  # fmt: skip
     assert _import(whole, repo).returncode == 0
-    assert [v["text_hash"] for v in _history(whole, "acme-privacy-policy")] == [
-        v["text_hash"] for v in _history(config, "acme-privacy-policy")
+    assert [v["text_hash"] for v in history_json(whole, "acme-privacy-policy")] == [
+        v["text_hash"] for v in history_json(config, "acme-privacy-policy")
     ]
 
 
@@ -253,7 +246,7 @@ def test_an_export_imports_back_to_the_same_versions(
     assert back.returncode == 0, back.stderr
     assert "from the versions repository" in back.stdout
     for name in ("acme-privacy-policy", "acme-terms-of-service-1"):
-        before, after = _history(config, name), _history(again, name)
+        before, after = history_json(config, name), history_json(again, name)
         assert [(v["text_hash"], v["first_seen"]) for v in after] == [
             (v["text_hash"], v["first_seen"]) for v in before
         ]
@@ -277,7 +270,7 @@ def test_a_versions_repository_of_markdown(
     assert done.returncode == 0, done.stderr
     assert "replayed 3 capture(s) of 1 policy(ies) from the versions repository" in done.stdout
     assert "2 material change(s)" in done.stdout
-    versions = _history(config, "acme-privacy-policy")
+    versions = history_json(config, "acme-privacy-policy")
     assert [v["first_seen"] for v in versions] == [d.replace("Z", "+00:00") for d in dates]
     assert versions[2]["text_hash"] == versions[0]["text_hash"]
     with sqlite3.connect(tmp_path / "monitor.db") as db:
@@ -288,7 +281,7 @@ def test_a_versions_repository_of_markdown(
                        str(exported)).returncode == 0  # fmt: skip
     again = write_config({"acme-privacy-policy": PRIVACY_URL}, monitor='database = "again.db"')
     assert _import(again, exported).returncode == 0
-    assert [v["text_hash"] for v in _history(again, "acme-privacy-policy")] == [
+    assert [v["text_hash"] for v in history_json(again, "acme-privacy-policy")] == [
         v["text_hash"] for v in versions
     ]
 
@@ -313,7 +306,7 @@ def test_a_policy_renamed_in_the_store_only_is_not_imported_twice(
     assert again.returncode == 0, again.stderr
     assert "acme-privacy-policy: nothing imported" in again.stderr
     assert "name the [[policy]] 'acme-p' in config.toml too" in again.stderr
-    assert len(_history(config, "acme-p")) == 2
+    assert len(history_json(config, "acme-p")) == 2
 
 
 def test_the_archive_s_own_re_extraction_notifies_no_one(
@@ -330,7 +323,7 @@ def test_the_archive_s_own_re_extraction_notifies_no_one(
             subject="Apply technical or declaration upgrade on Acme Privacy Policy")  # fmt: skip
     done = _import(config, repo, "--notify")
     assert done.returncode == 0, done.stderr
-    assert len(_history(config, "acme-privacy-policy")) == 2  # the text follows the archive
+    assert len(history_json(config, "acme-privacy-policy")) == 2  # the text follows the archive
     with sqlite3.connect(tmp_path / "monitor.db") as db:
         assert db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
         (notes,) = db.execute("SELECT notes FROM checks ORDER BY id DESC LIMIT 1").fetchone()

@@ -34,13 +34,16 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 
 
-def parse_duration(value: str) -> float:
-    """``"90s"`` → 90.0 seconds. Units: ms, s, m, h, d, w. Raises ``ValueError``."""
+def parse_duration(value: str, *, allow_zero: bool = False) -> float:
+    """``"90s"`` → 90.0 seconds. Units: ms, s, m, h, d, w. Raises ``ValueError``.
+    With ``allow_zero``, zero is a duration too (``"0"`` needs no unit)."""
+    if allow_zero and value.strip() == "0":
+        return 0.0
     match = _DURATION.match(value)
     if not match:
         raise ValueError(f'invalid duration {value!r} (use e.g. "90s", "15m", "6h", "1d")')
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
+    if seconds == 0 and not allow_zero:  # (the pattern takes no sign)
         raise ValueError(f"duration {value!r} must be greater than zero")
     return seconds
 

@@ -36,7 +36,7 @@ def provenance(store: Store, version_id: int) -> dict[str, Any]:
         "fetcher": row["fetcher"] or "http",
         "screenshot_sha256": row["screenshot"],
         # what the check said beside it (an imported page: the capture it was read from)
-        "notes": (row["notes"] or "").split("\n") if row["notes"] else [],
+        "notes": row["notes"].split("\n") if row["notes"] else [],
     }
 
 

@@ -163,7 +163,7 @@ def backfill(
     if unknown:
         raise InputError(f"no policy named {unknown[0]!r} in {config.path}")
     try:
-        pause = 0.0 if delay.strip() in ("0", "0s") else parse_duration(delay)
+        pause = parse_duration(delay, allow_zero=True)
     except ValueError as exc:
         raise InputError(f"--delay: {exc}") from None
     try:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from monitor.config_browser import browser_options, policy_browser
 from monitor.config_checks import (
     SET_BY_MONITOR,
+    display_url,
     is_pipe,
     mask_credentials,
     parse_duration,
@@ -76,7 +77,8 @@ class MonitorSettings:
     """The ``[monitor]`` table. Field defaults are the documented defaults; the fetch
     settings (user_agent, timeout, ...) are one :class:`FetchOptions`, also readable here."""
 
-    database: Path = Path("monitor.db")
+    # A file (SQLite, the default) or a PostgreSQL server's database (a postgresql:// address)
+    database: Path | str = Path("monitor.db")
     snapshots: Path = Path("snapshots")
     interval: float = 6 * 3600.0
     failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
@@ -86,6 +88,13 @@ class MonitorSettings:
     public_url: str | None = None  # the reading room's address: notifications link there
     summary_language: str = "en"  # of the one-sentence summaries: en, nl, or policy (its own)
     timezone: str = "UTC"  # of digest times (an IANA name such as "Europe/Amsterdam")
+
+    @property
+    def database_shown(self) -> str:
+        """The database as it may be shown: a file, or an address without its password."""
+        if isinstance(self.database, str):
+            return display_url(self.database)
+        return str(self.database)
 
     @property
     def summary_in(self) -> str | None:
@@ -260,6 +269,27 @@ def _public_url(m: _Reader) -> str | None:
     return url.rstrip("/")
 
 
+def _database(m: _Reader, base: Path) -> Path | str:
+    """The ``database`` setting: a file (relative to the config's folder) or a
+    ``postgresql://`` address, given as it is or read from ``env:NAME``."""
+    value: str = m.get("database", str, "monitor.db")
+    if value.startswith("env:"):
+        if problem := secret_problem(value):
+            raise m.error("database", problem)
+        found = resolve_env(value)
+        if found is None:
+            raise m.error("database", f"environment variable {value[4:]} is not set or empty")
+        value = found.strip()
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        raise m.error(
+            "database",
+            f"{display_url(value)!r} is neither a file nor a postgresql:// address",
+        )
+    return (base / value).resolve()
+
+
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
@@ -269,7 +299,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
     m.reject_unknown({f.name for f in fields(MonitorSettings)} - {"fetch"} | set(FETCH_KEYS))
     defaults, fetch = MonitorSettings(), FetchOptions()
-    database = m.get("database", str, str(defaults.database))
+    database = _database(m, base)
     snapshots = m.get("snapshots", str, str(defaults.snapshots))
     max_bytes = m.positive_int("max_bytes", fetch.max_bytes)
     ca_file = m.get("ca_file", str)
@@ -280,7 +310,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     user_agent = m.get("user_agent", str, fetch.user_agent)  # read in the documented order
     interval = m.duration("interval", defaults.interval) or defaults.interval
     settings = MonitorSettings(
-        database=(base / database).resolve(),
+        database=database,
         snapshots=(base / snapshots).resolve(),
         interval=interval,
         fetch=FetchOptions(

@@ -20,6 +20,7 @@ __all__ = [
     "SET_BY_MONITOR",
     "ConfigReader",
     "check_css_selector",
+    "display_url",
     "is_pipe",
     "mask_credentials",
     "parse_duration",
@@ -51,6 +52,20 @@ def parse_duration(value: str, *, allow_zero: bool = False) -> float:
 def mask_credentials(value: str) -> str:
     """``value`` with any ``user:password@`` in its authority shown as ``***@``."""
     return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", value)
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may be shown: without its password (user, host, port, database)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", url)
+    user = f"{parts.username}@" if parts.username else ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
 def resolve_env(value: str | None) -> str | None:

@@ -34,6 +34,7 @@ import os
 import random
 import signal
 import stat
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, PolicyConfig, load_config
+from monitor.config_checks import display_url
 from monitor.errors import MonitorError, StoreError
 from monitor.memory import give_back
 from monitor.models import CheckResult, now_iso
@@ -64,13 +66,23 @@ class DaemonLockedError(MonitorError):
     """Another ``monitor run`` holds the database."""
 
 
-def _take_lock(database: Path) -> int:
-    """Lock the database file for this daemon's life; the descriptor to close at exit.
+def _take_lock(database: Path | str) -> Callable[[], None]:
+    """Lock the database for this daemon's life; what releases it at exit.
 
+    A PostgreSQL database: an advisory lock held by a connection of the daemon's own.
+    A file:
     ``flock`` on the file itself, not on a file beside it: the lock belongs to the
     inode, whatever path or hard link names it, and is taken before SQLite opens the
     file (through another name, SQLite would use another WAL file).  SQLite's own
     locks are POSIX record locks, independent of ``flock`` on Linux."""
+    if isinstance(database, str):
+        from monitor.store.postgres import take_daemon_lock
+
+        if not take_daemon_lock(database, _held):
+            raise DaemonLockedError(
+                f"another `monitor run` is already running on {display_url(database)}"
+            )
+        return lambda: _held.pop().close()
     if not database.exists():
         Store.open(database).close()  # made whole first
     fd = os.open(database, os.O_RDONLY | os.O_CLOEXEC)
@@ -85,7 +97,10 @@ def _take_lock(database: Path) -> int:
     except OSError as exc:  # no locks on this file system, say (ENOLCK)
         os.close(fd)
         raise DaemonLockedError(f"cannot lock {database}: {exc.strerror or exc}") from None
-    return fd
+    return lambda: os.close(fd)
+
+
+_held: list[Any] = []  # the connection that holds a PostgreSQL daemon lock
 
 
 def _lock_holder(info: os.stat_result) -> str | None:
@@ -102,10 +117,14 @@ def _lock_holder(info: os.stat_result) -> str | None:
     return None
 
 
-def daemon_running(database: Path) -> bool:
+def daemon_running(database: Path | str) -> bool:
     """Whether a daemon holds the lock of ``database`` right now.  Call it with no
     connection to ``database`` open in this process: closing the descriptor it opens
     drops this process's SQLite locks on the file."""
+    if isinstance(database, str):
+        from monitor.store.postgres import daemon_lock_held
+
+        return daemon_lock_held(database)
     try:
         fd = os.open(database, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
@@ -168,12 +187,12 @@ class Daemon:
         self._exit_code = 0
 
     def run(self) -> int:
-        lock = _take_lock(self.config.monitor.database)
+        release = _take_lock(self.config.monitor.database)
         try:
             with cpu_pool(self.config.monitor.processes):
                 asyncio.run(self._main())
         finally:
-            os.close(lock)
+            release()
         if self._exit_code:
             # The database was lost under us: leave without closing it, for SQLite's
             # checkpoint on close would write the journal into a truncated file.
@@ -217,7 +236,7 @@ class Daemon:
             "daemon started pid=%s policies=%d database=%s",
             os.getpid(),
             len(self.config.policies),
-            settings.database,
+            settings.database_shown,
         )
         try:
             await self._stop.wait()
@@ -275,7 +294,7 @@ class Daemon:
                 "SIGHUP: keeping the running configuration: its %s changed, which takes a "
                 "restart (still using %s)",
                 " and ".join(moved),
-                self.config.monitor.database,
+                self.config.monitor.database_shown,
             )
             return
         old = {p.name: p for p in self.config.policies}

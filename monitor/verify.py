@@ -34,8 +34,8 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
     older than ``ORPHAN_AGE``; with ``clean`` they and abandoned temporary files are
     deleted (and counted)."""
     root = Path(config.monitor.snapshots)
-    database = Path(config.monitor.database)
-    if not database.is_file():
+    database = config.monitor.database
+    if isinstance(database, Path) and not database.is_file():
         raise InputError(f"no database at {database} (nothing has been checked with this config)")
     snapshots = SnapshotStore(root)
     found = Verification()
@@ -67,7 +67,8 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
         else:
             found.orphans.append(path)
     # A process killed while it made a new database leaves its temporary file beside it.
-    for path in sorted(database.parent.glob(f".{database.name}.new-*")):
+    made = database.parent.glob(f".{database.name}.new-*") if isinstance(database, Path) else ()
+    for path in sorted(made):
         try:
             info = path.lstat()  # the leftover itself, never what a link points to
         except FileNotFoundError:
@@ -84,7 +85,7 @@ def verify_store(config: Config, *, deep: bool = False, clean: bool = False) -> 
     return found
 
 
-def _still_orphan(database: Path, relative: str) -> bool:
+def _still_orphan(database: Path | str, relative: str) -> bool:
     """Whether no check has recorded the snapshot at ``relative`` by now (a check may
     have reused the file since the rows were read: it touches a file it reuses)."""
     with Store.open(database) as store:

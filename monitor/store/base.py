@@ -12,21 +12,36 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from sqlite_utils import Database
 
 from monitor.errors import StoreError
 from monitor.store.schema import migrations
 
-__all__ = ["StoreBase"]
+if TYPE_CHECKING:
+    from monitor.store.postgres import PgDatabase
+
+__all__ = ["Executor", "StoreBase"]
+
+
+class Executor(Protocol):
+    """What a write transaction hands its statements to: an SQLite database, or a
+    PostgreSQL transaction that reads the same statements (``monitor.store.postgres``)."""
+
+    def execute(self, sql: str, parameters: Any = None, /) -> Any: ...
 
 
 class StoreBase:
-    """The connection and its transactions, which every part of :class:`Store` uses."""
+    """The connection and its transactions, which every part of :class:`Store` uses.
 
-    def __init__(self, db: Database, path: Path) -> None:
-        self.db = db
+    The database is an SQLite file (``db`` a sqlite-utils ``Database``) or a
+    PostgreSQL server (``db`` a :class:`~monitor.store.postgres.PgDatabase`, chosen by
+    a ``postgresql://`` address); every query is written once, in SQLite's dialect."""
+
+    def __init__(self, db: Database | PgDatabase, path: Path | str) -> None:
+        self.db: Any = db
+        self.postgres = not isinstance(db, Database)
         # One connection, shared: async callers run store calls in worker threads (so a
         # write waiting for another process's lock never stalls the event loop), and
         # this lock keeps those threads from interleaving inside a transaction.
@@ -39,7 +54,7 @@ class StoreBase:
         opened, and not emptied: a daemon must not go on writing into a journal of a
         database that was deleted, replaced or truncated under it."""
         try:
-            info = self.path.stat()
+            info = Path(self.path).stat()
         except OSError:
             info = None
         if info is None or (info.st_dev, info.st_ino) != self._identity or info.st_size == 0:
@@ -56,7 +71,12 @@ class StoreBase:
         commands that write) fails SQLite's quick check, is a :class:`StoreError`:
         a history that was lost or damaged is never silently started again or
         written on.
+
+        ``path`` may be a ``postgresql://`` address instead: the server's database,
+        with the same migrations (``verify`` has nothing more to check there).
         """
+        if _is_postgres(path):
+            return cls._open_postgres(str(path), timeout=timeout, read_only=False)
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,6 +111,8 @@ class StoreBase:
         """Open an existing database only to read it (``monitor serve``): nothing is made,
         migrated or written (SQLite's ``query_only``). A database whose schema is older
         than this monitor's is refused: a command that writes upgrades it."""
+        if _is_postgres(path):
+            return cls._open_postgres(str(path), timeout=timeout, read_only=True)
         path = Path(path)
         if not path.is_file() or path.stat().st_size == 0:
             raise StoreError(f"no database at {path} yet: run `monitor check` first")
@@ -114,6 +136,33 @@ class StoreBase:
         store._identity = (info.st_dev, info.st_ino)
         return store
 
+    @classmethod
+    def _open_postgres(cls, url: str, *, timeout: float, read_only: bool) -> Self:
+        from monitor.store import pg_schema
+        from monitor.store.postgres import PgDatabase, reason
+
+        db = PgDatabase(url, timeout=timeout, read_only=read_only)
+        try:
+            if read_only:
+                missing = pg_schema.pending(db)
+                if missing:
+                    raise StoreError(
+                        f"database {db.shown} has an older schema (missing "
+                        f"{', '.join(missing)}); any command that writes upgrades it, "
+                        "e.g. `monitor check`"
+                    )
+            else:
+                pg_schema.apply(db)
+        except StoreError:
+            db.close()
+            raise
+        except Exception as exc:
+            db.close()
+            if not _psycopg_error(exc):
+                raise
+            raise StoreError(f"cannot open database {db.shown}: {reason(exc)}") from None
+        return cls(db, db.shown)
+
     def close(self) -> None:
         with self._lock:
             self.db.close()
@@ -125,13 +174,16 @@ class StoreBase:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
+    def _write(self) -> Iterator[Executor]:
         """One write transaction. IMMEDIATE takes the write lock up front, so a
         second writer waits for the busy timeout instead of failing mid-way."""
         with self._lock:
             yield from self._transaction()
 
-    def _transaction(self) -> Iterator[Database]:
+    def _transaction(self) -> Iterator[Any]:
+        if self.postgres:
+            yield from self._pg_transaction()
+            return
         conn = self.db.conn
         if self._identity is not None:
             self.still_the_file()
@@ -139,7 +191,7 @@ class StoreBase:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"cannot write to database {self.path}: {_reason(exc, self.path)}"
+                f"cannot write to database {self.path}: {_reason(exc, Path(self.path))}"
             ) from None
         try:
             yield self.db
@@ -147,18 +199,48 @@ class StoreBase:
         except sqlite3.DatabaseError as exc:
             conn.rollback()
             raise StoreError(
-                f"cannot write to database {self.path}: {_reason(exc, self.path)}"
+                f"cannot write to database {self.path}: {_reason(exc, Path(self.path))}"
             ) from None
         except BaseException:
             conn.rollback()
             raise
 
+    def _pg_transaction(self) -> Iterator[Any]:
+        from monitor.store.postgres import reason
+
+        try:
+            with self.db.transaction() as tx:
+                yield tx
+        except Exception as exc:
+            if not _psycopg_error(exc):
+                raise
+            raise StoreError(f"cannot write to database {self.path}: {reason(exc)}") from None
+
     def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+        if self.postgres:
+            from monitor.store.postgres import reason
+
+            try:
+                rows: list[dict[str, Any]] = self.db.query(sql, params)
+                return rows
+            except Exception as exc:
+                if not _psycopg_error(exc):
+                    raise
+                raise StoreError(f"cannot read database {self.path}: {reason(exc)}") from None
         try:
             with self._lock:
                 return list(self.db.query(sql, params))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot read database {self.path}: {exc}") from None
+
+
+def _is_postgres(database: object) -> bool:
+    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
+
+
+def _psycopg_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is psycopg's or its pool's (imported only with a PostgreSQL store)."""
+    return type(exc).__module__.split(".")[0] in ("psycopg", "psycopg_pool")
 
 
 # Below this many free bytes on the database's disk, SQLite's "database or disk is

@@ -8,12 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlite_utils import Database
-
 from monitor.errors import StaleCheckError, StoreError
 from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, now_iso
 from monitor.snapshots import StoredSnapshot
-from monitor.store.base import StoreBase
+from monitor.store.base import Executor, StoreBase
 from monitor.store.outbox import enqueue
 from monitor.store.packing import pack
 
@@ -161,7 +159,7 @@ class CheckWriter(StoreBase):
                     """INSERT INTO versions (policy_id, number, text_hash, text, title, language,
                            declared_date, snapshot_sha256, first_seen, last_seen, variant,
                            replaced)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                     [
                         policy_id,
                         number,
@@ -177,11 +175,12 @@ class CheckWriter(StoreBase):
                         new_version.replaced,
                     ],
                 )
-                version_id = cursor.lastrowid
+                version_id = cursor.fetchall()[0][0]
                 if old is not None and comparison is not None:
                     cursor = db.execute(
                         """INSERT INTO changes (policy_id, old_version_id, new_version_id,
-                               severity, created_at, comparison) VALUES (?, ?, ?, ?, ?, ?)""",
+                               severity, created_at, comparison) VALUES (?, ?, ?, ?, ?, ?)
+                       RETURNING id""",
                         [
                             policy_id,
                             old[0],
@@ -191,7 +190,7 @@ class CheckWriter(StoreBase):
                             json.dumps(comparison, ensure_ascii=False),
                         ],
                     )
-                    change_id = cursor.lastrowid
+                    change_id = cursor.fetchall()[0][0]
                     enqueue(db, events, change_id=change_id, at=now)
             elif text_hash is not None and outcome in (
                 CheckOutcome.UNCHANGED,
@@ -237,8 +236,8 @@ class CheckWriter(StoreBase):
             failed = outcome in (CheckOutcome.ERROR, CheckOutcome.ANOMALY)
             db.execute(
                 "UPDATE policies SET consecutive_failures = "
-                "CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
-                [failed, policy_id],
+                "CASE WHEN ? = 1 THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
+                [int(failed), policy_id],
             )
             report = self._report(db, policy_id, outcome, version_id, reports, at=now)
             recorded_version = (
@@ -257,7 +256,7 @@ class CheckWriter(StoreBase):
                 """INSERT INTO checks (policy_id, started_at, duration_ms, http_status, outcome,
                        error, final_url, size, snapshot_sha256, version_id, text_hash, fetcher,
                        screenshot_sha256, notes, url, headers)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [
                     policy_id,
                     check.started_at,
@@ -277,12 +276,12 @@ class CheckWriter(StoreBase):
                     _kept(check.headers),
                 ],
             )
-            check_id = int(cursor.lastrowid or 0)
+            check_id = int(cursor.fetchall()[0][0])
         return Recorded(check_id, number, change_id, report)
 
     def _report(
         self,
-        db: Database,
+        db: Executor,
         policy_id: int,
         outcome: CheckOutcome,
         version_id: int | None,
@@ -328,7 +327,7 @@ class CheckWriter(StoreBase):
         return report
 
 
-def _head_with(db: Database, policy_id: int, text_hash: str) -> bool:
+def _head_with(db: Executor, policy_id: int, text_hash: str) -> bool:
     """Whether the newest version of one of the policy's variants has this text."""
     return (
         db.execute(
@@ -341,7 +340,7 @@ def _head_with(db: Database, policy_id: int, text_hash: str) -> bool:
     )
 
 
-def _variant(db: Database, policy_id: int, outcome: CheckOutcome, variant: int) -> int:
+def _variant(db: Executor, policy_id: int, outcome: CheckOutcome, variant: int) -> int:
     """The variant a new version joins: a new variant's number is decided here, in the
     check's transaction, so that two writers never give two variants one number."""
     if outcome != CheckOutcome.VARIANT:
@@ -352,7 +351,7 @@ def _variant(db: Database, policy_id: int, outcome: CheckOutcome, variant: int) 
     return int(row[0])
 
 
-def _splittable(db: Database, policy_id: int, number: int) -> bool:
+def _splittable(db: Executor, policy_id: int, number: int) -> bool:
     """Whether version ``number`` is still the newest of a variant that has older
     versions (so splitting it off into a variant of its own means something)."""
     row = db.execute(

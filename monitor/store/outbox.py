@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from monitor.models import now_iso
-from monitor.store.base import StoreBase
+from monitor.store.base import Executor, StoreBase
 
 __all__ = ["Outbox", "enqueue", "sender_host"]
 
@@ -44,7 +42,7 @@ def _alive(holder: str) -> bool:
     return True
 
 
-def enqueue(db: Database, events: Sequence[Any], *, change_id: int | None, at: str) -> None:
+def enqueue(db: Executor, events: Sequence[Any], *, change_id: int | None, at: str) -> None:
     """Queue one delivery per event (inside the caller's transaction); a repeat is ignored.
     An event for a target with a digest is ``held`` until its digest is built."""
     for event in events:
@@ -114,11 +112,13 @@ class Outbox(StoreBase):
     def release_held(self, target: str) -> int:
         """Send on their own the events ``target`` held for a digest it no longer has."""
         with self._write() as db:
-            return db.execute(
-                "UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
-                "WHERE webhook = ? AND status = 'held'",
-                [now_iso(), target],
-            ).rowcount
+            return int(
+                db.execute(
+                    "UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
+                    "WHERE webhook = ? AND status = 'held'",
+                    [now_iso(), target],
+                ).rowcount
+            )
 
     def held_deliveries(self, target: str, *, before: str) -> list[dict[str, Any]]:
         """The events of ``target`` waiting for its digest, queued before ``before``."""

@@ -77,6 +77,7 @@ class ReadingQueries(StoreBase):
         title, snapshot, and the date facts and severity of the change that made each
         (None for a line's first version)."""
         order = "DESC" if newest_first else "ASC"
+        limit = limit if limit >= 0 else 1 << 62  # all of them
         only = "AND v.number = ?" if number is not None else ""
         rows = self._rows(
             f"""SELECT v.number, v.first_seen, v.last_seen, v.declared_date, v.title,
@@ -260,6 +261,6 @@ class ReadingQueries(StoreBase):
 
 
 def _decode_facts(row: dict[str, Any]) -> None:
-    for key in ("silent", "date_only", "backdated"):
-        row[key] = bool(row[key])
+    for key in ("silent", "date_only", "backdated"):  # 1/0 from SQLite, 'true' from PostgreSQL
+        row[key] = row[key] in (1, True, "true")
     row["categories"] = json.loads(row["categories"]) if row["categories"] else []

@@ -47,7 +47,7 @@ _HEADERS = {
 
 
 def create_app(
-    database: Path,
+    database: Path | str,
     snapshots: Path,
     *,
     policies: Sequence[PolicyConfig] | None = None,

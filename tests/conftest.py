@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,6 +54,36 @@ def write_config(tmp_path: Path) -> WriteConfig:
 def seed_config(seed_server: SeedServer, write_config: WriteConfig) -> Config:
     path = write_config({name: seed_server.url(name) for name in seed_server.pages})
     return load_config(path)
+
+
+# The PostgreSQL server of the store tests: each test gets a schema of its own in it.
+POSTGRES = os.environ.get("MONITOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The address of a new, empty schema of the test server (``MONITOR_TEST_POSTGRES``),
+    dropped after the test. Without a server the test is skipped, saying so; with
+    ``MONITOR_REQUIRE_POSTGRES=1`` (CI) it fails instead."""
+    import uuid
+
+    import psycopg
+
+    try:
+        conn = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        reason = f"no PostgreSQL answers at {POSTGRES} ({' '.join(str(exc).split())[:120]})"
+        if os.environ.get("MONITOR_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in POSTGRES else "?"
+    try:
+        yield f"{POSTGRES}{joiner}options=-csearch_path%3D{schema}"
+    finally:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.close()
 
 
 def run_monitor(

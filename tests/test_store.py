@@ -22,9 +22,14 @@ def check(outcome: CheckOutcome, at: str = "2026-01-01T00:00:00+00:00") -> Check
     return CheckRecord(policy="p", started_at=at, duration=0.1, outcome=outcome, http_status=200)
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    with Store.open(tmp_path / "db" / "monitor.db") as s:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """The store in an SQLite file, and in a PostgreSQL schema of its own."""
+    if request.param == "postgresql":
+        database: Path | str = request.getfixturevalue("postgres_url")
+    else:
+        database = tmp_path / "db" / "monitor.db"
+    with Store.open(database) as s:
         s.sync_policies([PolicyConfig(name="p", url="https://x.nl/p")])
         yield s
 

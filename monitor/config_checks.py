@@ -55,17 +55,21 @@ def mask_credentials(value: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """``url`` as it may be shown: without its password (user, host, port, database)."""
+    """``url`` as it may be shown: without its password, in the authority or in the query
+    (``?password=``); the user, host, port, path and other parameters stay."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
-        return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", url)
+        return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", url).split("?")[0]
     user = f"{parts.username}@" if parts.username else ""
     if ":" in host:
         host = f"[{host}]"
-    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+    query = "&".join(
+        p for p in parts.query.split("&") if p and "pass" not in p.partition("=")[0].lower()
+    )
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}" + (f"?{query}" if query else "")
 
 
 def resolve_env(value: str | None) -> str | None:

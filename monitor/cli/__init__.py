@@ -74,6 +74,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "notify",
         "Post pending notifications from the outbox (what `monitor run` does every few seconds).",
     ),
+    "migrate-store": (
+        "migrating",
+        "migrate_store",
+        "Copy the SQLite store into an empty PostgreSQL database and verify the copy.",
+    ),
     "webhooks": ("notifications", "webhooks", "Webhook targets: list them or send a test event."),
     "deliveries": (
         "notifications",

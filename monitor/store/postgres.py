@@ -15,12 +15,18 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-import psycopg
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
-
 from monitor.config_checks import display_url
 from monitor.errors import StoreError
+
+try:
+    import psycopg
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+except ImportError:  # an install without the extra
+    raise StoreError(
+        "a postgresql:// database needs psycopg 3 and its pool: "
+        "pip install 'policy-monitor[postgresql]'"
+    ) from None
 
 __all__ = [
     "PgCursor",
@@ -73,6 +79,11 @@ class PgTransaction:
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None, /) -> PgCursor:
         return _run(self.conn, sql, parameters)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> None:
+        """One statement for each of ``rows``, sent together (psycopg's pipeline)."""
+        with self.conn.cursor() as cur:
+            cur.executemany(translate(sql), [_params(row) for row in rows])
 
 
 def _run(conn: psycopg.Connection[Any], sql: str, parameters: Sequence[Any] | None) -> PgCursor:

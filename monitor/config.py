@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from monitor.config_browser import browser_options, policy_browser
 from monitor.config_checks import (
     SET_BY_MONITOR,
+    database_setting,
     display_url,
     is_pipe,
     mask_credentials,
@@ -77,8 +78,7 @@ class MonitorSettings:
     """The ``[monitor]`` table. Field defaults are the documented defaults; the fetch
     settings (user_agent, timeout, ...) are one :class:`FetchOptions`, also readable here."""
 
-    # A file (SQLite, the default) or a PostgreSQL server's database (a postgresql:// address)
-    database: Path | str = Path("monitor.db")
+    database: Path | str = Path("monitor.db")  # a file, or a postgresql:// address
     snapshots: Path = Path("snapshots")
     interval: float = 6 * 3600.0
     failures_before_report: int = 3  # `monitor run` reports a policy after this many in a row
@@ -269,27 +269,6 @@ def _public_url(m: _Reader) -> str | None:
     return url.rstrip("/")
 
 
-def _database(m: _Reader, base: Path) -> Path | str:
-    """The ``database`` setting: a file (relative to the config's folder) or a
-    ``postgresql://`` address, given as it is or read from ``env:NAME``."""
-    value: str = m.get("database", str, "monitor.db")
-    if value.startswith("env:"):
-        if problem := secret_problem(value):
-            raise m.error("database", problem)
-        found = resolve_env(value)
-        if found is None:
-            raise m.error("database", f"environment variable {value[4:]} is not set or empty")
-        value = found.strip()
-    if value.startswith(("postgresql://", "postgres://")):
-        return value
-    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", value):
-        raise m.error(
-            "database",
-            f"{display_url(value)!r} is neither a file nor a postgresql:// address",
-        )
-    return (base / value).resolve()
-
-
 def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     """Validate already-parsed TOML data (see :func:`load_config`)."""
     top = _Reader(path, "config", data)
@@ -299,7 +278,7 @@ def parse_config(data: dict[str, Any], *, path: Path) -> Config:
     m = _Reader(path, "[monitor]", data.get("monitor", {}))
     m.reject_unknown({f.name for f in fields(MonitorSettings)} - {"fetch"} | set(FETCH_KEYS))
     defaults, fetch = MonitorSettings(), FetchOptions()
-    database = _database(m, base)
+    database = database_setting(m, base)
     snapshots = m.get("snapshots", str, str(defaults.snapshots))
     max_bytes = m.positive_int("max_bytes", fetch.max_bytes)
     ca_file = m.get("ca_file", str)

@@ -20,6 +20,7 @@ __all__ = [
     "SET_BY_MONITOR",
     "ConfigReader",
     "check_css_selector",
+    "database_setting",
     "display_url",
     "is_pipe",
     "mask_credentials",
@@ -70,6 +71,27 @@ def display_url(url: str) -> str:
         p for p in parts.query.split("&") if p and "pass" not in p.partition("=")[0].lower()
     )
     return f"{parts.scheme}://{user}{host}{port}{parts.path}" + (f"?{query}" if query else "")
+
+
+def database_setting(m: ConfigReader, base: Path) -> Path | str:
+    """The ``database`` setting: a file (relative to the config's folder) or a
+    ``postgresql://`` address, given as it is or read from ``env:NAME``."""
+    value: str = m.get("database", str, "monitor.db")
+    if value.startswith("env:"):
+        if problem := secret_problem(value):
+            raise m.error("database", problem)
+        found = resolve_env(value)
+        if found is None:
+            raise m.error("database", f"environment variable {value[4:]} is not set or empty")
+        value = found.strip()
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        raise m.error(
+            "database",
+            f"{display_url(value)!r} is neither a file nor a postgresql:// address",
+        )
+    return (base / value).resolve()
 
 
 def resolve_env(value: str | None) -> str | None:

@@ -31,7 +31,7 @@ def rename(state: State, old: str, new: str, replace: bool) -> None:
         monitor rename zooplus zooplus-nl
     """
     from monitor.config_checks import NAME_PATTERN
-    from monitor.daemon import daemon_running
+    from monitor.daemon_lock import daemon_running
 
     config = state.config()
     if len(new) > 100:

@@ -90,7 +90,7 @@ def ota_history(
         monitor import ota declarations/
         monitor import ota-history genai-eu-snapshots.git --since 2024-01-01
     """
-    from monitor.daemon import daemon_running
+    from monitor.daemon_lock import daemon_running
     from monitor.ota_history import GitRepository, read_history
     from monitor.replay import replay
 
@@ -154,7 +154,7 @@ def backfill(
         monitor backfill pcextreme-privacy --every month --delay 2s
     """
     from monitor.config_checks import parse_duration, validate_url
-    from monitor.daemon import daemon_running
+    from monitor.daemon_lock import daemon_running
     from monitor.replay import replay
     from monitor.wayback import backfill_captures
 

@@ -41,7 +41,7 @@ def migrate_store(state: State, target: str, source: Path | None) -> None:
         monitor migrate-store --to postgresql://monitor@db.internal/monitor
     """
     from monitor.config_checks import display_url, resolve_env, secret_problem
-    from monitor.daemon import daemon_running
+    from monitor.daemon_lock import daemon_running
     from monitor.store import Store
     from monitor.store.migrate import copy_store, open_source
 

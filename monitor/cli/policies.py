@@ -131,7 +131,7 @@ def status(state: State, as_json: bool) -> None:
         monitor status
         monitor status --json | jq '.[] | select(.consecutive_failures > 0)'
     """
-    from monitor.daemon import daemon_running
+    from monitor.daemon_lock import daemon_running
     from monitor.output.tables import status_rows, status_table
 
     config = state.config()

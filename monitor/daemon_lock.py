@@ -34,7 +34,8 @@ def take_lock(database: Path | str) -> Callable[[], None]:
 
         if not take_daemon_lock(database, _held):
             raise DaemonLockedError(
-                f"another `monitor run` is already running on {display_url(database)}"
+                "another `monitor run`, or a `monitor worker`, is running on "
+                f"{display_url(database)}"
             )
         return lambda: _held.pop().close()
     if not database.exists():

@@ -70,10 +70,13 @@ async def check_policy(
     snapshots: SnapshotStore,
     config: Config | None = None,
     at: str | None = None,
+    schedule: Callable[[int], str] | None = None,
 ) -> CheckResult:
     """Fetch, snapshot, normalise and record one policy. Fetch errors become error checks.
 
     ``at``: when the check happened, for a page replayed from an archive (default: now).
+    ``schedule``: when to check next, given the failures in a row after this check;
+    written in the check's transaction (``monitor worker``).
 
     With ``config``, what the check causes is queued for the webhooks that want
     it, in the same transaction as the check: a new version's change, and the
@@ -82,11 +85,15 @@ async def check_policy(
     ``policy.variant``.
     """
     try:
-        return await _check(policy, fetcher, store, snapshots, config, shortcuts=True, at=at)
+        return await _check(
+            policy, fetcher, store, snapshots, config, shortcuts=True, at=at, schedule=schedule
+        )
     except StaleCheckError:
         # A shortcut (304, the same bytes again) raced a version another process stored:
         # check again in full, against that version.
-        return await _check(policy, fetcher, store, snapshots, config, shortcuts=False, at=at)
+        return await _check(
+            policy, fetcher, store, snapshots, config, shortcuts=False, at=at, schedule=schedule
+        )
 
 
 async def _check(
@@ -98,6 +105,7 @@ async def _check(
     *,
     shortcuts: bool,
     at: str | None = None,
+    schedule: Callable[[int], str] | None = None,
 ) -> CheckResult:
     started_at = at or now_iso()
     t0 = time.monotonic()
@@ -109,7 +117,14 @@ async def _check(
     async def save(record: CheckRecord, **details: Any) -> CheckResult:
         """Store the check with all it causes, in one transaction, off the event loop."""
         return await asyncio.to_thread(
-            record_now, store, record, config=config, policy=policy, failures=failures, **details
+            record_now,
+            store,
+            record,
+            config=config,
+            policy=policy,
+            failures=failures,
+            schedule=schedule,
+            **details,
         )
 
     if shortcuts and state.get("last_raw_sha256"):
@@ -295,13 +310,19 @@ async def safe_check(
     store: Store,
     snapshots: SnapshotStore,
     config: Config | None = None,
+    schedule: Callable[[int], str] | None = None,
 ) -> CheckResult:
     """:func:`check_policy` that never raises: a failure, even a bug, is an error result
     (one policy must not take the others, or the daemon, down). Logs one line."""
     t0 = time.monotonic()
     try:
         result = await check_policy(
-            policy, fetcher=fetcher, store=store, snapshots=snapshots, config=config
+            policy,
+            fetcher=fetcher,
+            store=store,
+            snapshots=snapshots,
+            config=config,
+            schedule=schedule,
         )
     except Exception as exc:
         if isinstance(exc, MonitorError):

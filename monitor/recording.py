@@ -3,7 +3,7 @@ caused (the check, a new version and its change, events and reports) in one tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -58,6 +58,7 @@ def record_now(
     variant: dict[str, Any] | None = None,
     split: int | None = None,
     expect_latest: int | None = None,
+    schedule: Callable[[int], str] | None = None,
 ) -> CheckResult:
     """Store the check with everything it causes, in one transaction. ``failures`` is
     the policy's count of failed checks in a row before this one."""
@@ -80,6 +81,7 @@ def record_now(
         reports=reports,
         split=split,
         expect_latest=expect_latest,
+        schedule=schedule,
     )
     result = CheckResult(
         policy=record.policy,

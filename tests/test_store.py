@@ -53,6 +53,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
             ("0008_reading_indexes",),
             ("0009_browser",),
             ("0010_check_provenance",),
+            ("0011_workers",),
         ]
 
 

@@ -48,6 +48,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "run",
         "Run as a daemon: check every policy on its own schedule until stopped.",
     ),
+    "worker": (
+        "service",
+        "worker",
+        "Take checks from the queue in a PostgreSQL store, beside any number of workers.",
+    ),
     "status": (
         "policies",
         "status",

@@ -122,14 +122,24 @@ def history(state: State, name: str, as_json: bool) -> None:
 
 @click.command()
 @json_option()
+@click.option(
+    "--workers",
+    is_flag=True,
+    help="Show the workers (PostgreSQL store), their heartbeats and the check queue instead.",
+)
 @click.pass_obj
-def status(state: State, as_json: bool) -> None:
+def status(state: State, as_json: bool, workers: bool) -> None:
     """Show each policy's last and next check, outcome and failures, and the daemon.
+
+    With --workers: the workers of a PostgreSQL store (`monitor worker`), each with
+    its heartbeat and checks, and the queue (jobs waiting and running, policies
+    claimed and due).
 
     \b
     Example:
         monitor status
         monitor status --json | jq '.[] | select(.consecutive_failures > 0)'
+        monitor status --workers
     """
     from monitor.daemon_lock import daemon_running
     from monitor.output.tables import status_rows, status_table
@@ -146,8 +156,30 @@ def status(state: State, as_json: bool) -> None:
         for p in sorted(config.policies, key=lambda p: p.name)
     ]
     running = daemon_running(config.monitor.database)
+    if isinstance(config.monitor.database, str) and daemon is not None:
+        # workers share the daemon's lock: the daemon runs only if it still beats
+        running = running and not daemon["stopped_at"] and _recent(daemon["heartbeat_at"])
     rows = status_rows(policies, daemon, running=running)
-    if as_json:
+    if workers:
+        from monitor.worker_status import report_table, worker_report
+
+        with state.store(sync=False) as store:
+            report = worker_report(store)
+        if as_json:
+            print_json(report)
+        else:
+            console().print(report_table(report))
+    elif as_json:
         print_json(rows)
     else:
         console().print(status_table(rows, daemon, running=running))
+
+
+def _recent(stamp: str | None, seconds: float = 60.0) -> bool:
+    from datetime import UTC, datetime
+
+    try:
+        then = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return False
+    return (datetime.now(UTC) - then).total_seconds() <= seconds

@@ -66,6 +66,65 @@ def run(state: State, shutdown_timeout: float) -> None:
 
 @click.command()
 @click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=16,
+    show_default=True,
+    help="Checks this worker runs at once.",
+)
+@click.option(
+    "--lease",
+    default="15m",
+    show_default=True,
+    help="How long a claimed policy waits for its check before it may be claimed again.",
+)
+@click.option(
+    "--heartbeat",
+    default="5s",
+    show_default=True,
+    help="Time between heartbeats; a worker silent three times as long is taken for dead.",
+)
+@click.option(
+    "--shutdown-timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to let checks in flight finish after SIGTERM/SIGINT.",
+)
+@click.pass_obj
+def worker(
+    state: State, concurrency: int, lease: str, heartbeat: str, shutdown_timeout: float
+) -> None:
+    """Take checks from the queue in a PostgreSQL store, beside any number of workers.
+
+    Every worker on every machine claims the policies that are due and checks
+    them; a policy is checked by one worker at a time, a host gets at most
+    per_host_concurrency requests at once from all of them together, and the
+    checks of a worker that dies are taken up by the others. All workers read the
+    same configuration. Stop with SIGTERM or Ctrl-C (checks in flight finish).
+    With an SQLite store, run `monitor run` instead.
+
+    \b
+    Example:
+        monitor --config /etc/policy-monitor/config.toml -v worker --concurrency 32
+    """
+    from monitor.config import parse_duration
+    from monitor.worker import Worker, WorkerSettings
+
+    try:
+        settings = WorkerSettings(
+            concurrency=concurrency,
+            lease=parse_duration(lease),
+            heartbeat=parse_duration(heartbeat),
+            shutdown_timeout=shutdown_timeout,
+        )
+    except ValueError as exc:
+        raise InputError(f"--lease/--heartbeat: {exc}") from None
+    Worker(state.config_path, settings).run()
+
+
+@click.command()
+@click.option(
     "--dir",
     "workdir",
     type=click.Path(file_okay=False, path_type=Path),

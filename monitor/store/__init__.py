@@ -10,8 +10,8 @@ version and its change are written in one transaction.
 its transactions), ``schema`` (the migrations), ``policies`` (policies,
 versions and their reads), ``checks`` (recording a check), ``outbox`` (the
 notification outbox), ``status`` (schedule, heartbeat, feed and status) and
-``reading`` (the read-only pages of ``monitor serve``) and ``identity`` (archived
-policies, renames).
+``reading`` (the read-only pages of ``monitor serve``), ``identity`` (archived
+policies, renames) and ``queue`` (``monitor worker``'s claims and heartbeats).
 """
 
 from __future__ import annotations
@@ -21,11 +21,20 @@ from monitor.store.checks import CheckRecord, CheckWriter, Recorded
 from monitor.store.identity import IdentityQueries
 from monitor.store.outbox import Outbox
 from monitor.store.policies import PolicyQueries
+from monitor.store.queue import QueueQueries
 from monitor.store.reading import ReadingQueries
 from monitor.store.status import StatusQueries
 
 __all__ = ["CheckRecord", "NewVersion", "Recorded", "Reports", "Store", "VersionRecord"]
 
 
-class Store(PolicyQueries, CheckWriter, Outbox, StatusQueries, ReadingQueries, IdentityQueries):
+class Store(
+    PolicyQueries,
+    CheckWriter,
+    Outbox,
+    StatusQueries,
+    ReadingQueries,
+    IdentityQueries,
+    QueueQueries,
+):
     """The database. Open with :meth:`open`; close with :meth:`close` or ``with``."""

@@ -4,7 +4,7 @@ the events they cause, in one transaction."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -81,6 +81,7 @@ class CheckWriter(StoreBase):
         reports: Reports | None = None,
         split: int | None = None,
         expect_latest: int | None = None,
+        schedule: Callable[[int], str] | None = None,
     ) -> Recorded:
         """Write a check, its snapshot row, (maybe) its new version and change with the
         change's ``events``, and any report due (see :class:`Reports`), atomically.
@@ -91,7 +92,10 @@ class CheckWriter(StoreBase):
         of a new variant (the URL serves it and the one it replaced in turn).
         ``expect_latest``: the number of the latest version the check was judged
         against (0: none); if another writer has stored one since, nothing is written
-        and :class:`StaleCheckError` is raised, so the check is judged again."""
+        and :class:`StaleCheckError` is raised, so the check is judged again.
+        ``schedule``: given the policy's failed checks in a row after this one, when to
+        check it next; written with the check, and the policy's claim (a worker's)
+        released with it."""
         now = now_iso()
         packed = pack(new_version.text) if new_version is not None else None  # not under the lock
         with self._write() as db:
@@ -239,6 +243,14 @@ class CheckWriter(StoreBase):
                 "CASE WHEN ? = 1 THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
                 [int(failed), policy_id],
             )
+            if schedule is not None:
+                failures = db.execute(
+                    "SELECT consecutive_failures FROM policies WHERE id = ?", [policy_id]
+                ).fetchone()[0]
+                db.execute(
+                    "UPDATE policies SET next_check_at = ?, claim = NULL WHERE id = ?",
+                    [schedule(int(failures)), policy_id],
+                )
             report = self._report(db, policy_id, outcome, version_id, reports, at=now)
             recorded_version = (
                 version_id

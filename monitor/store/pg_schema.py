@@ -173,6 +173,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "ALTER TABLE checks ADD COLUMN headers TEXT",
         ],
     ),
+    (
+        "0011_workers",
+        [
+            "ALTER TABLE policies ADD COLUMN claim TEXT",
+            f"""CREATE TABLE workers (
+                name {C} PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                heartbeat_at TEXT NOT NULL,
+                stopped_at TEXT,
+                checks INTEGER NOT NULL DEFAULT 0
+            )""",
+        ],
+    ),
 ]
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS _migrations (

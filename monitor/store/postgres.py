@@ -149,6 +149,16 @@ class PgDatabase:
             )
             yield PgTransaction(conn)
 
+    def install(self, probe: str, script: str) -> bool:
+        """Run ``script`` (SQL, whole) under the write lock unless the table ``probe``
+        exists; whether it ran. Two workers starting at once install it once."""
+        with self.transaction() as tx:
+            found = tx.conn.execute("SELECT to_regclass(%s)", [probe]).fetchone()
+            if found and found[0] is not None:
+                return False
+            tx.conn.execute(script.encode())  # as it is: no placeholders in it
+        return True
+
     def table_names(self) -> list[str]:
         rows = self.query(
             "SELECT table_name FROM information_schema.tables "
@@ -157,14 +167,16 @@ class PgDatabase:
         return [r["table_name"] for r in rows]
 
 
-def take_daemon_lock(url: str, holders: list[Any]) -> bool:
+def take_daemon_lock(url: str, holders: list[Any], *, shared: bool = False) -> bool:
     """Take the daemon lock of the database at ``url`` on a connection of its own,
     appended to ``holders`` (closing it releases the lock); False if another holds it.
-    The lock is per schema, like the store's tables."""
+    ``monitor run`` takes it alone; workers share it (so neither runs beside the
+    other). The lock is per schema, like the store's tables."""
+    take = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
     try:
         conn = psycopg.connect(url, autocommit=True)
         row = conn.execute(
-            "SELECT pg_try_advisory_lock(%s, hashtext(current_schema()))", [DAEMON_LOCK]
+            f"SELECT {take}(%s, hashtext(current_schema()))", [DAEMON_LOCK]
         ).fetchone()
     except psycopg.Error as exc:
         raise StoreError(f"cannot open database {display_url(url)}: {reason(exc)}") from None

@@ -215,3 +215,22 @@ def _m0010(db: Database) -> None:
     # later) and a few response headers (content type and language, dates, validators).
     db.execute("ALTER TABLE checks ADD COLUMN url TEXT")
     db.execute("ALTER TABLE checks ADD COLUMN headers TEXT")
+
+
+@migrations(name="0011_workers")
+def _m0011(db: Database) -> None:
+    # Checks taken from a queue (`monitor worker`, PostgreSQL): a due policy is claimed
+    # (``claim``: by whom and when; ``next_check_at`` then says until when) before its
+    # check is queued, and released in the check's transaction. Each worker's heartbeat.
+    db.execute("ALTER TABLE policies ADD COLUMN claim TEXT")
+    db.execute(
+        """CREATE TABLE workers (
+            name TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            stopped_at TEXT,
+            checks INTEGER NOT NULL DEFAULT 0
+        )"""
+    )

@@ -1,0 +1,112 @@
+"""What ``monitor worker`` keeps in the store (PostgreSQL): claims on due policies, the
+workers' heartbeats, and the state of the check queue for ``monitor status``.
+
+A claim is a write transaction (one writer at a time), so two workers never claim one
+policy. ``claim`` says who claimed it and when; ``next_check_at`` then says until
+when (the lease): a claim whose check never ran (its worker died before queueing it)
+is claimed again once it runs out. The check's own transaction releases the claim
+(``record_check(schedule=...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from monitor.models import now_iso
+from monitor.store.base import StoreBase
+
+__all__ = ["QueueQueries"]
+
+
+class QueueQueries(StoreBase):
+    def claim_due(
+        self, names: Sequence[str], *, now: str, until: str, holder: str, limit: int
+    ) -> list[str]:
+        """Claim up to ``limit`` of the policies ``names`` that are due at ``now`` (never
+        scheduled, planned for then or before, or claimed by a lease that ran out),
+        most overdue first, until ``until``; return their names."""
+        if limit <= 0 or not names:
+            return []
+        with self._write() as db:
+            rows = db.execute(
+                """SELECT name FROM policies WHERE name = ANY(?)
+                   AND (next_check_at IS NULL OR next_check_at <= ?)
+                   ORDER BY next_check_at NULLS FIRST, name LIMIT ?""",
+                [list(names), now, limit],
+            ).fetchall()
+            claimed = [r[0] for r in rows]
+            if claimed:
+                db.execute(
+                    "UPDATE policies SET claim = ?, next_check_at = ? WHERE name = ANY(?)",
+                    [f"{holder} at {now}", until, claimed],
+                )
+        return claimed
+
+    def claimed(self, name: str) -> bool:
+        """Whether ``name`` is claimed (its check has not been recorded since)."""
+        rows = self._rows("SELECT claim FROM policies WHERE name = ?", [name])
+        return bool(rows and rows[0]["claim"])
+
+    def hand_back(self, name: str) -> bool:
+        """Make a claimed policy due now (its worker died during its check)."""
+        with self._write() as db:
+            done = db.execute(
+                "UPDATE policies SET next_check_at = ? WHERE name = ? AND claim IS NOT NULL",
+                [now_iso(), name],
+            ).rowcount
+        return bool(done)
+
+    def release(self, name: str, *, next_check_at: str) -> None:
+        """Release a claim without a check (the policy left the configuration)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE policies SET claim = NULL, next_check_at = ? WHERE name = ?",
+                [next_check_at, name],
+            )
+
+    def worker_beat(
+        self, name: str, *, host: str, pid: int, started_at: str, checks: int, stopped: bool = False
+    ) -> None:
+        now = now_iso()
+        with self._write() as db:
+            db.execute(
+                """INSERT INTO workers (name, host, pid, started_at, heartbeat_at, stopped_at,
+                       checks) VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,
+                     stopped_at = excluded.stopped_at, checks = excluded.checks""",
+                [name, host, pid, started_at, now, now if stopped else None, checks],
+            )
+
+    def worker_rows(self) -> list[dict[str, Any]]:
+        """Every worker that ever ran on this database, the most recent first."""
+        return self._rows(
+            "SELECT name, host, pid, started_at, heartbeat_at, stopped_at, checks FROM workers "
+            "ORDER BY heartbeat_at DESC, name"
+        )
+
+    def due_count(self, now: str) -> int:
+        """How many policies are due at ``now`` and not claimed."""
+        rows = self._rows(
+            "SELECT COUNT(*) AS n FROM policies WHERE claim IS NULL "
+            "AND (next_check_at IS NULL OR next_check_at <= ?)",
+            [now],
+        )
+        return int(rows[0]["n"])
+
+    def queue_counts(self, queue: str) -> dict[str, int]:
+        """Jobs of the check queue by state (procrastinate's table), and the claims held;
+        empty when no worker has made the queue yet."""
+        if not self.postgres or not self._rows(
+            "SELECT 1 AS found WHERE to_regclass('procrastinate_jobs') IS NOT NULL"
+        ):
+            return {}
+        rows = self._rows(
+            "SELECT status, COUNT(*) AS n FROM procrastinate_jobs WHERE queue_name = ? "
+            "GROUP BY status",
+            [queue],
+        )
+        counts = {str(r["status"]): int(r["n"]) for r in rows}
+        claims = self._rows("SELECT COUNT(*) AS n FROM policies WHERE claim IS NOT NULL")
+        counts["claimed"] = int(claims[0]["n"])
+        return counts

@@ -1,0 +1,272 @@
+"""``monitor worker``: checks taken from a queue in the PostgreSQL store, by any number of
+workers on any number of machines (procrastinate, a task queue on PostgreSQL).
+
+How a check travels:
+
+- Every few seconds each worker claims the policies that are due (never scheduled,
+  planned for now or before, or claimed by a lease that ran out), in one store
+  transaction: ``policies.claim`` and, as the lease, ``next_check_at``. Claims are
+  write transactions, one at a time, so a policy is claimed by one worker. It then
+  queues one ``check`` job per claim. Claims are made only while the queue holds
+  fewer jobs than a few rounds of every worker's slots, so none waits long.
+- A job runs the check as ``monitor run`` does; its transaction stores the check,
+  its version, change and notifications, the next check time (interval, backoff
+  after failures, jitter) and releases the claim. A job whose policy is no longer
+  claimed (its check was recorded already) does nothing.
+- A job's procrastinate lock is one of ``per_host_concurrency`` slots of its host,
+  and a policy always takes the same slot: a policy is never checked twice at once,
+  and a host never gets more requests at once from all workers together.
+- A worker that dies stops beating; any other worker's next round finds its jobs
+  stalled, makes their policies due again and marks the jobs failed. A claim whose
+  job was never queued (a worker killed between the two) is taken again when its
+  lease runs out.
+- Every worker sends the outbox's notifications; the senders' leases keep one
+  sender per target at a time, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import signal
+import socket
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from monitor.config import Config, PolicyConfig, load_config
+from monitor.daemon import FLUSH_SECONDS, backoff
+from monitor.errors import InputError, StoreError
+from monitor.models import now_iso
+from monitor.notify.delivery import flush as notify_flush
+from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
+from monitor.worker_status import QUEUE
+
+try:
+    import procrastinate
+    from procrastinate.exceptions import AlreadyEnqueued
+    from procrastinate.jobs import Status
+except ImportError:  # an install without the extra
+    raise StoreError(
+        "monitor worker needs procrastinate: pip install 'policy-monitor[postgresql]'"
+    ) from None
+
+__all__ = ["QUEUE", "Worker", "WorkerSettings"]
+
+logger = logging.getLogger(__name__)
+
+TASK = "monitor.check"
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    concurrency: int = 16  # checks at once in this worker
+    lease: float = 900.0  # seconds a claim holds a policy before it may be claimed again
+    heartbeat: float = 5.0  # seconds between heartbeats; a worker silent 3x as long is dead
+    round: float = 2.0  # seconds between rounds of claiming due policies
+    shutdown_timeout: float = 60.0  # for the checks in flight at SIGTERM
+
+
+def host_lock(policy: PolicyConfig, slots: int) -> str:
+    """The procrastinate lock of ``policy``'s checks: one of ``slots`` of its host."""
+    host = (urlsplit(policy.url).hostname or "").lower()
+    return f"host:{host}:{zlib.crc32(policy.name.encode()) % max(1, slots)}"
+
+
+class Worker:
+    """One worker process. ``Worker(config_path, settings).run()`` blocks until stopped."""
+
+    def __init__(self, config_path: Path, settings: WorkerSettings) -> None:
+        self.config: Config = load_config(config_path)
+        self.settings = settings
+        database = self.config.monitor.database
+        if not isinstance(database, str):
+            raise InputError(
+                "monitor worker takes its checks from a PostgreSQL store: set database = "
+                '"postgresql://..." (see `monitor migrate-store`); with SQLite, run '
+                "`monitor run`"
+            )
+        self.url = database
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.started_at = now_iso()
+        self.checks = 0
+        self._stop = asyncio.Event()
+        self._flush_now = asyncio.Event()
+        self._held: list[Any] = []
+
+    def run(self) -> int:
+        from monitor.store.postgres import take_daemon_lock
+
+        if not take_daemon_lock(self.url, self._held, shared=True):
+            raise InputError(
+                f"a `monitor run` daemon is checking {self.config.monitor.database_shown}: "
+                "stop it before starting workers"
+            )
+        try:
+            with cpu_pool(self.config.monitor.processes):
+                asyncio.run(self._main())
+        finally:
+            self._held.pop().close()
+        return 0
+
+    async def _main(self) -> None:
+        self.store = open_store(self.config)
+        self.snapshots = open_snapshots(self.config)
+        self.fetcher = open_fetcher(self.config)
+        # procrastinate says each job's start and end: the check's own line says enough
+        logging.getLogger("procrastinate").setLevel(
+            max(logging.WARNING, logger.getEffectiveLevel())
+        )
+        app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=self.url))
+        self.app = app
+        app.task(name=TASK, queue=QUEUE)(self._check)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self._stop.set)
+        async with app.open_async():
+            schema = app.schema_manager.get_schema()
+            if self.store.db.install("procrastinate_jobs", schema):
+                logger.info("made the check queue's tables (procrastinate)")
+            running = asyncio.create_task(
+                app.run_worker_async(
+                    queues=[QUEUE],
+                    name=self.name,
+                    concurrency=self.settings.concurrency,
+                    install_signal_handlers=False,
+                    update_heartbeat_interval=self.settings.heartbeat,
+                    stalled_worker_timeout=3 * self.settings.heartbeat,
+                    fetch_job_polling_interval=1.0,
+                    shutdown_graceful_timeout=self.settings.shutdown_timeout,
+                    delete_jobs="successful",
+                )
+            )
+            sides = [
+                asyncio.create_task(self._every(self.settings.round, self._round)),
+                asyncio.create_task(self._every(self.settings.heartbeat, self._beat)),
+                asyncio.create_task(self._every(FLUSH_SECONDS, self._flush, self._flush_now)),
+            ]
+            logger.info(
+                "worker %s started: %d policies, %d checks at once, database=%s",
+                self.name,
+                len(self.config.policies),
+                self.settings.concurrency,
+                self.config.monitor.database_shown,
+            )
+            stop = asyncio.create_task(self._stop.wait())
+            await asyncio.wait([running, stop], return_when=asyncio.FIRST_COMPLETED)
+            logger.info("worker %s stopping: finishing the checks in flight", self.name)
+            for task in sides:
+                task.cancel()
+            await asyncio.gather(*sides, return_exceptions=True)
+            running.cancel()  # procrastinate waits for the jobs in flight, then stops
+            await asyncio.gather(running, return_exceptions=True)
+            stop.cancel()
+        await self.fetcher.aclose()
+        await asyncio.to_thread(self._beat_now, True)
+        self.store.close()
+        logger.info("worker %s stopped after %d checks", self.name, self.checks)
+
+    async def _every(self, seconds: float, step: Any, sooner: asyncio.Event | None = None) -> None:
+        """Run ``step`` every ``seconds`` (at once when ``sooner`` is set); a failure is
+        logged and the next round comes as usual."""
+        while True:
+            try:
+                await step()
+            except Exception:
+                logger.exception("worker %s: %s failed; trying again", self.name, step.__name__)
+            if sooner is None:
+                await asyncio.sleep(seconds)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(sooner.wait(), seconds)
+                sooner.clear()
+
+    # -- the queue ----------------------------------------------------------------
+
+    async def _round(self) -> None:
+        """Claim the due policies and queue their checks; recover the checks of workers
+        that died."""
+        manager = self.app.job_manager
+        for job in await manager.get_stalled_jobs(
+            queue=QUEUE, task_name=TASK, seconds_since_heartbeat=3 * self.settings.heartbeat
+        ):
+            name = str(job.task_kwargs.get("policy"))
+            if await asyncio.to_thread(self.store.hand_back, name):
+                logger.warning("check of %s lost with its worker: due again", name)
+            try:
+                assert job.id is not None
+                await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
+            except Exception:  # another worker's round took it first
+                logger.debug("stalled job %s already handled", job.id)
+        await manager.prune_stalled_workers(3 * self.settings.heartbeat)
+        waiting = sum(q["todo"] or 0 for q in await manager.list_queues_async(queue=QUEUE))
+        room = max(4 * self.settings.concurrency, 100) - waiting
+        now = datetime.now(UTC)
+        until = now + timedelta(seconds=self.settings.lease)
+        configured = {p.name: p for p in self.config.policies}
+        claimed = await asyncio.to_thread(
+            self.store.claim_due,
+            list(configured),
+            now=now.isoformat(timespec="seconds"),
+            until=until.isoformat(timespec="seconds"),
+            holder=self.name,
+            limit=room,
+        )
+        slots = self.config.monitor.fetch.per_host_concurrency
+        for name in claimed:
+            task = self.app.configure_task(
+                TASK, lock=host_lock(configured[name], slots), queueing_lock=f"policy:{name}"
+            )
+            with contextlib.suppress(AlreadyEnqueued):  # its job waits, and takes this claim
+                await task.defer_async(policy=name)
+
+    async def _check(self, policy: str) -> None:
+        """The job: check ``policy`` if it is still claimed."""
+        found = self.config.policy(policy)
+        if found is None:  # left the configuration: due again if it comes back
+            await asyncio.to_thread(self.store.release, policy, next_check_at=now_iso())
+            return
+        if not await asyncio.to_thread(self.store.claimed, policy):
+            return  # its check is recorded (this job ran before its worker died)
+        interval = self.config.interval_of(found)
+
+        def schedule(failures: int) -> str:
+            delay = backoff(interval, failures) + random.uniform(0, min(interval * 0.1, 300.0))
+            return (datetime.now(UTC) + timedelta(seconds=delay)).isoformat(timespec="seconds")
+
+        result = await safe_check(
+            found,
+            fetcher=self.fetcher,
+            store=self.store,
+            snapshots=self.snapshots,
+            config=self.config,
+            schedule=schedule,
+        )
+        self.checks += 1
+        if result.report or result.change_id is not None:
+            self._flush_now.set()
+
+    # -- heartbeat and notifications ------------------------------------------------
+
+    async def _beat(self) -> None:
+        await asyncio.to_thread(self._beat_now, False)
+
+    def _beat_now(self, stopped: bool) -> None:
+        self.store.worker_beat(
+            self.name,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            started_at=self.started_at,
+            checks=self.checks,
+            stopped=stopped,
+        )
+
+    async def _flush(self) -> None:
+        if self.config.targets:
+            await notify_flush(self.config, self.store)

@@ -1,0 +1,77 @@
+"""What ``monitor status`` says of the workers of a PostgreSQL store: each worker with
+its heartbeat and checks, and the queue (jobs waiting, running, failed; policies
+claimed and due)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.table import Table
+
+from monitor.output.safe import cell
+from monitor.store import Store
+
+__all__ = ["QUEUE", "SILENT_AFTER", "report_table", "worker_report"]
+
+QUEUE = "monitor-checks"  # procrastinate's queue of the checks
+SILENT_AFTER = 60.0  # seconds without a heartbeat before a worker is shown as not heard from
+
+
+def _age(stamp: str | None, now: datetime) -> float | None:
+    if not stamp:
+        return None
+    try:
+        then = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return (now - (then if then.tzinfo else then.replace(tzinfo=UTC))).total_seconds()
+
+
+def worker_report(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
+    """``{"workers": [...], "queue": {...}}``: every worker that ran on the database, most
+    recent first (``state``: running, stopped, or silent: no heartbeat for a minute),
+    and the queue's jobs by state with the policies claimed and due now."""
+    now = now or datetime.now(UTC)
+    workers = []
+    for row in store.worker_rows():
+        age = _age(row["heartbeat_at"], now)
+        if row["stopped_at"]:
+            state = "stopped"
+        elif age is not None and age <= SILENT_AFTER:
+            state = "running"
+        else:
+            state = "silent"
+        workers.append({**row, "state": state, "heartbeat_age_s": round(age or 0.0, 1)})
+    counts = store.queue_counts(QUEUE)
+    due = store.due_count(now.isoformat(timespec="seconds"))
+    queue = {
+        "waiting": counts.get("todo", 0),
+        "running": counts.get("doing", 0),
+        "failed": counts.get("failed", 0),
+        "claimed": counts.get("claimed", 0),
+        "due": due,
+    }
+    return {"workers": workers, "queue": queue}
+
+
+def report_table(report: dict[str, Any]) -> Table:
+    queue = report["queue"]
+    title = (
+        f"queue: {queue['waiting']} waiting, {queue['running']} running, {queue['failed']} "
+        f"failed (lost with a worker); {queue['claimed']} policies claimed, "
+        f"{queue['due']} due and not yet claimed"
+    )
+    table = Table(title=cell(title), title_justify="left")
+    for column in ("worker", "state", "heartbeat", "age", "started", "checks"):
+        table.add_column(column, justify="right" if column in ("age", "checks") else "left")
+    for row in report["workers"]:
+        table.add_row(
+            cell(row["name"]),
+            row["state"],
+            cell(row["heartbeat_at"]),
+            f"{row['heartbeat_age_s']:.0f}s",
+            cell(row["started_at"]),
+            str(row["checks"]),
+        )
+    return table

@@ -46,11 +46,10 @@ from monitor.errors import InputError, StoreError
 from monitor.models import now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
-from monitor.worker_status import QUEUE
+from monitor.worker_status import QUEUE, SILENT_AFTER
 
 try:
     import procrastinate
-    from procrastinate.exceptions import AlreadyEnqueued
     from procrastinate.jobs import Status
 except ImportError:  # an install without the extra
     raise StoreError(
@@ -68,7 +67,7 @@ TASK = "monitor.check"
 class WorkerSettings:
     concurrency: int = 16  # checks at once in this worker
     lease: float = 900.0  # seconds a claim holds a policy before it may be claimed again
-    heartbeat: float = 5.0  # seconds between heartbeats; a worker silent 3x as long is dead
+    heartbeat: float = 5.0  # seconds between heartbeats; one silent 5x as long is taken for dead
     round: float = 2.0  # seconds between rounds of claiming due policies
     shutdown_timeout: float = 60.0  # for the checks in flight at SIGTERM
 
@@ -140,7 +139,7 @@ class Worker:
                     concurrency=self.settings.concurrency,
                     install_signal_handlers=False,
                     update_heartbeat_interval=self.settings.heartbeat,
-                    stalled_worker_timeout=3 * self.settings.heartbeat,
+                    stalled_worker_timeout=SILENT_AFTER * self.settings.heartbeat,
                     fetch_job_polling_interval=1.0,
                     shutdown_graceful_timeout=self.settings.shutdown_timeout,
                     delete_jobs="successful",
@@ -194,7 +193,9 @@ class Worker:
         that died."""
         manager = self.app.job_manager
         for job in await manager.get_stalled_jobs(
-            queue=QUEUE, task_name=TASK, seconds_since_heartbeat=3 * self.settings.heartbeat
+            queue=QUEUE,
+            task_name=TASK,
+            seconds_since_heartbeat=SILENT_AFTER * self.settings.heartbeat,
         ):
             name = str(job.task_kwargs.get("policy"))
             if await asyncio.to_thread(self.store.hand_back, name):
@@ -204,27 +205,26 @@ class Worker:
                 await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
             except Exception:  # another worker's round took it first
                 logger.debug("stalled job %s already handled", job.id)
-        await manager.prune_stalled_workers(3 * self.settings.heartbeat)
+        await manager.prune_stalled_workers(SILENT_AFTER * self.settings.heartbeat)
         waiting = sum(q["todo"] or 0 for q in await manager.list_queues_async(queue=QUEUE))
         room = max(4 * self.settings.concurrency, 100) - waiting
         now = datetime.now(UTC)
         until = now + timedelta(seconds=self.settings.lease)
         configured = {p.name: p for p in self.config.policies}
-        claimed = await asyncio.to_thread(
+        slots = self.config.monitor.fetch.per_host_concurrency
+
+        def job_of(name: str) -> tuple[str, str, str, str]:
+            return QUEUE, TASK, host_lock(configured[name], slots), f"policy:{name}"
+
+        await asyncio.to_thread(
             self.store.claim_due,
             list(configured),
             now=now.isoformat(timespec="seconds"),
             until=until.isoformat(timespec="seconds"),
             holder=self.name,
             limit=room,
+            job=job_of,
         )
-        slots = self.config.monitor.fetch.per_host_concurrency
-        for name in claimed:
-            task = self.app.configure_task(
-                TASK, lock=host_lock(configured[name], slots), queueing_lock=f"policy:{name}"
-            )
-            with contextlib.suppress(AlreadyEnqueued):  # its job waits, and takes this claim
-                await task.defer_async(policy=name)
 
     async def _check(self, policy: str) -> None:
         """The job: check ``policy`` if it is still claimed."""
@@ -264,6 +264,7 @@ class Worker:
             pid=os.getpid(),
             started_at=self.started_at,
             checks=self.checks,
+            every=self.settings.heartbeat,
             stopped=stopped,
         )
 

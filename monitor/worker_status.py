@@ -15,7 +15,7 @@ from monitor.store import Store
 __all__ = ["QUEUE", "SILENT_AFTER", "report_table", "worker_report"]
 
 QUEUE = "monitor-checks"  # procrastinate's queue of the checks
-SILENT_AFTER = 60.0  # seconds without a heartbeat before a worker is shown as not heard from
+SILENT_AFTER = 5  # heartbeats missed before a worker is shown as silent (taken for dead)
 
 
 def _age(stamp: str | None, now: datetime) -> float | None:
@@ -30,7 +30,7 @@ def _age(stamp: str | None, now: datetime) -> float | None:
 
 def worker_report(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
     """``{"workers": [...], "queue": {...}}``: every worker that ran on the database, most
-    recent first (``state``: running, stopped, or silent: no heartbeat for a minute),
+    recent first (``state``: running, stopped, or silent: five heartbeats missed),
     and the queue's jobs by state with the policies claimed and due now."""
     now = now or datetime.now(UTC)
     workers = []
@@ -38,7 +38,7 @@ def worker_report(store: Store, *, now: datetime | None = None) -> dict[str, Any
         age = _age(row["heartbeat_at"], now)
         if row["stopped_at"]:
             state = "stopped"
-        elif age is not None and age <= SILENT_AFTER:
+        elif age is not None and age <= SILENT_AFTER * float(row["beat_seconds"]) + 1:
             state = "running"
         else:
             state = "silent"

@@ -90,7 +90,10 @@ def test_one_daemon_per_postgresql_database(
         wait_for(lambda: "daemon running" in ok("--config", str(config), "status"))
         second = run_monitor("--config", str(config), "run")
         assert second.returncode != 0
-        assert "another `monitor run`, or a `monitor worker`, is running on postgresql://" in second.stderr
+        assert (
+            "another `monitor run`, or a `monitor worker`, is running on postgresql://"
+            in second.stderr
+        )
         renamed = run_monitor("--config", str(config), "rename", DEMO_POLICY, "other")
         assert "daemon is running" in renamed.stderr
         with Store.open(postgres_url) as store:  # it checks every policy

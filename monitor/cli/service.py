@@ -82,7 +82,7 @@ def run(state: State, shutdown_timeout: float) -> None:
     "--heartbeat",
     default="5s",
     show_default=True,
-    help="Time between heartbeats; a worker silent three times as long is taken for dead.",
+    help="Time between heartbeats; a worker silent five times as long is taken for dead.",
 )
 @click.option(
     "--shutdown-timeout",

@@ -184,7 +184,8 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                 started_at TEXT NOT NULL,
                 heartbeat_at TEXT NOT NULL,
                 stopped_at TEXT,
-                checks INTEGER NOT NULL DEFAULT 0
+                checks INTEGER NOT NULL DEFAULT 0,
+                beat_seconds DOUBLE PRECISION NOT NULL DEFAULT 5
             )""",
         ],
     ),

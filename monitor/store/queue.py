@@ -10,7 +10,8 @@ is claimed again once it runs out. The check's own transaction releases the clai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from monitor.models import now_iso
@@ -21,11 +22,23 @@ __all__ = ["QueueQueries"]
 
 class QueueQueries(StoreBase):
     def claim_due(
-        self, names: Sequence[str], *, now: str, until: str, holder: str, limit: int
+        self,
+        names: Sequence[str],
+        *,
+        now: str,
+        until: str,
+        holder: str,
+        limit: int,
+        job: Callable[[str], tuple[str, str, str, str]] | None = None,
     ) -> list[str]:
         """Claim up to ``limit`` of the policies ``names`` that are due at ``now`` (never
         scheduled, planned for then or before, or claimed by a lease that ran out),
-        most overdue first, until ``until``; return their names."""
+        most overdue first, until ``until``; return their names.
+
+        ``job``: for each claimed policy, the check job to queue in the same transaction
+        (queue, task, lock, queueing lock), through procrastinate's own function; a
+        policy whose job still waits in the queue gets none (that job takes the claim).
+        A claim is never without its job, whenever a worker dies."""
         if limit <= 0 or not names:
             return []
         with self._write() as db:
@@ -40,6 +53,17 @@ class QueueQueries(StoreBase):
                 db.execute(
                     "UPDATE policies SET claim = ?, next_check_at = ? WHERE name = ANY(?)",
                     [f"{holder} at {now}", until, claimed],
+                )
+            for name in claimed:
+                if job is None:
+                    break
+                queue, task, lock, queueing = job(name)
+                db.execute(
+                    """SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(?, ?, 0, ?, ?, ?::jsonb, NULL)
+                           ::procrastinate_job_to_defer_v1])
+                       WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs
+                                         WHERE queueing_lock = ? AND status = 'todo')""",
+                    [queue, task, lock, queueing, json.dumps({"policy": name}), queueing],
                 )
         return claimed
 
@@ -66,22 +90,33 @@ class QueueQueries(StoreBase):
             )
 
     def worker_beat(
-        self, name: str, *, host: str, pid: int, started_at: str, checks: int, stopped: bool = False
+        self,
+        name: str,
+        *,
+        host: str,
+        pid: int,
+        started_at: str,
+        checks: int,
+        every: float,
+        stopped: bool = False,
     ) -> None:
+        """A worker's heartbeat (``every`` seconds) with its count of checks."""
         now = now_iso()
         with self._write() as db:
             db.execute(
                 """INSERT INTO workers (name, host, pid, started_at, heartbeat_at, stopped_at,
-                       checks) VALUES (?, ?, ?, ?, ?, ?, ?)
+                       checks, beat_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,
-                     stopped_at = excluded.stopped_at, checks = excluded.checks""",
-                [name, host, pid, started_at, now, now if stopped else None, checks],
+                     stopped_at = excluded.stopped_at, checks = excluded.checks,
+                     beat_seconds = excluded.beat_seconds""",
+                [name, host, pid, started_at, now, now if stopped else None, checks, every],
             )
 
     def worker_rows(self) -> list[dict[str, Any]]:
         """Every worker that ever ran on this database, the most recent first."""
         return self._rows(
-            "SELECT name, host, pid, started_at, heartbeat_at, stopped_at, checks FROM workers "
+            "SELECT name, host, pid, started_at, heartbeat_at, stopped_at, checks, beat_seconds "
+            "FROM workers "
             "ORDER BY heartbeat_at DESC, name"
         )
 

@@ -231,6 +231,7 @@ def _m0011(db: Database) -> None:
             started_at TEXT NOT NULL,
             heartbeat_at TEXT NOT NULL,
             stopped_at TEXT,
-            checks INTEGER NOT NULL DEFAULT 0
+            checks INTEGER NOT NULL DEFAULT 0,
+            beat_seconds REAL NOT NULL DEFAULT 5
         )"""
     )

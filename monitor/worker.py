@@ -200,6 +200,8 @@ class Worker:
             name = str(job.task_kwargs.get("policy"))
             if await asyncio.to_thread(self.store.hand_back, name):
                 logger.warning("check of %s lost with its worker: due again", name)
+            else:
+                logger.info("job of %s lost with its worker after its check was stored", name)
             try:
                 assert job.id is not None
                 await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -36,9 +37,11 @@ class Crew:
     def __init__(self, config: Path, logs: Path) -> None:
         self.config, self.logs = config, logs
         self.processes: list[subprocess.Popen[str]] = []
+        self.files: list[IO[str]] = []
 
     def start(self) -> subprocess.Popen[str]:
         log = open(self.logs / f"worker-{len(self.processes)}.log", "w", encoding="utf-8")  # noqa: SIM115
+        self.files.append(log)
         process = subprocess.Popen(
             [sys.executable, "-m", "monitor", "--config", str(self.config), "-v", "worker",
              "--heartbeat", "1s", "--concurrency", "8"],
@@ -57,6 +60,9 @@ class Crew:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+        for log in self.files:
+            log.close()
 
 
 @contextmanager
@@ -162,5 +168,7 @@ def test_three_workers_one_killed_lose_and_double_nothing(
     assert max(hosts.most.values()) <= PER_HOST, hosts.most
     assert set(hosts.most.values()) == {PER_HOST}  # and the limit was reached: it held
     # the status names the workers: the killed one silent, the others stopped or running
-    states = Counter(w["state"] for w in json.loads(report.stdout)["workers"])
+    found = json.loads(report.stdout)
+    states = Counter(w["state"] for w in found["workers"])
     assert sum(states.values()) == 4 and states["running"] == 3, states
+    assert found["queue"]["failed"] >= 1  # the killed worker's checks in flight, taken up

@@ -24,10 +24,12 @@ SENTENCES = (
 
 
 def policy_page(number: int, extra: str = "") -> bytes:
-    body = "".join(f"<p>{s} (dienst {number})</p>" for s in SENTENCES)
+    # the service's name in letters: a number such as 404 in a short page reads as an error
+    name = "".join(chr(97 + number // 26**k % 26) for k in range(3)).capitalize()
+    body = "".join(f"<p>{s} (dienst {name})</p>" for s in SENTENCES)
     return (
-        f"<html lang='nl'><head><title>Privacyverklaring dienst {number}</title></head><body>"
-        f"<main><h1>Privacyverklaring dienst {number}</h1>{body}{extra}</main></body></html>"
+        f"<html lang='nl'><head><title>Privacyverklaring {name}</title></head><body>"
+        f"<main><h1>Privacyverklaring {name}</h1>{body}{extra}</main></body></html>"
     ).encode()
 
 

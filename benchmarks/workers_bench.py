@@ -16,6 +16,7 @@ cycles (for sizing). The last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -36,6 +37,20 @@ SERVER = os.environ.get("MONITOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.
 def _cpu(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process of this machine, so far."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                total += _cpu(int(stat.parent.name))
+    return total
 
 
 def _count(conn: psycopg.Connection, sql: str) -> int:
@@ -79,10 +94,17 @@ def run(policies: int, workers: int, hosts: PolicyHosts, work: Path) -> dict[str
         subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(workers)
     ]
+    sizes = (
+        "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+        f"ON n.oid = c.relnamespace WHERE n.nspname = '{schema}' AND c.relkind = 'r'"
+    )
     conn = psycopg.connect(url, autocommit=True)
+    pg_before, own_before, wall_before = _postgres_cpu(), time.process_time(), time.monotonic()
     try:
         first = _wait(conn, "SELECT COUNT(*) FROM versions", policies, 600)
         cpu_first = sum(_cpu(p.pid) for p in started)
+        time.sleep(1.0)  # the last checks' transactions
+        size_first = _count(conn, sizes)
         checks_before = _count(conn, "SELECT COUNT(*) FROM checks")
         conn.execute("UPDATE policies SET next_check_at = '2000-01-01T00:00:00+00:00'")
         unchanged = _wait(
@@ -92,9 +114,10 @@ def run(policies: int, workers: int, hosts: PolicyHosts, work: Path) -> dict[str
             600,
         )
         cpu_all = sum(_cpu(p.pid) for p in started)
-        size = _count(conn, f"SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
-                            f"JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            f"WHERE n.nspname = '{schema}' AND c.relkind = 'r'")  # fmt: skip
+        pg_cpu, own_cpu = _postgres_cpu() - pg_before, time.process_time() - own_before
+        wall = time.monotonic() - wall_before
+        time.sleep(1.0)
+        size = _count(conn, sizes)
     finally:
         for process in started:
             process.send_signal(signal.SIGTERM)
@@ -109,7 +132,11 @@ def run(policies: int, workers: int, hosts: PolicyHosts, work: Path) -> dict[str
         "unchanged_checks_per_s": policies / max(unchanged, 1e-6),
         "cpu_ms_per_check": 1000 * cpu_all / (2 * policies),
         "cpu_ms_per_first_check": 1000 * cpu_first / policies,
+        "postgres_cpu_ms_per_check": 1000 * pg_cpu / (2 * policies),
+        "cores_used": (cpu_all + pg_cpu + own_cpu) / wall,  # workers, server, pages served
         "db_bytes_per_policy": size / policies,
+        "db_bytes_per_first_check": size_first / policies,
+        "db_bytes_per_unchanged_check": (size - size_first) / policies,
     }
 
 
@@ -130,14 +157,19 @@ def main() -> None:
             results.append(run(args.policies, count, hosts, Path(tmp)))
     base = results[0]
     print(f"{args.policies} policies on 8 loopback hosts (20 ms), {os.cpu_count()} cores")
-    print("workers  first/s  x one  unchanged/s  x one  CPU ms/check  DB bytes/policy")
+    print(
+        "workers  first/s  x one  unchanged/s  x one  CPU ms/check  PostgreSQL ms/check"
+        "  cores used  DB bytes: first check  unchanged check"
+    )
     for r in results:
         print(
             f"{r['workers']:>7}  {r['first_checks_per_s']:7.1f}  "
             f"{r['first_checks_per_s'] / base['first_checks_per_s']:5.2f}  "
             f"{r['unchanged_checks_per_s']:11.1f}  "
             f"{r['unchanged_checks_per_s'] / base['unchanged_checks_per_s']:5.2f}  "
-            f"{r['cpu_ms_per_check']:12.1f}  {r['db_bytes_per_policy']:15,.0f}"
+            f"{r['cpu_ms_per_check']:12.1f}  {r['postgres_cpu_ms_per_check']:19.1f}  "
+            f"{r['cores_used']:10.2f}  {r['db_bytes_per_first_check']:18,.0f}  "
+            f"{r['db_bytes_per_unchanged_check']:15,.0f}"
         )
     print(json.dumps({"policies": args.policies, "results": results}))
 

@@ -61,6 +61,7 @@ __all__ = ["QUEUE", "Worker", "WorkerSettings"]
 logger = logging.getLogger(__name__)
 
 TASK = "monitor.check"
+BACKLOG = 8  # jobs queued per slot of a worker, at most, before it claims more
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class WorkerSettings:
     concurrency: int = 16  # checks at once in this worker
     lease: float = 900.0  # seconds a claim holds a policy before it may be claimed again
     heartbeat: float = 5.0  # seconds between heartbeats; one silent 5x as long is taken for dead
-    round: float = 2.0  # seconds between rounds of claiming due policies
+    round: float = 1.0  # seconds between rounds of claiming due policies (when none wait)
     shutdown_timeout: float = 60.0  # for the checks in flight at SIGTERM
 
 
@@ -147,6 +148,7 @@ class Worker:
             )
             sides = [
                 asyncio.create_task(self._every(self.settings.round, self._round)),
+                asyncio.create_task(self._every(self.settings.heartbeat, self._recover)),
                 asyncio.create_task(self._every(self.settings.heartbeat, self._beat)),
                 asyncio.create_task(self._every(FLUSH_SECONDS, self._flush, self._flush_now)),
             ]
@@ -172,15 +174,17 @@ class Worker:
         logger.info("worker %s stopped after %d checks", self.name, self.checks)
 
     async def _every(self, seconds: float, step: Any, sooner: asyncio.Event | None = None) -> None:
-        """Run ``step`` every ``seconds`` (at once when ``sooner`` is set); a failure is
-        logged and the next round comes as usual."""
+        """Run ``step`` every ``seconds`` (at once when ``sooner`` is set; after the pause
+        it returns, if it returns one); a failure is logged and the next round comes as
+        usual."""
         while True:
+            pause = None
             try:
-                await step()
+                pause = await step()
             except Exception:
                 logger.exception("worker %s: %s failed; trying again", self.name, step.__name__)
             if sooner is None:
-                await asyncio.sleep(seconds)
+                await asyncio.sleep(seconds if pause is None else pause)
             else:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(sooner.wait(), seconds)
@@ -188,9 +192,8 @@ class Worker:
 
     # -- the queue ----------------------------------------------------------------
 
-    async def _round(self) -> None:
-        """Claim the due policies and queue their checks; recover the checks of workers
-        that died."""
+    async def _recover(self) -> None:
+        """Take up the checks of workers that died: their policies are due again."""
         manager = self.app.job_manager
         for job in await manager.get_stalled_jobs(
             queue=QUEUE,
@@ -208,8 +211,17 @@ class Worker:
             except Exception:  # another worker's round took it first
                 logger.debug("stalled job %s already handled", job.id)
         await manager.prune_stalled_workers(SILENT_AFTER * self.settings.heartbeat)
-        waiting = sum(q["todo"] or 0 for q in await manager.list_queues_async(queue=QUEUE))
-        room = max(4 * self.settings.concurrency, 100) - waiting
+
+    async def _round(self) -> float:
+        """Claim the due policies and queue their checks, while the queue holds fewer
+        than a few rounds of this worker's slots; the pause before the next round (short
+        while more may be due)."""
+        waiting = sum(
+            q["todo"] or 0 for q in await self.app.job_manager.list_queues_async(queue=QUEUE)
+        )
+        room = BACKLOG * self.settings.concurrency - waiting
+        if room <= 0:
+            return 0.25
         now = datetime.now(UTC)
         until = now + timedelta(seconds=self.settings.lease)
         configured = {p.name: p for p in self.config.policies}
@@ -218,7 +230,7 @@ class Worker:
         def job_of(name: str) -> tuple[str, str, str, str]:
             return QUEUE, TASK, host_lock(configured[name], slots), f"policy:{name}"
 
-        await asyncio.to_thread(
+        claimed = await asyncio.to_thread(
             self.store.claim_due,
             list(configured),
             now=now.isoformat(timespec="seconds"),
@@ -227,6 +239,7 @@ class Worker:
             limit=room,
             job=job_of,
         )
+        return 0.05 if len(claimed) == room else self.settings.round
 
     async def _check(self, policy: str) -> None:
         """The job: check ``policy`` if it is still claimed."""

@@ -172,3 +172,41 @@ def test_three_workers_one_killed_lose_and_double_nothing(
     states = Counter(w["state"] for w in found["workers"])
     assert sum(states.values()) == 4 and states["running"] == 3, states
     assert found["queue"]["failed"] >= 1  # the killed worker's checks in flight, taken up
+
+
+def test_a_worker_refuses_what_it_cannot_do(postgres_url: str, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[[policy]]\nname = "p"\nurl = "https://example.org/p"\n', encoding="utf-8")
+    sqlite = run_monitor("--config", str(config), "worker")
+    assert sqlite.returncode == 2 and "with SQLite, run `monitor run`" in sqlite.stderr
+    config.write_text(f'[monitor]\ndatabase = "{postgres_url}"\n' + config.read_text("utf-8"))
+    bad = run_monitor("--config", str(config), "worker", "--lease", "0s")
+    assert bad.returncode == 2 and "--lease/--heartbeat" in bad.stderr
+    status = run_monitor("--config", str(config), "status", "--workers", "--json")
+    assert status.returncode == 0 and json.loads(status.stdout)["workers"] == []
+
+
+def test_a_daemon_and_workers_never_run_side_by_side(postgres_url: str, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[monitor]\ndatabase = "{postgres_url}"\n[[policy]]\nname = "p"\n'
+        'url = "https://example.org/p"\n',
+        encoding="utf-8",
+    )
+    with workers(config, tmp_path, 1) as crew:
+        wait_for(
+            lambda: (
+                '"state": "running"'
+                in run_monitor("--config", str(config), "status", "--workers", "--json").stdout
+            ),
+            60,
+            "the worker's first heartbeat",
+        )
+        daemon = run_monitor("--config", str(config), "run")
+        assert daemon.returncode != 0 and "a `monitor worker`, is running" in daemon.stderr
+        crew.processes[0].send_signal(signal.SIGTERM)
+        assert crew.processes[0].wait(timeout=60) == 0
+    stopped = json.loads(
+        run_monitor("--config", str(config), "status", "--workers", "--json").stdout
+    )
+    assert [w["state"] for w in stopped["workers"]] == ["stopped"]

@@ -128,7 +128,7 @@ class Worker:
         app.task(name=TASK, queue=QUEUE)(self._check)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, self._stop.set)
+            loop.add_signal_handler(signum, self._on_stop_signal, signum)
         async with app.open_async():
             schema = app.schema_manager.get_schema()
             if self.store.db.install("procrastinate_jobs", schema):
@@ -166,12 +166,21 @@ class Worker:
                 task.cancel()
             await asyncio.gather(*sides, return_exceptions=True)
             running.cancel()  # procrastinate waits for the jobs in flight, then stops
-            await asyncio.gather(running, return_exceptions=True)
+            ended = (await asyncio.gather(running, return_exceptions=True))[0]
             stop.cancel()
+            if isinstance(ended, Exception):  # the queue itself failed (its database, say)
+                raise StoreError(f"the check queue stopped: {ended}") from None
         await self.fetcher.aclose()
         await asyncio.to_thread(self._beat_now, True)
         self.store.close()
         logger.info("worker %s stopped after %d checks", self.name, self.checks)
+
+    def _on_stop_signal(self, signum: int) -> None:
+        if self._stop.is_set():
+            logger.warning("second %s: exiting at once", signal.Signals(signum).name)
+            os._exit(130)  # every write is a transaction: the jobs in flight are taken up
+        logger.info("%s: finishing checks in flight, then stopping", signal.Signals(signum).name)
+        self._stop.set()
 
     async def _every(self, seconds: float, step: Any, sooner: asyncio.Event | None = None) -> None:
         """Run ``step`` every ``seconds`` (at once when ``sooner`` is set; after the pause

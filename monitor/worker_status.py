@@ -4,7 +4,7 @@ claimed and due)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.table import Table
@@ -29,12 +29,12 @@ def _age(stamp: str | None, now: datetime) -> float | None:
 
 
 def worker_report(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
-    """``{"workers": [...], "queue": {...}}``: every worker that ran on the database, most
+    """``{"workers": [...], "queue": {...}}``: the workers heard from in the last day, most
     recent first (``state``: running, stopped, or silent: five heartbeats missed),
     and the queue's jobs by state with the policies claimed and due now."""
     now = now or datetime.now(UTC)
     workers = []
-    for row in store.worker_rows():
+    for row in store.worker_rows(since=(now - timedelta(days=1)).isoformat(timespec="seconds")):
         age = _age(row["heartbeat_at"], now)
         if row["stopped_at"]:
             state = "stopped"

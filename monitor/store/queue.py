@@ -112,12 +112,12 @@ class QueueQueries(StoreBase):
                 [name, host, pid, started_at, now, now if stopped else None, checks, every],
             )
 
-    def worker_rows(self) -> list[dict[str, Any]]:
-        """Every worker that ever ran on this database, the most recent first."""
+    def worker_rows(self, *, since: str = "") -> list[dict[str, Any]]:
+        """The workers heard from at or after ``since``, the most recent first."""
         return self._rows(
             "SELECT name, host, pid, started_at, heartbeat_at, stopped_at, checks, beat_seconds "
-            "FROM workers "
-            "ORDER BY heartbeat_at DESC, name"
+            "FROM workers WHERE heartbeat_at >= ? ORDER BY heartbeat_at DESC, name",
+            [since],
         )
 
     def due_count(self, now: str) -> int:

@@ -118,8 +118,10 @@ def test_three_workers_one_killed_lose_and_double_nothing(
                 return sum(r["versions"] for r in store.status_rows())
 
             wait_for(lambda: versions() >= POLICIES // 3, 180, "a third of the first versions")
-            crew.processes[0].send_signal(signal.SIGKILL)  # mid-cycle, checks in flight
-            crew.processes[0].wait(timeout=10)
+            victim = crew.processes[0]
+            wait_for(lambda: hosts.serving(victim.pid), 60, "a fetch of that worker in flight")
+            victim.send_signal(signal.SIGKILL)  # mid-cycle, mid-check
+            victim.wait(timeout=10)
             crew.start()
             wait_for(lambda: versions() == POLICIES, 300, "every policy's first version")
 

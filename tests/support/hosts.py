@@ -5,13 +5,34 @@ at once (what a per-host limit promises, measured where it matters)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Self
 
-__all__ = ["PolicyHosts", "policy_page"]
+__all__ = ["PolicyHosts", "local_ports", "policy_page"]
+
+
+def local_ports(pid: int) -> set[int]:
+    """The local TCP ports of process ``pid``'s sockets (from ``/proc``)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[9] in inodes:
+                    ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
 
 SENTENCES = (
     "Wij verwerken uw naam, e-mailadres en telefoonnummer om de dienst te leveren.",
@@ -43,6 +64,7 @@ class PolicyHosts:
         self.in_flight: Counter[str] = Counter()
         self.most: Counter[str] = Counter()  # the most requests a host had at once
         self.served: Counter[str] = Counter()  # requests per page
+        self.clients: set[int] = set()  # the client ports of the requests in flight
         self.servers: list[ThreadingHTTPServer] = []
         hosts_made = 0
         while hosts_made < hosts:
@@ -61,6 +83,7 @@ class PolicyHosts:
                 host = self.server.server_address[0]
                 name = self.path.strip("/")
                 with hosts.lock:
+                    hosts.clients.add(self.client_address[1])
                     hosts.in_flight[str(host)] += 1
                     hosts.most[str(host)] = max(hosts.most[str(host)], hosts.in_flight[str(host)])
                     hosts.served[name] += 1
@@ -76,11 +99,18 @@ class PolicyHosts:
                 finally:
                     with hosts.lock:
                         hosts.in_flight[str(host)] -= 1
+                        hosts.clients.discard(self.client_address[1])
 
             def log_message(self, *args: Any) -> None:
                 pass
 
         return Handler
+
+    def serving(self, pid: int) -> bool:
+        """Whether process ``pid`` has a request in flight here (by its sockets' ports)."""
+        with self.lock:
+            active = set(self.clients)
+        return bool(active & local_ports(pid))
 
     def url(self, name: str) -> str:
         server = self.servers[int(name[1:]) % len(self.servers)]

@@ -57,7 +57,10 @@ def mask_credentials(value: str) -> str:
 
 def display_url(url: str) -> str:
     """``url`` as it may be shown: without its password, in the authority or in the query
-    (``?password=``); the user, host, port, path and other parameters stay."""
+    (``?password=``); the user, host, port, path and other parameters stay. A value
+    with no scheme (a file) is shown as it is."""
+    if "://" not in url:
+        return url
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""

@@ -12,7 +12,14 @@ from rich.table import Table
 from monitor.output.safe import cell
 from monitor.store import Store
 
-__all__ = ["QUEUE", "SILENT_AFTER", "report_table", "worker_report"]
+__all__ = [
+    "QUEUE",
+    "SILENT_AFTER",
+    "queue_line",
+    "report_table",
+    "running_line",
+    "worker_report",
+]
 
 QUEUE = "monitor-checks"  # procrastinate's queue of the checks
 SILENT_AFTER = 5  # heartbeats missed before a worker is shown as silent (taken for dead)
@@ -55,14 +62,26 @@ def worker_report(store: Store, *, now: datetime | None = None) -> dict[str, Any
     return {"workers": workers, "queue": queue}
 
 
-def report_table(report: dict[str, Any]) -> Table:
+def queue_line(report: dict[str, Any]) -> str:
     queue = report["queue"]
-    title = (
+    return (
         f"queue: {queue['waiting']} waiting, {queue['running']} running, {queue['failed']} "
-        f"failed (lost with a worker); {queue['claimed']} policies claimed, "
-        f"{queue['due']} due and not yet claimed"
+        f"lost with a worker; policies: {queue['claimed']} claimed, {queue['due']} due "
+        "and not yet claimed"
     )
-    table = Table(title=cell(title), title_justify="left")
+
+
+def running_line(report: dict[str, Any]) -> str | None:
+    """One line for ``monitor status`` when workers run (None when none does)."""
+    running = sum(1 for w in report["workers"] if w["state"] == "running")
+    if not running:
+        return None
+    return f"{running} worker(s) running: see `monitor status --workers`"
+
+
+def report_table(report: dict[str, Any]) -> Table:
+    table = Table(title=f"{len(report['workers'])} worker(s) heard from in the last day",
+                  title_justify="left")  # fmt: skip
     for column in ("worker", "state", "heartbeat", "age", "started", "checks"):
         table.add_column(column, justify="right" if column in ("age", "checks") else "left")
     for row in report["workers"]:

@@ -95,7 +95,7 @@ def test_one_daemon_per_postgresql_database(
             in second.stderr
         )
         renamed = run_monitor("--config", str(config), "rename", DEMO_POLICY, "other")
-        assert "daemon is running" in renamed.stderr
+        assert "the daemon (or a worker) is running" in renamed.stderr
         with Store.open(postgres_url) as store:  # it checks every policy
             wait_for(lambda: all(row["versions"] == 1 for row in store.status_rows()))
         first.signal(signal.SIGTERM)
@@ -152,6 +152,8 @@ def test_migrate_store_refuses_what_it_cannot_do(
     bad = run_monitor("--config", str(config), "migrate-store", "--to", "mysql://u:pw@h/db")
     assert bad.returncode == 2 and "is not a postgresql:// address" in bad.stderr
     assert "pw" not in bad.stderr
+    path = run_monitor("--config", str(config), "migrate-store", "--to", "other.db")
+    assert "--to 'other.db' is not a postgresql:// address" in path.stderr
     unset = run_monitor("--config", str(config), "migrate-store", "--to", "env:NO_SUCH_VAR_HERE")
     assert "NO_SUCH_VAR_HERE is not set" in unset.stderr
     missing = run_monitor(

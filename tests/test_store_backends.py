@@ -334,3 +334,11 @@ def test_database_setting_takes_an_address_or_a_variable(
     assert "pw" not in str(caught.value)
     path.write_text('[monitor]\ndatabase = "data/monitor.db"\n', encoding="utf-8")
     assert load_config(path).monitor.database == tmp_path / "data" / "monitor.db"
+
+
+def test_a_schema_that_does_not_exist_is_named_as_such(postgres_url: str) -> None:
+    missing = postgres_url.replace("search_path%3D", "search_path%3Dno_such_")
+    with pytest.raises(StoreError) as caught:
+        Store.open(missing)
+    assert "does not exist: create it first (CREATE SCHEMA name)" in str(caught.value)
+    assert "LINE 1" not in str(caught.value)

@@ -39,7 +39,9 @@ def rename(state: State, old: str, new: str, replace: bool) -> None:
     if not NAME_PATTERN.fullmatch(new):
         raise InputError(f"{new!r} is not a policy name (letters, digits, '.', '_', '-')")
     if daemon_running(config.monitor.database):
-        raise InputError("the daemon is running (it checks policies by name): stop it first")
+        raise InputError(
+            "the daemon (or a worker) is running: it checks policies by name: stop it first"
+        )
     with state.store(sync=False) as store:  # (a sync would advise this very rename)
         moved = store.rename_policy(old, new, replace=replace)
     click.echo(

@@ -96,7 +96,9 @@ def ota_history(
 
     config = state.config()
     if daemon_running(config.monitor.database):
-        raise InputError("the daemon is running (it checks these policies too): stop it first")
+        raise InputError(
+            "the daemon (or a worker) is running: it checks these policies too: stop it first"
+        )
     repository = GitRepository(repo)
     try:
         found = read_history(
@@ -171,7 +173,9 @@ def backfill(
     except ValueError as exc:
         raise InputError(f"--wayback: {exc}") from None
     if daemon_running(config.monitor.database):
-        raise InputError("the daemon is running (it checks these policies too): stop it first")
+        raise InputError(
+            "the daemon (or a worker) is running: it checks these policies too: stop it first"
+        )
     policies = [p for p in config.policies if p.name in names]
     listing = backfill_captures(config, policies, base=base, since=_since(since), every=every,
                                 delay=pause)  # fmt: skip

@@ -161,18 +161,26 @@ def status(state: State, as_json: bool, workers: bool) -> None:
         running = running and not daemon["stopped_at"] and _recent(daemon["heartbeat_at"])
     rows = status_rows(policies, daemon, running=running)
     if workers:
-        from monitor.worker_status import report_table, worker_report
+        from monitor.worker_status import queue_line, report_table, worker_report
 
         with state.store(sync=False) as store:
             report = worker_report(store)
         if as_json:
             print_json(report)
         else:
+            click.echo(queue_line(report))
             console().print(report_table(report))
     elif as_json:
         print_json(rows)
     else:
         console().print(status_table(rows, daemon, running=running))
+        if isinstance(config.monitor.database, str):
+            from monitor.worker_status import running_line, worker_report
+
+            with state.store(sync=False) as store:
+                line = running_line(worker_report(store))
+            if line:
+                click.echo(line)
 
 
 def _recent(stamp: str | None, seconds: float = 60.0) -> bool:

@@ -202,7 +202,12 @@ def daemon_lock_held(url: str) -> bool:
 def reason(exc: BaseException) -> str:
     """Why a PostgreSQL operation failed, in one line."""
     message = " ".join(str(exc).split()) or type(exc).__name__
-    return message[:300]
+    if message.startswith("no schema has been selected to create in"):
+        return (
+            "the schema the address names (options=-csearch_path=...) does not exist: "
+            "create it first (CREATE SCHEMA name)"
+        )
+    return message.split(" LINE 1:")[0][:300]
 
 
 _JSON_EXTRACT = re.compile(r"json_extract\(([\w.]+), '\$\.(\w+)'\)")

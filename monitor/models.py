@@ -348,6 +348,15 @@ class Reports:
 
 
 @dataclass(frozen=True)
+class Reschedule:
+    """When to check a claimed policy next (``monitor worker``): written in its check's
+    transaction, which releases the claim, if ``claim`` is still the policy's."""
+
+    claim: str
+    next_at: Callable[[int], str]  # failed checks in a row after this one -> ISO time
+
+
+@dataclass(frozen=True)
 class Capture:
     """One archived fetch of one policy's page: what a replayed check gets."""
 

@@ -30,7 +30,7 @@ from monitor.fetching import fetch_page
 from monitor.hashing import sha256
 from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, cpu_pool, judged
 from monitor.memory import give_back
-from monitor.models import CheckOutcome, CheckResult, now_iso
+from monitor.models import CheckOutcome, CheckResult, Reschedule, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events
@@ -70,7 +70,7 @@ async def check_policy(
     snapshots: SnapshotStore,
     config: Config | None = None,
     at: str | None = None,
-    schedule: Callable[[int], str] | None = None,
+    schedule: Reschedule | None = None,
 ) -> CheckResult:
     """Fetch, snapshot, normalise and record one policy. Fetch errors become error checks.
 
@@ -105,7 +105,7 @@ async def _check(
     *,
     shortcuts: bool,
     at: str | None = None,
-    schedule: Callable[[int], str] | None = None,
+    schedule: Reschedule | None = None,
 ) -> CheckResult:
     started_at = at or now_iso()
     t0 = time.monotonic()
@@ -310,7 +310,7 @@ async def safe_check(
     store: Store,
     snapshots: SnapshotStore,
     config: Config | None = None,
-    schedule: Callable[[int], str] | None = None,
+    schedule: Reschedule | None = None,
 ) -> CheckResult:
     """:func:`check_policy` that never raises: a failure, even a bug, is an error result
     (one policy must not take the others, or the daemon, down). Logs one line."""

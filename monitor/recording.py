@@ -3,12 +3,12 @@ caused (the check, a new version and its change, events and reports) in one tran
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from monitor.config import Config, PolicyConfig
-from monitor.models import CheckResult, Comparison, NewVersion, VersionRecord
+from monitor.models import CheckResult, Comparison, NewVersion, Reschedule, VersionRecord
 from monitor.notify.events import check_reports
 from monitor.outcome import REVERT_AFTER, History
 from monitor.output.contract import to_dict
@@ -58,7 +58,7 @@ def record_now(
     variant: dict[str, Any] | None = None,
     split: int | None = None,
     expect_latest: int | None = None,
-    schedule: Callable[[int], str] | None = None,
+    schedule: Reschedule | None = None,
 ) -> CheckResult:
     """Store the check with everything it causes, in one transaction. ``failures`` is
     the policy's count of failed checks in a row before this one."""

@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 from monitor.config import Config, PolicyConfig, load_config
 from monitor.daemon import FLUSH_SECONDS, backoff
 from monitor.errors import InputError, StoreError
-from monitor.models import now_iso
+from monitor.models import Reschedule, now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
 from monitor.worker_status import QUEUE, SILENT_AFTER
@@ -117,8 +117,30 @@ class Worker:
 
     async def _main(self) -> None:
         self.store = open_store(self.config)
-        self.snapshots = open_snapshots(self.config)
-        self.fetcher = open_fetcher(self.config)
+        try:
+            self.snapshots = open_snapshots(self.config)
+            self.fetcher = open_fetcher(self.config)
+            try:
+                await self._work()
+            finally:
+                await self.fetcher.aclose()
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in (
+                "psycopg",
+                "psycopg_pool",
+                "procrastinate",
+            ):
+                raise
+            from monitor.store.postgres import reason
+
+            raise StoreError(f"the check queue failed: {reason(exc, self.url)}") from None
+        finally:
+            with contextlib.suppress(StoreError):  # (the database may be what failed)
+                await asyncio.to_thread(self._beat_now, True)
+            self.store.close()
+        logger.info("worker %s stopped after %d checks", self.name, self.checks)
+
+    async def _work(self) -> None:
         # procrastinate says each job's start and end: the check's own line says enough
         logging.getLogger("procrastinate").setLevel(
             max(logging.WARNING, logger.getEffectiveLevel())
@@ -140,7 +162,9 @@ class Worker:
                     concurrency=self.settings.concurrency,
                     install_signal_handlers=False,
                     update_heartbeat_interval=self.settings.heartbeat,
-                    stalled_worker_timeout=SILENT_AFTER * self.settings.heartbeat,
+                    # its own pruning at start must never take a live worker (that
+                    # would mark the worker's jobs stalled): _recover prunes instead
+                    stalled_worker_timeout=86_400.0,
                     fetch_job_polling_interval=1.0,
                     shutdown_graceful_timeout=self.settings.shutdown_timeout,
                     delete_jobs="successful",
@@ -169,11 +193,7 @@ class Worker:
             ended = (await asyncio.gather(running, return_exceptions=True))[0]
             stop.cancel()
             if isinstance(ended, Exception):  # the queue itself failed (its database, say)
-                raise StoreError(f"the check queue stopped: {ended}") from None
-        await self.fetcher.aclose()
-        await asyncio.to_thread(self._beat_now, True)
-        self.store.close()
-        logger.info("worker %s stopped after %d checks", self.name, self.checks)
+                raise ended
 
     def _on_stop_signal(self, signum: int) -> None:
         if self._stop.is_set():
@@ -201,13 +221,21 @@ class Worker:
 
     # -- the queue ----------------------------------------------------------------
 
+    def _own_stall(self) -> float:
+        return SILENT_AFTER * self.settings.heartbeat + self.settings.shutdown_timeout
+
     async def _recover(self) -> None:
-        """Take up the checks of workers that died: their policies are due again."""
+        """Take up the checks of workers that died: their policies are due again. A
+        worker is taken for dead after five of its heartbeats and its shutdown time
+        (while it stops, its checks finish without heartbeats), the longest of any
+        worker heard from in the last day."""
         manager = self.app.job_manager
+        day = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+        silence = await asyncio.to_thread(
+            self.store.stalled_after, since=day, least=self._own_stall()
+        )
         for job in await manager.get_stalled_jobs(
-            queue=QUEUE,
-            task_name=TASK,
-            seconds_since_heartbeat=SILENT_AFTER * self.settings.heartbeat,
+            queue=QUEUE, task_name=TASK, seconds_since_heartbeat=silence
         ):
             name = str(job.task_kwargs.get("policy"))
             if await asyncio.to_thread(self.store.hand_back, name):
@@ -219,7 +247,7 @@ class Worker:
                 await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
             except Exception:  # another worker's round took it first
                 logger.debug("stalled job %s already handled", job.id)
-        await manager.prune_stalled_workers(SILENT_AFTER * self.settings.heartbeat)
+        await manager.prune_stalled_workers(silence)
 
     async def _round(self) -> float:
         """Claim the due policies and queue their checks, while the queue holds fewer
@@ -239,7 +267,7 @@ class Worker:
         def job_of(name: str) -> tuple[str, str, str, str]:
             return QUEUE, TASK, host_lock(configured[name], slots), f"policy:{name}"
 
-        claimed = await asyncio.to_thread(
+        _, claimed = await asyncio.to_thread(
             self.store.claim_due,
             list(configured),
             now=now.isoformat(timespec="seconds"),
@@ -250,17 +278,19 @@ class Worker:
         )
         return 0.05 if len(claimed) == room else self.settings.round
 
-    async def _check(self, policy: str) -> None:
-        """The job: check ``policy`` if it is still claimed."""
+    async def _check(self, policy: str, claim: str = "") -> None:
+        """The job: check ``policy`` if ``claim`` is still its claim."""
+        if await asyncio.to_thread(self.store.claim_of, policy) != claim:
+            return  # its check is stored (this job ran before), or it was claimed again
         found = self.config.policy(policy)
         if found is None:  # left the configuration: due again if it comes back
-            await asyncio.to_thread(self.store.release, policy, next_check_at=now_iso())
+            await asyncio.to_thread(
+                self.store.release, policy, claim=claim, next_check_at=now_iso()
+            )
             return
-        if not await asyncio.to_thread(self.store.claimed, policy):
-            return  # its check is recorded (this job ran before its worker died)
         interval = self.config.interval_of(found)
 
-        def schedule(failures: int) -> str:
+        def next_at(failures: int) -> str:
             delay = backoff(interval, failures) + random.uniform(0, min(interval * 0.1, 300.0))
             return (datetime.now(UTC) + timedelta(seconds=delay)).isoformat(timespec="seconds")
 
@@ -270,9 +300,15 @@ class Worker:
             store=self.store,
             snapshots=self.snapshots,
             config=self.config,
-            schedule=schedule,
+            schedule=Reschedule(claim, next_at),
         )
         self.checks += 1
+        if result.check_id is None:  # failed before anything was stored: back off as well
+            state = await asyncio.to_thread(self.store.policy_state, policy) or {}
+            failures = int(state.get("consecutive_failures") or 0) + 1
+            await asyncio.to_thread(
+                self.store.release, policy, claim=claim, next_check_at=next_at(failures)
+            )
         if result.report or result.change_id is not None:
             self._flush_now.set()
 
@@ -289,6 +325,7 @@ class Worker:
             started_at=self.started_at,
             checks=self.checks,
             every=self.settings.heartbeat,
+            stop=self.settings.shutdown_timeout,
             stopped=stopped,
         )
 

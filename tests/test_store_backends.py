@@ -14,7 +14,7 @@ import pytest
 
 from monitor.config import PolicyConfig, load_config
 from monitor.errors import StaleCheckError, StoreError
-from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports
+from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, Reschedule
 from monitor.snapshots import StoredSnapshot
 from monitor.store import CheckRecord, Store, pg_schema, schema
 from monitor.store.postgres import translate
@@ -342,3 +342,34 @@ def test_a_schema_that_does_not_exist_is_named_as_such(postgres_url: str) -> Non
         Store.open(missing)
     assert "does not exist: create it first (CREATE SCHEMA name)" in str(caught.value)
     assert "LINE 1" not in str(caught.value)
+
+
+def test_a_claim_is_released_only_by_its_own_check(postgres_url: str) -> None:
+    """A check whose claim was taken again (its worker was thought dead) is stored, but
+    leaves the newer claim and its schedule alone."""
+    with Store.open(postgres_url) as store:
+        store.sync_policies([PolicyConfig(name="p", url="https://x.example/p")])
+        first, claimed = store.claim_due(["p"], now=at(1), until=at(2), holder="w1", limit=5)
+        assert claimed == ["p"] and store.claim_of("p") == first
+        assert store.claim_due(["p"], now=at(1), until=at(2), holder="w2", limit=5)[1] == []
+        second, again = store.claim_due(["p"], now=at(3), until=at(4), holder="w2", limit=5)
+        assert again == ["p"]  # the lease ran out: claimed again
+        late = Reschedule(first, lambda failures: at(9))
+        store.record_check(check("p", CheckOutcome.ERROR, 3), schedule=late)
+        state = store.policy_state("p")
+        assert state is not None and (state["claim"], state["next_check_at"]) == (second, at(4))
+        own = Reschedule(second, lambda failures: at(20 + failures))
+        store.record_check(check("p", CheckOutcome.ERROR, 3), schedule=own)
+        state = store.policy_state("p")
+        assert state is not None and (state["claim"], state["next_check_at"]) == (None, at(22))
+        assert len(store.checks("p")) == 2
+
+
+def test_a_password_libpq_cannot_decode_is_never_repeated() -> None:
+    for url in (
+        "postgresql://bob:p%zzsecret@127.0.0.1:1/db",
+        "postgresql://bob@127.0.0.1:1/db?password=s3cr%t",
+    ):
+        with pytest.raises(StoreError) as caught:
+            Store.open(url, timeout=2)
+        assert "secret" not in str(caught.value) and "s3cr" not in str(caught.value)

@@ -44,7 +44,7 @@ class Crew:
         self.files.append(log)
         process = subprocess.Popen(
             [sys.executable, "-m", "monitor", "--config", str(self.config), "-v", "worker",
-             "--heartbeat", "1s", "--concurrency", "8"],
+             "--heartbeat", "1s", "--concurrency", "8", "--shutdown-timeout", "5"],
             stdout=log, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "NO_COLOR": "1"},
         )  # fmt: skip

@@ -32,7 +32,8 @@ def migrate_store(state: State, target: str, source: Path | None) -> None:
 
     Versions, changes, checks, the notification outbox and the schedule are copied
     with their ids in one transaction, then both databases are read back and
-    compared table by table. The source is not changed; snapshot files stay in the
+    compared table by table. The source is not changed (an older schema of it is
+    upgraded first, as by any command); snapshot files stay in the
     snapshots folder. Stop the daemon first; afterwards set `database` in the config
     to the new address.
 

@@ -162,7 +162,7 @@ class StoreBase:
             db.close()
             if not _psycopg_error(exc):
                 raise
-            raise StoreError(f"cannot open database {db.shown}: {reason(exc)}") from None
+            raise StoreError(f"cannot open database {db.shown}: {reason(exc, url)}") from None
         return cls(db, db.shown)
 
     def close(self) -> None:
@@ -216,7 +216,9 @@ class StoreBase:
         except Exception as exc:
             if not _psycopg_error(exc):
                 raise
-            raise StoreError(f"cannot write to database {self.path}: {reason(exc)}") from None
+            raise StoreError(
+                f"cannot write to database {self.path}: {reason(exc, self.db.url)}"
+            ) from None
 
     def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
         if self.postgres:
@@ -228,7 +230,9 @@ class StoreBase:
             except Exception as exc:
                 if not _psycopg_error(exc):
                     raise
-                raise StoreError(f"cannot read database {self.path}: {reason(exc)}") from None
+                raise StoreError(
+                    f"cannot read database {self.path}: {reason(exc, self.db.url)}"
+                ) from None
         try:
             with self._lock:
                 return list(self.db.query(sql, params))

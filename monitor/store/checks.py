@@ -4,12 +4,19 @@ the events they cause, in one transaction."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from monitor.errors import StaleCheckError, StoreError
-from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, now_iso
+from monitor.models import (
+    CheckOutcome,
+    NewVersion,
+    ReportFacts,
+    Reports,
+    Reschedule,
+    now_iso,
+)
 from monitor.snapshots import StoredSnapshot
 from monitor.store.base import Executor, StoreBase
 from monitor.store.outbox import enqueue
@@ -81,7 +88,7 @@ class CheckWriter(StoreBase):
         reports: Reports | None = None,
         split: int | None = None,
         expect_latest: int | None = None,
-        schedule: Callable[[int], str] | None = None,
+        schedule: Reschedule | None = None,
     ) -> Recorded:
         """Write a check, its snapshot row, (maybe) its new version and change with the
         change's ``events``, and any report due (see :class:`Reports`), atomically.
@@ -93,9 +100,9 @@ class CheckWriter(StoreBase):
         ``expect_latest``: the number of the latest version the check was judged
         against (0: none); if another writer has stored one since, nothing is written
         and :class:`StaleCheckError` is raised, so the check is judged again.
-        ``schedule``: given the policy's failed checks in a row after this one, when to
-        check it next; written with the check, and the policy's claim (a worker's)
-        released with it."""
+        ``schedule``: when to check the policy next, given its failed checks in a row
+        after this one; written with the check, and the worker's claim released with
+        it, if that claim is still the policy's."""
         now = now_iso()
         packed = pack(new_version.text) if new_version is not None else None  # not under the lock
         with self._write() as db:
@@ -247,9 +254,10 @@ class CheckWriter(StoreBase):
                 failures = db.execute(
                     "SELECT consecutive_failures FROM policies WHERE id = ?", [policy_id]
                 ).fetchone()[0]
-                db.execute(
-                    "UPDATE policies SET next_check_at = ?, claim = NULL WHERE id = ?",
-                    [schedule(int(failures)), policy_id],
+                db.execute(  # a claim taken again since (this job was thought dead) stays
+                    "UPDATE policies SET next_check_at = ?, claim = NULL "
+                    "WHERE id = ? AND claim = ?",
+                    [schedule.next_at(int(failures)), policy_id, schedule.claim],
                 )
             report = self._report(db, policy_id, outcome, version_id, reports, at=now)
             recorded_version = (

@@ -5,9 +5,9 @@ Every table of the history is copied with its ids (policies with their schedule 
 validators, snapshots' rows, versions, checks, changes, the outbox and its attempts,
 the daemon's last heartbeat); the senders' leases are not (they belong to running
 processes). The target's id counters are moved past the copied ids. Nothing is
-written to the source, and a copy that fails or is interrupted leaves the target
-as empty as it was. The snapshot files stay where they are: both stores name them by
-the same relative paths.
+written to the source but the upgrade of an older schema (as any command does), and
+a copy that fails or is interrupted leaves the target as empty as it was. The snapshot
+files stay where they are: both stores name them by the same relative paths.
 """
 
 from __future__ import annotations

@@ -185,7 +185,8 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                 heartbeat_at TEXT NOT NULL,
                 stopped_at TEXT,
                 checks INTEGER NOT NULL DEFAULT 0,
-                beat_seconds DOUBLE PRECISION NOT NULL DEFAULT 5
+                beat_seconds DOUBLE PRECISION NOT NULL DEFAULT 5,
+                stop_seconds DOUBLE PRECISION NOT NULL DEFAULT 60
             )""",
         ],
     ),

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from monitor.config_checks import display_url
 from monitor.errors import StoreError
@@ -109,7 +110,8 @@ class PgDatabase:
         try:  # one plain connection first: its error says why (the pool's would not)
             psycopg.connect(url, connect_timeout=max(1, round(timeout))).close()
         except psycopg.Error as exc:
-            raise StoreError(f"cannot open database {self.shown}: {reason(exc)}") from None
+            raise StoreError(f"cannot open database {self.shown}: {reason(exc, url)}") from None
+        self.timeout = timeout
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             url,
             min_size=1,
@@ -120,9 +122,16 @@ class PgDatabase:
             open=False,
             name="monitor-store",
         )
-        self.pool.open(wait=True, timeout=timeout)
+        try:
+            self.pool.open(wait=True, timeout=timeout)
+        except Exception as exc:
+            self.pool.close()
+            raise StoreError(f"cannot open database {self.shown}: {reason(exc, url)}") from None
 
     def _configure(self, conn: psycopg.Connection[Any]) -> None:
+        # a writer that stops inside a transaction (a paused process) must not hold the
+        # write lock, and with it every other writer, for ever
+        conn.execute("SET idle_in_transaction_session_timeout = '5min'")
         if self.read_only:  # whatever a route does, it cannot write
             conn.execute("SET default_transaction_read_only = on")
 
@@ -144,6 +153,8 @@ class PgDatabase:
     def transaction(self) -> Iterator[PgTransaction]:
         """One write transaction, after the store's write lock (one writer at a time)."""
         with self.pool.connection() as conn, conn.transaction():
+            # waits for the other writers as long as SQLite's busy timeout, then fails
+            conn.execute(f"SET LOCAL lock_timeout = '{int(self.timeout * 1000)}ms'")
             conn.execute(
                 "SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", [WRITE_LOCK]
             )
@@ -175,11 +186,15 @@ def take_daemon_lock(url: str, holders: list[Any], *, shared: bool = False) -> b
     take = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
     try:
         conn = psycopg.connect(url, autocommit=True)
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot open database {display_url(url)}: {reason(exc, url)}") from None
+    try:
         row = conn.execute(
             f"SELECT {take}(%s, hashtext(current_schema()))", [DAEMON_LOCK]
         ).fetchone()
     except psycopg.Error as exc:
-        raise StoreError(f"cannot open database {display_url(url)}: {reason(exc)}") from None
+        conn.close()
+        raise StoreError(f"cannot lock database {display_url(url)}: {reason(exc, url)}") from None
     if not (row and row[0]):
         conn.close()
         return False
@@ -199,9 +214,30 @@ def daemon_lock_held(url: str) -> bool:
     return False
 
 
-def reason(exc: BaseException) -> str:
-    """Why a PostgreSQL operation failed, in one line."""
+def secrets_of(url: str) -> list[str]:
+    """The password of ``url`` in every spelling a message may repeat it in (as written,
+    and percent-decoded), from the authority and from ``?password=``."""
+    found = []
+    try:
+        parts = urlsplit(url)
+        raw = parts.netloc.rpartition("@")[0].partition(":")[2] if "@" in parts.netloc else ""
+        found.append(raw)
+        for pair in parts.query.split("&"):
+            key, _, value = pair.partition("=")
+            if "pass" in key.lower():
+                found.append(value)
+    except ValueError:
+        pass
+    found += [unquote(s) for s in found]
+    return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def reason(exc: BaseException, url: str) -> str:
+    """Why a PostgreSQL operation on ``url`` failed, in one line, without its password
+    (libpq repeats a password it cannot decode)."""
     message = " ".join(str(exc).split()) or type(exc).__name__
+    for secret in secrets_of(url):
+        message = message.replace(secret, "***")
     if message.startswith("no schema has been selected to create in"):
         return (
             "the schema the address names (options=-csearch_path=...) does not exist: "

@@ -17,6 +17,8 @@ from typing import Any
 from monitor.models import now_iso
 from monitor.store.base import StoreBase
 
+SILENT_AFTER = 5  # heartbeats a live worker may miss (monitor.worker_status says the same)
+
 __all__ = ["QueueQueries"]
 
 
@@ -30,29 +32,37 @@ class QueueQueries(StoreBase):
         holder: str,
         limit: int,
         job: Callable[[str], tuple[str, str, str, str]] | None = None,
-    ) -> list[str]:
+    ) -> tuple[str, list[str]]:
         """Claim up to ``limit`` of the policies ``names`` that are due at ``now`` (never
         scheduled, planned for then or before, or claimed by a lease that ran out),
-        most overdue first, until ``until``; return their names.
+        most overdue first, until ``until``; return the claim (its token) and their names.
 
         ``job``: for each claimed policy, the check job to queue in the same transaction
-        (queue, task, lock, queueing lock), through procrastinate's own function; a
-        policy whose job still waits in the queue gets none (that job takes the claim).
-        A claim is never without its job, whenever a worker dies."""
+        (queue, task, lock, queueing lock ``policy:NAME``), with the claim in its
+        arguments, through procrastinate's own function; a policy whose job still waits
+        in the queue is left to it. A claim is never without its job, whenever a worker
+        dies. (PostgreSQL only.)"""
+        claim = f"{holder} at {now}"
         if limit <= 0 or not names:
-            return []
+            return claim, []
+        waiting = (
+            """AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.status = 'todo'
+                   AND j.queueing_lock = 'policy:' || policies.name)"""
+            if job is not None
+            else ""
+        )
         with self._write() as db:
             rows = db.execute(
-                """SELECT name FROM policies WHERE name = ANY(?)
-                   AND (next_check_at IS NULL OR next_check_at <= ?)
-                   ORDER BY next_check_at NULLS FIRST, name LIMIT ?""",
+                f"""SELECT name FROM policies WHERE name = ANY(?)
+                    AND (next_check_at IS NULL OR next_check_at <= ?) {waiting}
+                    ORDER BY next_check_at NULLS FIRST, name LIMIT ?""",
                 [list(names), now, limit],
             ).fetchall()
             claimed = [r[0] for r in rows]
             if claimed:
                 db.execute(
                     "UPDATE policies SET claim = ?, next_check_at = ? WHERE name = ANY(?)",
-                    [f"{holder} at {now}", until, claimed],
+                    [claim, until, claimed],
                 )
             for name in claimed:
                 if job is None:
@@ -63,14 +73,15 @@ class QueueQueries(StoreBase):
                            ::procrastinate_job_to_defer_v1])
                        WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs
                                          WHERE queueing_lock = ? AND status = 'todo')""",
-                    [queue, task, lock, queueing, json.dumps({"policy": name}), queueing],
-                )
-        return claimed
+                    [queue, task, lock, queueing, json.dumps({"policy": name, "claim": claim}),
+                     queueing],
+                )  # fmt: skip
+        return claim, claimed
 
-    def claimed(self, name: str) -> bool:
-        """Whether ``name`` is claimed (its check has not been recorded since)."""
+    def claim_of(self, name: str) -> str | None:
+        """The claim on ``name`` (None: none; its check was recorded since)."""
         rows = self._rows("SELECT claim FROM policies WHERE name = ?", [name])
-        return bool(rows and rows[0]["claim"])
+        return rows[0]["claim"] if rows else None
 
     def hand_back(self, name: str) -> bool:
         """Make a claimed policy due now (its worker died during its check)."""
@@ -81,13 +92,26 @@ class QueueQueries(StoreBase):
             ).rowcount
         return bool(done)
 
-    def release(self, name: str, *, next_check_at: str) -> None:
-        """Release a claim without a check (the policy left the configuration)."""
+    def release(self, name: str, *, claim: str, next_check_at: str) -> None:
+        """Release ``claim`` without a check (the policy left the configuration, or its
+        check failed before anything was stored), if it is still the policy's."""
         with self._write() as db:
             db.execute(
-                "UPDATE policies SET claim = NULL, next_check_at = ? WHERE name = ?",
-                [next_check_at, name],
+                "UPDATE policies SET claim = NULL, next_check_at = ? WHERE name = ? AND claim = ?",
+                [next_check_at, name, claim],
             )
+
+    def stalled_after(self, *, since: str, least: float) -> float:
+        """Seconds without a heartbeat after which a worker is dead, for every worker
+        heard from since ``since`` (at least ``least``): five of its heartbeats and its
+        shutdown time (a worker stopping lets its checks finish without beating)."""
+        rows = self._rows(
+            "SELECT MAX(? * beat_seconds + stop_seconds) AS most FROM workers "
+            "WHERE heartbeat_at >= ? AND stopped_at IS NULL",
+            [SILENT_AFTER, since],
+        )
+        most = rows[0]["most"] if rows else None
+        return max(least, float(most or 0.0))
 
     def worker_beat(
         self,
@@ -98,18 +122,30 @@ class QueueQueries(StoreBase):
         started_at: str,
         checks: int,
         every: float,
+        stop: float,
         stopped: bool = False,
     ) -> None:
-        """A worker's heartbeat (``every`` seconds) with its count of checks."""
+        """A worker's heartbeat (``every`` seconds) with its count of checks and the time
+        it gives its checks to finish when it stops (``stop`` seconds)."""
         now = now_iso()
         with self._write() as db:
             db.execute(
                 """INSERT INTO workers (name, host, pid, started_at, heartbeat_at, stopped_at,
-                       checks, beat_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                       checks, beat_seconds, stop_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,
                      stopped_at = excluded.stopped_at, checks = excluded.checks,
-                     beat_seconds = excluded.beat_seconds""",
-                [name, host, pid, started_at, now, now if stopped else None, checks, every],
+                     beat_seconds = excluded.beat_seconds, stop_seconds = excluded.stop_seconds""",
+                [
+                    name,
+                    host,
+                    pid,
+                    started_at,
+                    now,
+                    now if stopped else None,
+                    checks,
+                    every,
+                    stop,
+                ],
             )
 
     def worker_rows(self, *, since: str = "") -> list[dict[str, Any]]:

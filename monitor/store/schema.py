@@ -232,6 +232,7 @@ def _m0011(db: Database) -> None:
             heartbeat_at TEXT NOT NULL,
             stopped_at TEXT,
             checks INTEGER NOT NULL DEFAULT 0,
-            beat_seconds REAL NOT NULL DEFAULT 5
+            beat_seconds REAL NOT NULL DEFAULT 5,
+            stop_seconds REAL NOT NULL DEFAULT 60
         )"""
     )

@@ -135,6 +135,8 @@ def test_migrate_store_copies_and_verifies(
     pending = json.loads(ok("--config", str(config), "deliveries", "--json"))
     assert [d["attempts"] for d in pending] == [1]
     receiver.script = []
+    retry = str(pending[0]["id"])  # due now, not after the backoff of its failed attempt
+    ok("--config", str(config), "deliveries", "--retry", retry)
     ok("--config", str(config), "notify")  # the migrated outbox is sent from PostgreSQL
     assert len(receiver.delivered()) == 1
 

@@ -238,7 +238,8 @@ class Worker:
             queue=QUEUE, task_name=TASK, seconds_since_heartbeat=silence
         ):
             name = str(job.task_kwargs.get("policy"))
-            if await asyncio.to_thread(self.store.hand_back, name):
+            claim = str(job.task_kwargs.get("claim"))
+            if await asyncio.to_thread(self.store.hand_back, name, claim=claim):
                 logger.warning("check of %s lost with its worker: due again", name)
             else:
                 logger.info("job of %s lost with its worker after its check was stored", name)

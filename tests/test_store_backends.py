@@ -354,6 +354,8 @@ def test_a_claim_is_released_only_by_its_own_check(postgres_url: str) -> None:
         assert store.claim_due(["p"], now=at(1), until=at(2), holder="w2", limit=5)[1] == []
         second, again = store.claim_due(["p"], now=at(3), until=at(4), holder="w2", limit=5)
         assert again == ["p"]  # the lease ran out: claimed again
+        assert not store.hand_back("p", claim=first)  # a dead job of the older claim
+        assert store.policy_state("p")["next_check_at"] == at(4)  # type: ignore[index]
         late = Reschedule(first, lambda failures: at(9))
         store.record_check(check("p", CheckOutcome.ERROR, 3), schedule=late)
         state = store.policy_state("p")

@@ -83,12 +83,13 @@ class QueueQueries(StoreBase):
         rows = self._rows("SELECT claim FROM policies WHERE name = ?", [name])
         return rows[0]["claim"] if rows else None
 
-    def hand_back(self, name: str) -> bool:
-        """Make a claimed policy due now (its worker died during its check)."""
+    def hand_back(self, name: str, *, claim: str) -> bool:
+        """Make ``name`` due now if ``claim`` is still its claim (the worker that held
+        the claim's job died during its check); whether it was."""
         with self._write() as db:
             done = db.execute(
-                "UPDATE policies SET next_check_at = ? WHERE name = ? AND claim IS NOT NULL",
-                [now_iso(), name],
+                "UPDATE policies SET next_check_at = ? WHERE name = ? AND claim = ?",
+                [now_iso(), name, claim],
             ).rowcount
         return bool(done)
 

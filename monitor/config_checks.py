@@ -22,7 +22,9 @@ __all__ = [
     "check_css_selector",
     "database_setting",
     "display_url",
+    "from_env",
     "is_pipe",
+    "is_postgres",
     "mask_credentials",
     "parse_duration",
     "read_config_file",
@@ -76,18 +78,32 @@ def display_url(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{parts.path}" + (f"?{query}" if query else "")
 
 
+def is_postgres(database: object) -> bool:
+    """Whether a ``database`` setting names a PostgreSQL server rather than a file."""
+    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
+
+
+def from_env(value: str) -> str:
+    """``value``, or the variable ``env:NAME`` names, read now; ``ValueError`` saying why
+    not (a misspelt ``env:``, a variable unset or empty)."""
+    if not value.startswith("env:"):
+        return value
+    if problem := secret_problem(value):
+        raise ValueError(problem)
+    found = resolve_env(value)
+    if found is None:
+        raise ValueError(f"environment variable {value[4:]} is not set or empty")
+    return found.strip()
+
+
 def database_setting(m: ConfigReader, base: Path) -> Path | str:
     """The ``database`` setting: a file (relative to the config's folder) or a
     ``postgresql://`` address, given as it is or read from ``env:NAME``."""
-    value: str = m.get("database", str, "monitor.db")
-    if value.startswith("env:"):
-        if problem := secret_problem(value):
-            raise m.error("database", problem)
-        found = resolve_env(value)
-        if found is None:
-            raise m.error("database", f"environment variable {value[4:]} is not set or empty")
-        value = found.strip()
-    if value.startswith(("postgresql://", "postgres://")):
+    try:
+        value = from_env(m.get("database", str, "monitor.db"))
+    except ValueError as exc:
+        raise m.error("database", str(exc)) from None
+    if is_postgres(value):
         return value
     if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", value):
         raise m.error(

@@ -73,6 +73,12 @@ def _jitter(interval: float) -> float:
     return random.uniform(0, min(interval * 0.1, 300.0))
 
 
+def next_check_time(interval: float, failures: int) -> datetime:
+    """When to check a policy next after ``failures`` failed checks in a row: the backoff
+    and the jitter (``monitor run`` and ``monitor worker`` alike)."""
+    return datetime.now(UTC) + timedelta(seconds=backoff(interval, failures) + _jitter(interval))
+
+
 def backoff(interval: float, failures: int) -> float:
     """Seconds until the next check after ``failures`` failed checks in a row."""
     if failures <= 0:
@@ -324,9 +330,7 @@ class Daemon:
         check queued a change or a report (see ``pipeline.check_policy``)."""
         state = await asyncio.to_thread(self.store.policy_state, policy.name) or {}
         failures = int(state.get("consecutive_failures") or 0)
-        interval = self.config.interval_of(policy)
-        delay = backoff(interval, failures) + _jitter(interval)
-        when = datetime.now(UTC) + timedelta(seconds=delay)
+        when = next_check_time(self.config.interval_of(policy), failures)
         await asyncio.to_thread(
             self.store.set_schedule, policy.name, next_check_at=when.isoformat(timespec="seconds")
         )

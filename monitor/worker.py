@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import signal
 import socket
 import zlib
@@ -41,11 +40,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.config import Config, PolicyConfig, load_config
-from monitor.daemon import FLUSH_SECONDS, backoff
+from monitor.daemon import FLUSH_SECONDS, next_check_time
 from monitor.errors import InputError, StoreError
 from monitor.models import Reschedule, now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
+from monitor.store.base import database_error
 from monitor.worker_status import QUEUE, SILENT_AFTER
 
 try:
@@ -125,11 +125,7 @@ class Worker:
             finally:
                 await self.fetcher.aclose()
         except Exception as exc:
-            if type(exc).__module__.split(".")[0] not in (
-                "psycopg",
-                "psycopg_pool",
-                "procrastinate",
-            ):
+            if not database_error(exc, "procrastinate"):
                 raise
             from monitor.store.postgres import reason
 
@@ -292,8 +288,7 @@ class Worker:
         interval = self.config.interval_of(found)
 
         def next_at(failures: int) -> str:
-            delay = backoff(interval, failures) + random.uniform(0, min(interval * 0.1, 300.0))
-            return (datetime.now(UTC) + timedelta(seconds=delay)).isoformat(timespec="seconds")
+            return next_check_time(interval, failures).isoformat(timespec="seconds")
 
         result = await safe_check(
             found,

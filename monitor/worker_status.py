@@ -11,10 +11,12 @@ from rich.table import Table
 
 from monitor.output.safe import cell
 from monitor.store import Store
+from monitor.store.queue import SILENT_AFTER
 
 __all__ = [
     "QUEUE",
     "SILENT_AFTER",
+    "age",
     "queue_line",
     "report_table",
     "running_line",
@@ -22,10 +24,10 @@ __all__ = [
 ]
 
 QUEUE = "monitor-checks"  # procrastinate's queue of the checks
-SILENT_AFTER = 5  # heartbeats missed before a worker is shown as silent (taken for dead)
 
 
-def _age(stamp: str | None, now: datetime) -> float | None:
+def age(stamp: str | None, now: datetime) -> float | None:
+    """Seconds from the ISO time ``stamp`` to ``now`` (None: no readable time)."""
     if not stamp:
         return None
     try:
@@ -42,14 +44,14 @@ def worker_report(store: Store, *, now: datetime | None = None) -> dict[str, Any
     now = now or datetime.now(UTC)
     workers = []
     for row in store.worker_rows(since=(now - timedelta(days=1)).isoformat(timespec="seconds")):
-        age = _age(row["heartbeat_at"], now)
+        since = age(row["heartbeat_at"], now)
         if row["stopped_at"]:
             state = "stopped"
-        elif age is not None and age <= SILENT_AFTER * float(row["beat_seconds"]) + 1:
+        elif since is not None and since <= SILENT_AFTER * float(row["beat_seconds"]) + 1:
             state = "running"
         else:
             state = "silent"
-        workers.append({**row, "state": state, "heartbeat_age_s": round(age or 0.0, 1)})
+        workers.append({**row, "state": state, "heartbeat_age_s": round(since or 0.0, 1)})
     counts = store.queue_counts(QUEUE)
     due = store.due_count(now.isoformat(timespec="seconds"))
     queue = {

@@ -41,19 +41,16 @@ def migrate_store(state: State, target: str, source: Path | None) -> None:
     Example:
         monitor migrate-store --to postgresql://monitor@db.internal/monitor
     """
-    from monitor.config_checks import display_url, resolve_env, secret_problem
+    from monitor.config_checks import display_url, from_env, is_postgres
     from monitor.daemon_lock import daemon_running
     from monitor.store import Store
     from monitor.store.migrate import copy_store, open_source
 
-    if target.startswith("env:"):
-        if problem := secret_problem(target):
-            raise InputError(f"--to {problem}")
-        url = resolve_env(target)
-        if url is None:
-            raise InputError(f"--to: environment variable {target[4:]} is not set or empty")
-        target = url.strip()
-    if not target.startswith(("postgresql://", "postgres://")):
+    try:
+        target = from_env(target)
+    except ValueError as exc:
+        raise InputError(f"--to: {exc}") from None
+    if not is_postgres(target):
         raise InputError(f"--to {display_url(target)!r} is not a postgresql:// address")
     if source is None:
         database = state.config().monitor.database

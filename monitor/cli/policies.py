@@ -186,8 +186,7 @@ def status(state: State, as_json: bool, workers: bool) -> None:
 def _recent(stamp: str | None, seconds: float = 60.0) -> bool:
     from datetime import UTC, datetime
 
-    try:
-        then = datetime.fromisoformat(stamp or "")
-    except ValueError:
-        return False
-    return (datetime.now(UTC) - then).total_seconds() <= seconds
+    from monitor.worker_status import age
+
+    since = age(stamp, datetime.now(UTC))
+    return since is not None and since <= seconds

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 __all__ = ["demo", "init", "run", "verify"]
 
 
+# `monitor run` and `monitor worker` alike
+shutdown_timeout_option = click.option(
+    "--shutdown-timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to let checks in flight finish after SIGTERM/SIGINT.",
+)
+
+
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="config.toml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -38,13 +48,7 @@ def init(path: Path, force: bool) -> None:
 
 
 @click.command()
-@click.option(
-    "--shutdown-timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Seconds to let checks in flight finish after SIGTERM/SIGINT.",
-)
+@shutdown_timeout_option
 @click.pass_obj
 def run(state: State, shutdown_timeout: float) -> None:
     """Run as a daemon: check every policy on its own schedule until stopped.
@@ -84,13 +88,7 @@ def run(state: State, shutdown_timeout: float) -> None:
     show_default=True,
     help="Time between heartbeats; a worker silent five times as long is taken for dead.",
 )
-@click.option(
-    "--shutdown-timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Seconds to let checks in flight finish after SIGTERM/SIGINT.",
-)
+@shutdown_timeout_option
 @click.pass_obj
 def worker(
     state: State, concurrency: int, lease: str, heartbeat: str, shutdown_timeout: float

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from sqlite_utils import Database
 
+from monitor.config_checks import is_postgres
 from monitor.errors import StoreError
 from monitor.store.schema import migrations
 
 if TYPE_CHECKING:
     from monitor.store.postgres import PgDatabase
 
-__all__ = ["Executor", "StoreBase"]
+__all__ = ["Executor", "StoreBase", "database_error"]
 
 
 class Executor(Protocol):
@@ -77,7 +78,7 @@ class StoreBase:
         ``path`` may be a ``postgresql://`` address instead: the server's database,
         with the same migrations (``verify`` has nothing more to check there).
         """
-        if _is_postgres(path):
+        if is_postgres(path):
             return cls._open_postgres(str(path), timeout=timeout, read_only=False)
         path = Path(path)
         try:
@@ -113,7 +114,7 @@ class StoreBase:
         """Open an existing database only to read it (``monitor serve``): nothing is made,
         migrated or written (SQLite's ``query_only``). A database whose schema is older
         than this monitor's is refused: a command that writes upgrades it."""
-        if _is_postgres(path):
+        if is_postgres(path):
             return cls._open_postgres(str(path), timeout=timeout, read_only=True)
         path = Path(path)
         if not path.is_file() or path.stat().st_size == 0:
@@ -160,7 +161,7 @@ class StoreBase:
             raise
         except Exception as exc:
             db.close()
-            if not _psycopg_error(exc):
+            if not database_error(exc):
                 raise
             raise StoreError(f"cannot open database {db.shown}: {reason(exc, url)}") from None
         return cls(db, db.shown)
@@ -214,7 +215,7 @@ class StoreBase:
             with self.db.transaction() as tx:
                 yield tx
         except Exception as exc:
-            if not _psycopg_error(exc):
+            if not database_error(exc):
                 raise
             raise StoreError(
                 f"cannot write to database {self.path}: {reason(exc, self.db.url)}"
@@ -228,7 +229,7 @@ class StoreBase:
                 rows: list[dict[str, Any]] = self.db.query(sql, params)
                 return rows
             except Exception as exc:
-                if not _psycopg_error(exc):
+                if not database_error(exc):
                     raise
                 raise StoreError(
                     f"cannot read database {self.path}: {reason(exc, self.db.url)}"
@@ -240,13 +241,10 @@ class StoreBase:
             raise StoreError(f"cannot read database {self.path}: {exc}") from None
 
 
-def _is_postgres(database: object) -> bool:
-    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
-
-
-def _psycopg_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is psycopg's or its pool's (imported only with a PostgreSQL store)."""
-    return type(exc).__module__.split(".")[0] in ("psycopg", "psycopg_pool")
+def database_error(exc: BaseException, *also: str) -> bool:
+    """Whether ``exc`` is psycopg's or its pool's (or of the packages ``also`` names),
+    told by its module: they are imported only with a PostgreSQL store."""
+    return type(exc).__module__.split(".")[0] in ("psycopg", "psycopg_pool", *also)
 
 
 # Below this many free bytes on the database's disk, SQLite's "database or disk is

@@ -33,7 +33,6 @@ __all__ = [
     "PgCursor",
     "PgDatabase",
     "display_url",
-    "is_postgres",
     "translate",
 ]
 
@@ -42,11 +41,6 @@ __all__ = [
 WRITE_LOCK = 0x706D7374
 # The key a `monitor run` daemon holds for its life (one daemon per database).
 DAEMON_LOCK = 0x706D6472
-
-
-def is_postgres(database: object) -> bool:
-    """Whether a ``database`` setting names a PostgreSQL server rather than a file."""
-    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
 
 
 class PgCursor:

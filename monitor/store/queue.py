@@ -17,7 +17,7 @@ from typing import Any
 from monitor.models import now_iso
 from monitor.store.base import StoreBase
 
-SILENT_AFTER = 5  # heartbeats a live worker may miss (monitor.worker_status says the same)
+SILENT_AFTER = 5  # heartbeats a live worker may miss before it is taken for dead
 
 __all__ = ["QueueQueries"]
 

@@ -86,7 +86,8 @@ def run(state: State, shutdown_timeout: float) -> None:
     "--heartbeat",
     default="5s",
     show_default=True,
-    help="Time between heartbeats; a worker silent five times as long is taken for dead.",
+    help="Time between heartbeats; a worker silent for five of them plus its shutdown "
+    "timeout is taken for dead.",
 )
 @shutdown_timeout_option
 @click.pass_obj

@@ -46,13 +46,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from monitor import patterns
 from monitor.judge.fuzzy import Candidate, scores
 from monitor.judge.inline import inline_diff
 from monitor.models import Clause, ClauseChange, Severity
@@ -71,7 +71,7 @@ SPLIT_MIN_PAIRS = 3
 """A part shorter than this many word pairs is never paired as a split part."""
 
 _DP_MAX_CELLS = 250_000
-_WORD = re.compile(r"\w+")
+_WORD = patterns.compile(r"\w+")
 
 Pair = tuple[int, int]  # (index in old, index in new)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from monitor import patterns
 from monitor.judge.align import Alignment
 from monitor.judge.evidence import evidence
 from monitor.models import Document, Severity
@@ -24,7 +25,7 @@ __all__ = [
 # many kinds of data practice; so must a shorter page before it settles as a version.
 POLICY_TOPICS = 3
 
-_BLOCK_PAGE = re.compile(
+_BLOCK_PAGE = patterns.compile(
     r"just a moment|checking your browser|attention required|verify you are (a )?human|"
     r"are you a robot|captcha|access denied|toegang geweigerd|zugriff verweigert|accès refusé|"
     r"\b403\b|forbidden|\b404\b|not found|niet gevonden|bestaat niet|nicht gefunden|introuvable|"
@@ -41,7 +42,7 @@ _BLOCK_PAGE = re.compile(
 # What a part of a page says when that part failed to render: a site's own error
 # message, in a short block among the policy's text (stricter than _BLOCK_PAGE, which
 # judges a whole page).
-_ERROR_PART = re.compile(
+_ERROR_PART = patterns.compile(
     r"\b(?:this|the) page (?:isn['’]t|is not|is no longer) available|page not available|"
     r"page not found|the page you(?: are|['’]re| were) looking for|"
     r"(?:doesn['’]t|does not) exist or (?:may|might) have been (?:moved|removed)|"
@@ -128,10 +129,10 @@ FIRST_VERSION_CHARS = 200
 # A consent wall: a short page about cookies or consent asking to accept, that says
 # little of what is done with data (a cookie policy, however short, does say it).
 _WALL_CHARS = 1000
-_WALL_SUBJECT = re.compile(
+_WALL_SUBJECT = patterns.compile(
     r"cookie|consent|toestemming|einwilligung|consentement|privacy", re.IGNORECASE
 )
-_WALL_ASK = re.compile(
+_WALL_ASK = patterns.compile(
     r"\b(?:accept\w*|agree|allow all|akkoord|accepteer\w*|toestaan|akzeptier\w*|"
     r"zustimm\w*|einverstanden|accepter|j'accepte|continu\w*|doorgaan|weiter|by using)\b",
     re.IGNORECASE,
@@ -204,14 +205,14 @@ def _encoded(token: str) -> bool:
     return _DIGIT_OR_UNDERSCORE.search(token) is not None and not token.isdecimal()
 
 
-_DIGIT_OR_UNDERSCORE = re.compile(r"[\d_]")
+_DIGIT_OR_UNDERSCORE = patterns.compile(r"[\d_]")
 
 
 # Text at least this long in fewer distinct words is no policy (a page of one
 # repeated token, a blob of encoded data): real policies use hundreds of words.
 _DEGENERATE_CHARS = 2000
 _DEGENERATE_WORDS = 20
-_WORD = re.compile(r"\w+")
+_WORD = patterns.compile(r"\w+")
 
 
 def _distinct_words(document: Document, enough: int) -> int:

@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Indel
 
+from monitor import patterns
 from monitor.judge.cues import (
     BREACH,
     CATEGORY_WORD,
@@ -59,7 +60,7 @@ from monitor.text.segment import split_sentences
 __all__ = ["classify_change", "in_language"]
 
 
-_QUOTED = re.compile(r'"([^"]+)"')
+_QUOTED = patterns.compile(r'"([^"]+)"')
 # Term labels are "Dutch/English" ("locatiegegevens/location data"): a reason shows one.
 _BILINGUAL = frozenset(
     label for labels in (*EVIDENCE.values(), PURPOSES) for label in labels if "/" in label

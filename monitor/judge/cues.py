@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from monitor import patterns
 from monitor.judge.lexicon import (
     DEFINITE,
     EVIDENCE,
@@ -30,72 +31,74 @@ _UNITS = (
 _NUMBER = r"\d+(?:[.,]\d+)?|" + "|".join(
     sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)
 )
-QUANTITY = re.compile(
+QUANTITY = patterns.compile(
     rf"(?<![\w.])({_NUMBER})(?:\s*(?:-|tot|to|bis|à)\s*({_NUMBER}))?\s*({_UNITS})\b",
     re.IGNORECASE,
 )
-AGE = re.compile(
+AGE = patterns.compile(
     rf"(?:jonger dan|onder de|ouder dan|under(?: the age of)?|over(?: the age of)?|younger than|"
     rf"older than|unter|über|moins de|plus de|vanaf|from the age of|ab)\s+({_NUMBER})\b",
     re.IGNORECASE,
 )
-MONEY = re.compile(
+MONEY = patterns.compile(
     r"(?:€|eur\b|euro\b|\$|usd\b|£)\s*\d[\d.,]*|\d[\d.,]*\s*(?:€|euro|eur\b|usd\b|dollars?)",
     re.IGNORECASE,
 )
-PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent|percent|prozent|pour cent)", re.IGNORECASE)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PERCENT = patterns.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|procent|percent|prozent|pour cent)", re.IGNORECASE
+)
+EMAIL = patterns.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A site named in the text (".grok.com", "x.ai"; a bare URL reads as its site): the
 # top-level domain must be a common one, so that glued sentences ("end.Next") are not sites.
-SITE = re.compile(
+SITE = patterns.compile(
     r"(?<![\w@/.-])\.?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
     r"(?:com|net|org|io|ai|nl|de|fr|eu|uk|be|app|dev|co|info|biz|me|us|ca|au|ch|at|es|it|"
     r"se|no|dk|fi|pl|jp|cn|ie|lu|gov|edu|tv|ly|gg|xyz|cloud|tech|so|to|is))(?![\w-]|\.[a-z0-9])",
     re.IGNORECASE,
 )
-PHONE = re.compile(r"(?<!\w)(?:\+|00)?\d[\d ()-]{7,}\d(?!\w)")
-ARTICLE = re.compile(
+PHONE = patterns.compile(r"(?<!\w)(?:\+|00)?\d[\d ()-]{7,}\d(?!\w)")
+ARTICLE = patterns.compile(
     r"\b(?:artikel|artikelen|art\.|article|artikel|§)\s*\d+[a-z]?"
     r"(?:\s*(?:\(\d+\)|lid\s*\d+|abs\.?\s*\d+|paragraph\s*\d+|para\.?\s*\d+)"
     r"(?:\s*(?:\([a-z]\)|sub\s*[a-z]|onder\s*[a-z]|lit\.?\s*[a-z]|letter\s*[a-z]))?)?",
     re.IGNORECASE,
 )
-LEGAL_FORM = re.compile(
+LEGAL_FORM = patterns.compile(
     r"\b([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3})\s+(B\.?V\.?|N\.?V\.?|Inc\.?|Ltd\.?|LLC|GmbH|AG|"
     r"S\.A\.?|SAS|SARL|SE|plc|Corp\.?|Limited|Co\.)(?!\w)"
 )
 # A capitalised name counts as a recipient only where a clause says to whom data goes.
-CAPITALISED = re.compile(
+CAPITALISED = patterns.compile(
     r"(?:\b(?:met|aan|naar|door|with|to|by|from|mit|an|von|avec|à|par)\s+(?:\w+\s+){0,2}?)"
     r"([A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*"
     r"(?:\s*(?:,|en|and|of|or|et|ou)\s+[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+)*)*)"
 )
-GERMAN = re.compile(r"\b(und|der|die|das|nicht|wir|ihre?n?|werden|für)\b")
-NAME_SPLIT = re.compile(r"\s*(?:,|\ben\b|\band\b|\bof\b|\bor\b|\bet\b|\bou\b)\s*")
-SCOPE = re.compile(
+GERMAN = patterns.compile(r"\b(und|der|die|das|nicht|wir|ihre?n?|werden|für)\b")
+NAME_SPLIT = patterns.compile(r"\s*(?:,|\ben\b|\band\b|\bof\b|\bor\b|\bet\b|\bou\b)\s*")
+SCOPE = patterns.compile(
     r"(?<!\w)(uitsluitend|alleen|enkel|slechts|exclusively|solely|only|ausschließlich|nur|"
     r"lediglich|uniquement|seulement|exclusivement|onder andere|onder meer|among others|"
     r"unter anderem|entre autres|tenzij|behalve|unless|except|es sei denn|außer|sauf|"
     r"à moins)(?!\w)"
 )
-WORD = re.compile(r"[\w'-]+")
-ADDRESS = re.compile(
+WORD = patterns.compile(r"[\w'-]+")
+ADDRESS = patterns.compile(
     r"\b[\w.'-]*(?:straat|straße|strasse|laan|weg|plein|gracht|kade|singel|dijk|street|road|"
     r"avenue|lane|boulevard|rue|allee|platz|gasse)\s+\d+[a-z]?\b|\b\d{4}\s?[A-Z]{2}\b",
     re.IGNORECASE,
 )
 # English-style addresses: "548 Market Street", a US state and ZIP, a UK postcode.
-ADDRESS_EN = re.compile(
+ADDRESS_EN = patterns.compile(
     r"\b\d{1,5}\s+(?:[A-Z][\w'.-]*\s+){1,4}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Square|"
     r"Lane|Boulevard|Blvd\.|Drive|Way|Place|Terrace|Court|Plaza|Parkway)\b|"
     r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
 )
 # In a clause naming the controller, DPO, representative or authority: the names.
-CONTACT_NAME = re.compile(
+CONTACT_NAME = patterns.compile(
     r"\b[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|de|der|den|von|du|le|la)[ \t]+)?[A-Z][\w'’-]+)+"
 )
-IDIOMS = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, NEGATION_IDIOMS)) + r")(?!\w)")
-ORGS = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ORGANISATIONS)) + r")(?!\w)")
+IDIOMS = patterns.compile(r"(?<!\w)(" + "|".join(map(re.escape, NEGATION_IDIOMS)) + r")(?!\w)")
+ORGS = patterns.compile(r"(?<!\w)(" + "|".join(map(re.escape, ORGANISATIONS)) + r")(?!\w)")
 NOT_NAMES = (
     frozenset(
         "u uw i ik we wij avg gdpr eu eer eea privacy policy privacyverklaring privacybeleid "
@@ -115,21 +118,21 @@ SENSITIVE_FOR_NAMES = {"third_party_sharing", "international_transfer", "contact
 
 
 def _compile(terms: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
-    return [(label, re.compile(r"(?<!\w)" + fragment)) for label, fragment in terms.items()]
+    return [(label, patterns.compile(r"(?<!\w)" + fragment)) for label, fragment in terms.items()]
 
 
 EVIDENCE_RE = {cat: _compile(terms) for cat, terms in EVIDENCE.items()}
 EVIDENCE_RE["first_party_collection"] += _compile(PURPOSES)
-TOPIC_RE = {cat: re.compile(r"(?<!\w)" + fragment) for cat, fragment in TOPIC.items()}
+TOPIC_RE = {cat: patterns.compile(r"(?<!\w)" + fragment) for cat, fragment in TOPIC.items()}
 PRACTICE_WORDS = [*TOPIC_RE.values(), *(p for ps in EVIDENCE_RE.values() for _, p in ps)]
 
-SENTENCE_END = re.compile(r"[.!?;]\s")
+SENTENCE_END = patterns.compile(r"[.!?;]\s")
 
 # Topics that make a clause about a practice even without a listed term:
 # "Daarna worden de gegevens verwijderd." is about retention.
 PRACTICE_TOPICS = {"data_retention", "third_party_sharing", "data_security", "user_choice_control"}
 
-DELETION = re.compile(
+DELETION = patterns.compile(
     r"(?<!\w)(verwijder|wis|gewist|vernietig|delete|erase|lösch|gelöscht|supprim|efface)"
 )
 
@@ -169,10 +172,12 @@ UNIT_NAMES = (
 PROTECTED = NEGATIONS | PERMISSIVE | DEFINITE
 
 # What a changed quantity is about (see classify._quantity_label).
-REQUEST = re.compile(
+REQUEST = patterns.compile(
     r"\b(verzoek|aanvraag|request|anfrage|antrag|demande|reageren|beantwoord|respond|antwoord|"
     r"réponse|antworten)"
 )
-BREACH = re.compile(r"datalek|data breach|security breach|inbreuk|datenpanne|violation de données")
+BREACH = patterns.compile(
+    r"datalek|data breach|security breach|inbreuk|datenpanne|violation de données"
+)
 
-SQUASH = re.compile(r"[\W_]+")
+SQUASH = patterns.compile(r"[\W_]+")

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from monitor import patterns
+
 __all__ = [
     "BEFORE_GAP_RE",
     "CONTEXT_RE",
@@ -58,7 +60,7 @@ for _number, _names in enumerate(
 
 MONTH_PATTERN: Final = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 
-DATE_RE: Final = re.compile(
+DATE_RE: Final = patterns.compile(
     rf"""
     (?<![\w.,/-])
     (?:
@@ -245,25 +247,25 @@ def _trigger_regexes() -> tuple[tuple[str, re.Pattern[str], dict[str, Cue]], ...
             rf"(?P<c{i}>{pattern[len(prefix) :]})(?:(?<=\W)|(?!\w))"
             for i, (pattern, _) in enumerate(members)
         )
-        built.append((prefix, re.compile(f"{prefix}(?:{branches})"), names))
+        built.append((prefix, patterns.compile(f"{prefix}(?:{branches})"), names))
     return tuple(built)
 
 
 TRIGGERS: Final = _trigger_regexes()
-EFFECT_LEAD_RE: Final = re.compile(r"(?:\b(?:comes?|came|takes?|took|taking|into|in)\s+)+$")
+EFFECT_LEAD_RE: Final = patterns.compile(r"(?:\b(?:comes?|came|takes?|took|taking|into|in)\s+)+$")
 
-CONTEXT_RE: Final = re.compile(
+CONTEXT_RE: Final = patterns.compile(
     r"wijziging|gewijzigd|versie|herzien|bijgewerkt|version|revision|revised|modif|update"
     r"|(?:ä|ae)nderung|aktualisier|mise\s+[àa]\s+jour",
     re.IGNORECASE,
 )
-PREVIOUS_RE: Final = re.compile(
+PREVIOUS_RE: Final = patterns.compile(
     r"\b(?:vorige|vorig|oude|eerdere|voorgaande|previous|prior|former|earlier|old"
     r"|ancienne|pr[ée]c[ée]dente?|ant[ée]rieure|fr(?:ü|ue)here[nrs]?|vorherige[nrs]?"
     r"|alte[nrs]?|bisherige[nrs]?)\b",
     re.IGNORECASE,
 )
-LAW_RE: Final = re.compile(
+LAW_RE: Final = patterns.compile(
     r"\b(?:AVG|UAVG|GDPR|DSGVO|DS-GVO|BDSG|RGPD|CCPA|CPRA|Wbp|verordening|regulation"
     r"|verordnung|r[èe]glement|r[ée]glementation|l[ée]gislation|legislation|wetgeving"
     r"|gesetz|gesetzgebung|wet|loi|law|act|directive|richtlijn)\b",
@@ -278,14 +280,14 @@ LAW_FILLER: Final = frozenset((
     "officieel", "officially",
 ))
 # fmt: on
-SENTENCE_END_RE: Final = re.compile(r"[.!?]\s+[A-ZÀ-ÝÄÖÜ]")
-BEFORE_GAP_RE: Final = re.compile(
+SENTENCE_END_RE: Final = patterns.compile(r"[.!?]\s+[A-ZÀ-ÝÄÖÜ]")
+BEFORE_GAP_RE: Final = patterns.compile(
     r"\s*[,:()–-]?\s*(?:(?:is|ist|wird|werd|zijn|sind|wurde|est)\s+)?", re.IGNORECASE
 )
-WS_RE: Final = re.compile(r"\s+")
-WORD_RE: Final = re.compile(r"[^\W\d_]+")
+WS_RE: Final = patterns.compile(r"\s+")
+WORD_RE: Final = patterns.compile(r"[^\W\d_]+")
 
-LOG_HEADING_RE: Final = re.compile(
+LOG_HEADING_RE: Final = patterns.compile(
     r"\n[ \t>#•-]*(?:\d+(?:\.\d+)*\.?[ \t]*)?"
     r"(?:wijzigingen|wijzigingsoverzicht|wijzigingshistorie|versiegeschiedenis"
     r"|versiehistorie|versiebeheer|change\s*log|changes|version\s+history|revision\s+history"

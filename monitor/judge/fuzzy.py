@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence, Set
 from typing import Any
 
 from rapidfuzz import fuzz, process
+
+from monitor import patterns
 
 __all__ = [
     "BLOCK_MIN_CELLS",
@@ -39,7 +40,7 @@ RARE_WORDS = 8
 """How many of a clause's rarest words (over both sides of a block) pick its pairs."""
 
 _HAS_NUMPY = importlib.util.find_spec("numpy") is not None
-_WORD = re.compile(r"\w+")
+_WORD = patterns.compile(r"\w+")
 
 Candidate = tuple[float, int, int]  # (score 0..1, query index, choice index)
 

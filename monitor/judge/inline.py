@@ -17,14 +17,15 @@ change, so a consumer never has to call it separately.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from monitor import patterns
+
 __all__ = ["inline_diff", "tokenize"]
 
-_TOKEN = re.compile(r"[\w\u0300-\u036f]+|\s+|[^\w\s]")
+_TOKEN = patterns.compile(r"[\w\u0300-\u036f]+|\s+|[^\w\s]")
 
 
 def tokenize(text: str) -> list[str]:

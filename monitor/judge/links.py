@@ -17,14 +17,17 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from monitor import patterns
 from monitor.text.channel_words import is_channel
 
 __all__ = ["channels", "reader_text", "registrable_domain"]
 
 # [label](target): the label may hold one level of brackets ("[see [1]](...)").
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.IGNORECASE)
-_MAILTO_OR_EMAIL = re.compile(r"(?:mailto:)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
+_LINK = patterns.compile(
+    r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
+_BARE_URL = patterns.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.IGNORECASE)
+_MAILTO_OR_EMAIL = patterns.compile(r"(?:mailto:)?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
 
 # Second-level labels under which a country's registrable domains sit (example.co.uk).
 _SECOND_LEVEL = frozenset("co com org net gov ac edu gob gouv nic ne or go".split())

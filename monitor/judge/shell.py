@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from monitor import patterns
 from monitor.judge.anomaly import first_version_anomaly, reads_as_policy
 from monitor.models import FetchResult
 from monitor.text.normalize import normalize
@@ -16,7 +17,7 @@ __all__ = ["BOT_SHY", "shell_reason"]
 BOT_SHY = frozenset({401, 403, 406, 429, 503})
 SHELL_CHARS = 400  # a page's text shorter than this is a shell, not a policy
 _WALL_CHARS = 3000
-_CONSENT = re.compile(
+_CONSENT = patterns.compile(
     r"cookie|consent|toestemming|akkoord|accepteer|accept|einwillig|zustimm|akzeptier|accepter",
     re.IGNORECASE,
 )

@@ -4,11 +4,11 @@ white space, spelling, hyphenation or a date), with the reason why.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from rapidfuzz.distance import Indel
 
+from monitor import patterns
 from monitor.judge.cues import PROTECTED, SQUASH, WORD
 from monitor.judge.lexicon import MONTHS
 
@@ -52,11 +52,11 @@ def _squash(text: str) -> str:
 # name. They stand alone: digits inside a word ("AdPartner6", "GA4") are a name, and
 # any other number ("Partner 6 B.V.", "12 months") is no date.
 _NOT_IN_WORD = r"(?<![^\W\d_])(?:{})(?![^\W\d_])"
-_NUMERIC_DATE = re.compile(
+_NUMERIC_DATE = patterns.compile(
     _NOT_IN_WORD.format(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|(?:19|20)\d\d(?!\d)")
 )
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_BESIDE_MONTH = re.compile(
+_MONTH = "|".join(sorted(MONTHS, key=lambda name: (-len(name), name)))  # one order in every process
+_DAY_BESIDE_MONTH = patterns.compile(
     rf"(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|e)?\.?\s+(?:of\s+)?(?=(?:{_MONTH})\b)|"
     rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}(?!\d)"
 )

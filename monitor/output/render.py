@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from monitor import patterns
 from monitor.models import ChangeKind, ClauseChange, Comparison, ComparisonSide, Severity
 from monitor.output.contract import render_json as _json
 from monitor.output.safe import json_safe, visible
@@ -72,7 +72,7 @@ _DATE_FACTS = (
     ("backdated", "backdated"),
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^:\"'$])")
+_MD_SPECIAL = patterns.compile(r"([\\`*_{}\[\]()#+\-.!|~=^:\"'$])")
 
 
 def _counts_line(comparison: Comparison) -> str:

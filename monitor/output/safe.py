@@ -11,6 +11,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from monitor import patterns
+
 if TYPE_CHECKING:  # rich loads with the first table, not with every module that escapes
     from rich.table import Table
     from rich.text import Text
@@ -19,8 +21,10 @@ __all__ = ["add_row", "cell", "json_safe", "safe_href", "visible", "xml_text"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi controls that
 # reorder or hide what a reader sees (U+061C, U+200E/F, U+202A-E, U+2066-9).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_UNSAFE = patterns.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_XML_FORBIDDEN = patterns.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _shown(match: re.Match[str]) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from monitor import patterns
 from monitor.models import Comparison, Severity
 
 __all__ = ["summarize"]
@@ -92,31 +93,31 @@ _WORDS = {
 # in the order they are told (a new recipient or a dropped "not" before an added word).
 _Q = r'"([^"]{1,80})"'
 _PHRASES: list[tuple[re.Pattern[str], dict[str, str]]] = [
-    (re.compile(rf"^new recipient: {_Q}$"), {
+    (patterns.compile(rf"^new recipient: {_Q}$"), {
         "en": "now names {0} as a recipient", "nl": "noemt nu {0} als ontvanger"}),
-    (re.compile(rf"^negation removed: {_Q}$"), {
+    (patterns.compile(rf"^negation removed: {_Q}$"), {
         "en": 'drops a "not" ("{0}")', "nl": 'laat een "niet" vallen ("{0}")'}),
-    (re.compile(rf"^scope of a promise not to: {_Q} removed$"), {
+    (patterns.compile(rf"^scope of a promise not to: {_Q} removed$"), {
         "en": 'no longer promises not to: "{0}"', "nl": 'belooft niet meer om niet te: "{0}"'}),
-    (re.compile(rf"^clause added on [a-z_, ]+: {_Q}"), {
+    (patterns.compile(rf"^clause added on [a-z_, ]+: {_Q}"), {
         "en": 'adds a clause on "{0}"', "nl": 'voegt een clausule toe over "{0}"'}),
-    (re.compile(rf"^(?:retention|period): {_Q} -> {_Q}$"), {
+    (patterns.compile(rf"^(?:retention|period): {_Q} -> {_Q}$"), {
         "en": "keeps data {1} instead of {0}", "nl": "bewaart gegevens {1} in plaats van {0}"}),
-    (re.compile(rf"^(?:retention|period): {_Q} -> -$"), {
+    (patterns.compile(rf"^(?:retention|period): {_Q} -> -$"), {
         "en": "no longer says it keeps data {0}", "nl": "zegt niet meer gegevens {0} te bewaren"}),
-    (re.compile(rf"^(?:retention|period): - -> {_Q}$"), {
+    (patterns.compile(rf"^(?:retention|period): - -> {_Q}$"), {
         "en": "now keeps data {0}", "nl": "bewaart gegevens nu {0}"}),
-    (re.compile(rf"^recipient removed: {_Q}$"), {
+    (patterns.compile(rf"^recipient removed: {_Q}$"), {
         "en": "no longer names {0}", "nl": "noemt {0} niet meer"}),
-    (re.compile(rf"^negation added: {_Q}$"), {
+    (patterns.compile(rf"^negation added: {_Q}$"), {
         "en": 'adds a "not" ("{0}")', "nl": 'voegt een "niet" toe ("{0}")'}),
-    (re.compile(rf"^clause removed on [a-z_, ]+: {_Q}"), {
+    (patterns.compile(rf"^clause removed on [a-z_, ]+: {_Q}"), {
         "en": 'drops a clause on "{0}"', "nl": 'schrapt een clausule over "{0}"'}),
-    (re.compile(rf"^modality: {_Q} -> {_Q}$"), {
+    (patterns.compile(rf"^modality: {_Q} -> {_Q}$"), {
         "en": 'says "{1}" where it said "{0}"', "nl": 'zegt "{1}" waar het "{0}" zei'}),
-    (re.compile(r"^(?:data or purpose|recipient|tracking|transfer|choice|right|retention) "
+    (patterns.compile(r"^(?:data or purpose|recipient|tracking|transfer|choice|right|retention) "
                 rf"added: {_Q}$"), {"en": 'adds "{0}"', "nl": 'voegt "{0}" toe'}),
-    (re.compile(r"^(?:data or purpose|recipient|tracking|transfer|choice|right|retention) "
+    (patterns.compile(r"^(?:data or purpose|recipient|tracking|transfer|choice|right|retention) "
                 rf"removed: {_Q}$"), {"en": 'drops "{0}"', "nl": 'schrapt "{0}"'}),
 ]  # fmt: skip
 _MAX_SPECIFICS = 3

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
+from monitor import patterns
 from monitor.models import Block
 
 __all__ = [
@@ -40,10 +41,10 @@ _QUOTES = {
 _TABLE = str.maketrans({**_SPACES, **_INVISIBLE, **_QUOTES, **_CONTROLS})
 
 
-_SPECIAL = re.compile(
+_SPECIAL = patterns.compile(
     "[" + re.escape("".join(map(chr, {**_SPACES, **_INVISIBLE, **_QUOTES, **_CONTROLS}))) + "]"
 )
-_ASCII_CONTROL = re.compile("[\\x00\\x03-\\x08\\x0e-\\x1b\\x7f]")
+_ASCII_CONTROL = patterns.compile("[\\x00\\x03-\\x08\\x0e-\\x1b\\x7f]")
 
 
 def fold(text: str) -> str:
@@ -59,7 +60,7 @@ def fold(text: str) -> str:
 
 
 # Query parameters that identify a visit, a campaign or a signature, never a document.
-_TRACKING = re.compile(
+_TRACKING = patterns.compile(
     r"^(utm_\w+|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|ttclid|igshid|"
     r"mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|__hstc|__hssc|__hsfp|hsctatracking|mkt_tok|trk|spm|"
     r"ref|ref_src|referrer|sid|ssid|session|sessionid|session_id|phpsessid|jsessionid|"
@@ -72,16 +73,18 @@ _TRACKING = re.compile(
 
 # What a browser percent-encodes before it follows a link (white space, quotes, angle
 # brackets...): left raw, they would end the Markdown link early or read as markup.
-_URL_UNSAFE = re.compile(r"[\x00-\x20\"<>`{}\x7f]")
+_URL_UNSAFE = patterns.compile(r"[\x00-\x20\"<>`{}\x7f]")
 
 
-_ESCAPE = re.compile(r"%[0-9a-f]{2}")
+_ESCAPE = patterns.compile(r"%[0-9a-f]{2}")
 
 # A UUID in a link's path or query: a per-visit token far more often than a document's
 # name (a redirect "/redirect/website.v1.<uuid>/settings" new on every render made a
 # version of every fetch of a real policy). Written as the nil UUID, so the link reads
 # the same from one fetch to the next.
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+_UUID = patterns.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -151,7 +154,7 @@ def decode_cfemail(encoded: str) -> str | None:
     return address if "@" in address and address.isprintable() else None
 
 
-_NOISE = re.compile(
+_NOISE = patterns.compile(
     r"^(loading|laden|bezig met laden|wird geladen|chargement|even geduld|please wait|"
     r"scroll naar boven|naar boven|terug naar boven|back to top|to top|nach oben|"
     r"retour en haut|haut de page|lees meer|read more|weiterlesen|lire la suite|"
@@ -172,8 +175,8 @@ _CONSENT_BUTTON = (
     r"(?:alle )?cookies (?:akzeptieren|ablehnen|zulassen)|einstellungen|"
     r"tout (?:accepter|refuser)|accepter|refuser|paramétrer|personnaliser)"
 )
-_CONSENT_BUTTONS = re.compile(rf"^(?:\s*{_CONSENT_BUTTON}\s*[|·/,]?)+$", re.IGNORECASE)
-_CONSENT_BANNER = re.compile(
+_CONSENT_BUTTONS = patterns.compile(rf"^(?:\s*{_CONSENT_BUTTON}\s*[|·/,]?)+$", re.IGNORECASE)
+_CONSENT_BANNER = patterns.compile(
     r"^(?:we(?:'d| would) like to use cookies|we use cookies|this (?:web)?site uses cookies|"
     r"deze (?:web)?site (?:maakt gebruik van|gebruikt) cookies|wij gebruiken cookies|"
     r"wir verwenden cookies|diese (?:web)?seite verwendet cookies|"
@@ -214,7 +217,7 @@ _STOPWORDS = {
     "avec que qui ne pas sont être ou par au aux données personnelles",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-_TOKEN = re.compile(r"[a-zà-ÿß]+")
+_TOKEN = patterns.compile(r"[a-zà-ÿß]+")
 
 
 def detect_language(text: str) -> str | None:
@@ -232,7 +235,7 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-_LINK = re.compile(r"\[([^\]]*)\]\((?:https?|mailto):[^)\s]*\)")
+_LINK = patterns.compile(r"\[([^\]]*)\]\((?:https?|mailto):[^)\s]*\)")
 
 
 def visible_text(text: str) -> str:

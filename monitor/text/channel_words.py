@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from monitor import patterns
+
 __all__ = ["is_channel"]
 
 # Words that make a link a channel for the user, in its label or its URL
 # (English, Dutch, German, French).  Whole words or word starts.
-_CHANNEL = re.compile(
+_CHANNEL = patterns.compile(
     r"(?<![a-z0-9])(?:opt[\s_-]?out|unsubscribe|do[\s_-]not[\s_-]sell|privacy[\s_-]?choices|"
     r"privacy[\s_-]?(?:request|settings|center|centre|portal|form)|"
     r"(?:data|access|deletion|subject)[\s_-]?request|dsar|web[\s_-]?form|form|forms|"
@@ -28,7 +30,7 @@ _CHANNEL = re.compile(
     re.IGNORECASE,
 )
 # A query value that is an id, token or signature rather than words or an address.
-_TOKEN = re.compile(r"[A-Za-z0-9_\-+=~.%]{16,}")
+_TOKEN = patterns.compile(r"[A-Za-z0-9_\-+=~.%]{16,}")
 
 
 def is_channel(label: str, url: str) -> bool:

@@ -26,6 +26,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 
+from monitor import patterns
 from monitor.models import Block
 from monitor.text.canonical import decode_cfemail, fold
 from monitor.text.html_chrome import (
@@ -192,7 +193,7 @@ class _Flattener(HTMLParser):
 
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "base", "col"}
 _KEPT_DEEP = {"p", "li", "tr", "td", "a", *HEADINGS, *NEVER_TEXT}
-_ATTRIBUTE = re.compile(r"[a-z_:][-a-z0-9_:.]*")
+_ATTRIBUTE = patterns.compile(r"[a-z_:][-a-z0-9_:.]*")
 
 
 def _kept_deep(tag: str, attrib: Mapping[str, str]) -> bool:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from monitor import patterns
 from monitor.text.html_walk import HEADINGS
 
 __all__ = [
@@ -35,7 +36,7 @@ _CHROME_ROLES = {
     "toolbar", "tablist", "alert", "status", "marquee", "timer",
 }  # fmt: skip
 # Class or id names that always mean furniture, whatever the element holds.
-_CHROME_CLASS = re.compile(
+_CHROME_CLASS = patterns.compile(
     r"(?:^|[\s_-])(cookie-?(?:banner|bar|notice|consent|law|popup|modal|wall|message|melding)|"
     r"cookiebar|cookiebanner|cookienotice|cookie-?settings|consent-?(?:banner|manager|bar|box)|"
     r"cmp|onetrust|ot-sdk|cookiebot|cybot|cc-window|cc-banner|gdpr-?banner|"
@@ -49,19 +50,19 @@ _CHROME_CLASS = re.compile(
 )
 # Names that usually mean furniture, but also name policy sections ("sharing",
 # "consent"): only small elements carrying them are dropped.
-_WEAK_CHROME_CLASS = re.compile(
+_WEAK_CHROME_CLASS = patterns.compile(
     r"(?:^|[\s_-])(share|sharing|social|socials|newsletter|nieuwsbrief|subscribe|modal|popup|"
     r"overlay|toast|feedback|helpful|related|toc|banner|promo|consent)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _WEAK_CHROME_MAX_CHARS = 400
-_PAGE_CHROME_CLASS = re.compile(
+_PAGE_CHROME_CLASS = patterns.compile(
     r"(?:^|[\s_-])(header|footer|topbar|top-?bar|navbar|nav|menu|masthead|site-?header|"
     r"site-?footer|page-?header|page-?footer|sidebar|usp-?bar|benefits)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_HIDDEN_CLASS = re.compile(
+_HIDDEN_STYLE = patterns.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_CLASS = patterns.compile(
     r"(?:^|\s)(hidden|d-none|is-hidden|hide|invisible|u-hidden)(?:$|\s)", re.IGNORECASE
 )
 
@@ -89,7 +90,7 @@ def _drop_tree(el: etree._Element) -> None:
 
 
 # Characters the parser lets through (raw or as "&#31;") but lxml refuses in a text it is given.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = patterns.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 _TEXT_BLOCKS = {"p", "li", "td", "th", "dt", "dd", *HEADINGS}
@@ -146,7 +147,7 @@ def is_hidden(attrib: Mapping[str, str]) -> bool:
     )
 
 
-_PANEL_NAMES = re.compile(
+_PANEL_NAMES = patterns.compile(
     r"collaps|accordion|expand|disclosure|detail|toggle|read-?more|show-?more|uitklap|inklap",
     re.IGNORECASE,
 )

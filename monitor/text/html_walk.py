@@ -11,6 +11,7 @@ import re
 
 from lxml import etree
 
+from monitor import patterns
 from monitor.models import Block
 from monitor.text.canonical import clean_url, fold, is_noise_text
 
@@ -24,7 +25,7 @@ _BLOCKS = {
     "caption", "ul", "ol", "li", "hr", "body", "html", *HEADINGS,
 }  # fmt: skip
 _TABLE_PARTS = {"tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col"}
-_BULLET = re.compile(r"^(?:[•·▪◦●○■□➤►▸‣⁃–—*-])\s+")
+_BULLET = patterns.compile(r"^(?:[•·▪◦●○■□➤►▸‣⁃–—*-])\s+")
 _CELL = "\x01"  # between table cells
 _BREAK = "\x02"  # a <br>; line breaks in the source are only white space
 

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import re
 
+from monitor import patterns
 from monitor.models import Block
 from monitor.text.canonical import add_block, clean_url, fold, is_noise_text
 
 __all__ = ["parse_markdown", "render_markdown"]
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_MD_ITEM = re.compile(r"^\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
-_MD_ROW = re.compile(r"^\|(.*)\|\s*$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-_MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_MD_LINK = re.compile(r"(\[[^\]\n]*\]\()(https?://[^)\s]+)(\))", re.IGNORECASE)
-_SETEXT = re.compile(r"^(?:={2,}|-{2,})$")
-_MD_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1:?$")
-_NEEDS_ESCAPE = re.compile(r"^(#|[-*+>|•]|__|\d{1,3}[.)]\s|\\)")
+_MD_HEADING = patterns.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_MD_ITEM = patterns.compile(r"^\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_MD_ROW = patterns.compile(r"^\|(.*)\|\s*$")
+_CELL_SPLIT = patterns.compile(r"(?<!\\)\|")
+_MD_RULE = patterns.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_LINK = patterns.compile(r"(\[[^\]\n]*\]\()(https?://[^)\s]+)(\))", re.IGNORECASE)
+_SETEXT = patterns.compile(r"^(?:={2,}|-{2,})$")
+_MD_BOLD_LINE = patterns.compile(r"^(\*\*|__)(.+?)\1:?$")
+_NEEDS_ESCAPE = patterns.compile(r"^(#|[-*+>|•]|__|\d{1,3}[.)]\s|\\)")
 
 
 def render_markdown(blocks: tuple[Block, ...] | list[Block]) -> str:

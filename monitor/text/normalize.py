@@ -10,8 +10,7 @@ input format is read is in ``formats.py``.
 
 from __future__ import annotations
 
-import re
-
+from monitor import patterns
 from monitor.models import Document
 from monitor.text.canonical import detect_language
 from monitor.text.charset import detect_encoding
@@ -21,7 +20,7 @@ from monitor.text.markdown import render_markdown
 __all__ = ["normalize"]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_CONTROL = patterns.compile(r"[\x00-\x08\x0e-\x1f]")
 _SAMPLE = 65_536
 _BINARY_SHARE = 0.01
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from monitor import patterns
 from monitor.models import Block
 from monitor.text.canonical import add_block, fold
 
 __all__ = ["parse_text"]
 
-_TEXT_BULLET = re.compile(r"^\s*[•·▪◦●○■➤►▸‣⁃*–-]\s+(.*)$")
-_NUMBERED = re.compile(r"^(\d{1,2})(\.\d{1,2})*\.?\s+\S")
+_TEXT_BULLET = patterns.compile(r"^\s*[•·▪◦●○■➤►▸‣⁃*–-]\s+(.*)$")
+_NUMBERED = patterns.compile(r"^(\d{1,2})(\.\d{1,2})*\.?\s+\S")
 
 
 def parse_text(text: str, *, soft_wrap: bool = False) -> tuple[Block, ...]:

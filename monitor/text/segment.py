@@ -20,6 +20,7 @@ import hashlib
 import re
 import zlib
 
+from monitor import patterns
 from monitor.models import Block, Clause, Document
 
 __all__ = ["LONG_PARAGRAPH", "MAX_CLAUSE", "clause_key", "segment", "split_sentences"]
@@ -131,7 +132,7 @@ _ABBREVIATIONS = frozenset(
         "env",
     ]
 )
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+_BOUNDARY = patterns.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-ZÀ-ÖØ-Þ0-9])")
 
 
 def clause_key(text: str) -> str:
@@ -222,7 +223,7 @@ def _runs(text: str) -> list[str]:
     return runs
 
 
-_PUNCTUATION = re.compile(r"[。！？；，、.!?;,:：]")
+_PUNCTUATION = patterns.compile(r"[。！？；，、.!?;,:：]")
 
 
 def _cut_word(word: str) -> list[str]:

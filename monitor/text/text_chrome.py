@@ -24,21 +24,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from monitor import patterns
 from monitor.models import Block
 from monitor.text.channel_words import is_channel
 
 __all__ = ["drop_text_chrome"]
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_EMAIL = re.compile(r"(?<![/\w])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # not a /@handle
-_COPYRIGHT = re.compile(
+_LINK = patterns.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_IMAGE = patterns.compile(r"!\[[^\]]*\]\([^)]*\)")
+_EMAIL = patterns.compile(r"(?<![/\w])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # not a /@handle
+_COPYRIGHT = patterns.compile(
     r"^(?:©|&copy;|\(c\)\s*(?:19|20)\d\d\b|copyright\s*(?:©|\(c\)|(?:19|20)\d\d\b))",
     re.IGNORECASE,
 )
-_BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_SEPARATORS = re.compile(r"[\s|·•/,–—-]+")
-_TRANSLATED = re.compile(
+_BARE_URL = patterns.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SEPARATORS = patterns.compile(r"[\s|·•/,–—-]+")
+_TRANSLATED = patterns.compile(
     r"\(\s*\d{1,3}\s*%\s*(translated|übersetzt|vertaald|traduit|traducido|tradotto)\s*\)",
     re.IGNORECASE,
 )

@@ -32,9 +32,10 @@ from typing import Any
 from benchmarks.noise_audit import export, load_audit
 from benchmarks.replay import Git, Pair, collect, load_labels, smoke_collection
 from monitor.config import load_config
-from monitor.models import CheckOutcome, CheckResult
+from monitor.models import CheckOutcome
 from monitor.net.options import FetchOptions
 from monitor.pipeline import run_checks
+from monitor.records import CheckResult
 
 NOISE_TARGET = 0.01  # of the noise steps, at most this share reported as material
 

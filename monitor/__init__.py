@@ -11,7 +11,6 @@ if TYPE_CHECKING:  # the names below load on first use: `monitor --help` needs n
     from monitor.models import (
         ChangeKind,
         CheckOutcome,
-        CheckResult,
         Comparison,
         ComparisonSide,
         Document,
@@ -20,6 +19,7 @@ if TYPE_CHECKING:  # the names below load on first use: `monitor --help` needs n
     )
     from monitor.output.render import render
     from monitor.pipeline import check_policies, check_policy, run_checks
+    from monitor.records import CheckResult
     from monitor.text.normalize import normalize
 
 _WHERE = {
@@ -33,7 +33,7 @@ _WHERE = {
     "compare": "monitor.judge.compare",
     "ChangeKind": "monitor.models",
     "CheckOutcome": "monitor.models",
-    "CheckResult": "monitor.models",
+    "CheckResult": "monitor.records",
     "Comparison": "monitor.models",
     "ComparisonSide": "monitor.models",
     "Document": "monitor.models",

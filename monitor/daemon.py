@@ -45,9 +45,10 @@ from monitor.config import Config, PolicyConfig, load_config
 from monitor.daemon_lock import DaemonLockedError, daemon_running, take_lock
 from monitor.errors import MonitorError, StoreError
 from monitor.memory import give_back
-from monitor.models import CheckResult, now_iso
+from monitor.models import now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
+from monitor.records import CheckResult
 
 __all__ = ["Daemon", "DaemonLockedError", "daemon_running"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from monitor.config import Config
 from monitor.errors import InputError, SnapshotError
-from monitor.models import VersionRecord
+from monitor.records import VersionRecord
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.errors import FetchError, InputError
-from monitor.models import Document, FetchResult, VersionRecord
-from monitor.net.options import FetchOptions
+from monitor.models import Document
 from monitor.text.normalize import normalize
 
 if TYPE_CHECKING:  # a diff of two files needs neither the network nor the database
+    from monitor.models import FetchResult
+    from monitor.net.options import FetchOptions
+    from monitor.records import VersionRecord
     from monitor.store import Store
 
 __all__ = ["FetchOptions", "is_url", "load_document", "pick_versions"]
@@ -37,6 +39,8 @@ def load_document(
         except ValueError as exc:
             raise InputError(str(exc)) from None
         import asyncio
+
+        from monitor.net.options import FetchOptions
 
         try:
             fetched = asyncio.run(_fetch(spec, options or FetchOptions()))

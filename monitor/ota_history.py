@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.errors import InputError
-from monitor.models import Capture
 from monitor.ota import policy_name
+from monitor.records import Capture
 
 __all__ = ["GitRepository", "OtaHistory", "read_history"]
 

@@ -13,15 +13,8 @@ from monitor.config import PolicyConfig
 from monitor.hashing import sha256
 from monitor.judge.anomaly import POLICY_TOPICS, first_version_anomaly, reads_as_policy
 from monitor.judge.compare import compare, declared_date
-from monitor.models import (
-    CheckOutcome,
-    Comparison,
-    Document,
-    FetchResult,
-    NewVersion,
-    Severity,
-    VersionRecord,
-)
+from monitor.models import CheckOutcome, Comparison, Document, FetchResult, Severity
+from monitor.records import NewVersion, VersionRecord
 from monitor.text.markdown import parse_markdown
 from monitor.text.normalize import normalize
 

@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 
 try:  # CPython's engine and compiler; elsewhere the cache stays off
-    import _sre
+    import _sre  # type: ignore[import-not-found]
     from re import _compiler, _parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - not CPython
     _sre = None

@@ -30,7 +30,7 @@ from monitor.fetching import fetch_page
 from monitor.hashing import sha256
 from monitor.judging import PROCESS_TIMEOUT, TOO_SLOW, confirmed, cpu_pool, judged
 from monitor.memory import give_back
-from monitor.models import CheckOutcome, CheckResult, Reschedule, now_iso
+from monitor.models import CheckOutcome, now_iso
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.notify.events import change_events
@@ -41,6 +41,7 @@ from monitor.outcome import (
 )
 from monitor.outcome_reports import flapping_report, variant_report
 from monitor.recording import read_before, read_history, record_now
+from monitor.records import CheckResult, Reschedule
 from monitor.snapshots import SnapshotStore
 from monitor.store import CheckRecord, Store
 

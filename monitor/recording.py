@@ -8,10 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from monitor.config import Config, PolicyConfig
-from monitor.models import CheckResult, Comparison, NewVersion, Reschedule, VersionRecord
+from monitor.models import Comparison
 from monitor.notify.events import check_reports
 from monitor.outcome import REVERT_AFTER, History
 from monitor.output.contract import to_dict
+from monitor.records import CheckResult, NewVersion, Reschedule, VersionRecord
 from monitor.store import CheckRecord, Store
 
 __all__ = ["read_before", "read_history", "record_now"]

@@ -23,12 +23,13 @@ from typing import Any
 from monitor.config import Config, PolicyConfig
 from monitor.errors import FetchError
 from monitor.judging import cpu_pool
-from monitor.models import Capture, CheckOutcome, CheckResult, FetchResult
+from monitor.models import CheckOutcome, FetchResult
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.opening import open_snapshots, open_store
 from monitor.outcome import REVERT_AFTER
 from monitor.pipeline import check_policy
+from monitor.records import Capture, CheckResult
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 from monitor.text.charset import detect_encoding, is_textual

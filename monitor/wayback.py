@@ -24,10 +24,10 @@ from urllib.parse import urlencode
 
 from monitor.config import Config, PolicyConfig
 from monitor.errors import BlockedAddressError, FetchError, InputError
-from monitor.models import Capture
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.opening import fetch_options
+from monitor.records import Capture
 from monitor.replay import Reader
 
 __all__ = [

@@ -42,9 +42,10 @@ from urllib.parse import urlsplit
 from monitor.config import Config, PolicyConfig, load_config
 from monitor.daemon import FLUSH_SECONDS, next_check_time
 from monitor.errors import InputError, StoreError
-from monitor.models import Reschedule, now_iso
+from monitor.models import now_iso
 from monitor.notify.delivery import flush as notify_flush
 from monitor.pipeline import cpu_pool, open_fetcher, open_snapshots, open_store, safe_check
+from monitor.records import Reschedule
 from monitor.store.base import database_error
 from monitor.worker_status import QUEUE, SILENT_AFTER
 

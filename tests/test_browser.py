@@ -18,10 +18,11 @@ import pytest
 import trustme
 
 from monitor.config import PolicyConfig
-from monitor.models import CheckOutcome, CheckResult
+from monitor.models import CheckOutcome
 from monitor.net.fetch import Fetcher
 from monitor.net.options import FetchOptions
 from monitor.pipeline import check_policy
+from monitor.records import CheckResult
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 

@@ -335,7 +335,8 @@ def test_a_replayed_page_is_never_fetched_live_nor_rendered() -> None:
     browser policy and a page that reads as a script shell (which a live check renders)."""
     from monitor.config import PolicyConfig
     from monitor.fetching import fetch_page
-    from monitor.models import Capture, FetchResult
+    from monitor.models import FetchResult
+    from monitor.records import Capture
     from monitor.replay import _Archived, _page
 
     shell = b"<html><body><div id='app'></div><script src='/app.js'></script></body></html>"

@@ -35,7 +35,7 @@ PROGRAM = textwrap.dedent(
 
 
 @pytest.mark.skipif(
-    not sys.platform.startswith("linux") or memory._TRIM is None,
+    not sys.platform.startswith("linux") or memory._malloc_trim() is None,
     reason="reads /proc, needs glibc's malloc_trim",
 )
 def test_freed_memory_is_handed_back() -> None:
@@ -51,7 +51,21 @@ def test_a_failing_allocator_call_never_breaks_a_run(monkeypatch: pytest.MonkeyP
     def broken(_pad: int) -> int:
         raise OSError("no such symbol")
 
-    monkeypatch.setattr(memory, "_TRIM", broken)
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: broken)
     assert give_back() is False
-    monkeypatch.setattr(memory, "_TRIM", None)  # musl, macOS: nothing to call
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: None)  # musl, macOS: nothing to call
     assert give_back() is False
+
+
+def test_per_run_caches_are_emptied_between_runs() -> None:
+    """What a run memoised of clause readings goes back with the rest of its memory."""
+    from monitor.judge.evidence import evidence
+    from monitor.judge.links import channels, reader_text
+
+    text = "We share your e-mail address with [Stripe](https://stripe.com) for payments."
+    memos = (evidence, reader_text, channels)
+    for memo in memos:
+        memo(text)
+        assert memo.cache_info().currsize > 0
+    give_back()
+    assert [memo.cache_info().currsize for memo in memos] == [0, 0, 0]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from monitor.config import PolicyConfig
 from monitor.hashing import sha256
 from monitor.judge.compare import compare
-from monitor.models import CheckOutcome, FetchResult, Severity, VersionRecord
+from monitor.models import CheckOutcome, FetchResult, Severity
 from monitor.outcome import History, Processed, process
+from monitor.records import VersionRecord
 from monitor.text.normalize import normalize
 
 POLICY = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.models import CheckOutcome, ReportFacts
+from monitor.models import CheckOutcome
 from monitor.notify.events import report_due
+from monitor.records import ReportFacts
 
 
 def facts(

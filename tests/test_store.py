@@ -8,7 +8,8 @@ import pytest
 
 from monitor.config import PolicyConfig
 from monitor.errors import StoreError
-from monitor.models import CheckOutcome, NewVersion
+from monitor.models import CheckOutcome
+from monitor.records import NewVersion
 from monitor.store import CheckRecord, Store
 
 

@@ -14,7 +14,8 @@ import pytest
 
 from monitor.config import PolicyConfig, load_config
 from monitor.errors import StaleCheckError, StoreError
-from monitor.models import CheckOutcome, NewVersion, ReportFacts, Reports, Reschedule
+from monitor.models import CheckOutcome
+from monitor.records import NewVersion, ReportFacts, Reports, Reschedule
 from monitor.snapshots import StoredSnapshot
 from monitor.store import CheckRecord, Store, pg_schema, schema
 from monitor.store.postgres import translate

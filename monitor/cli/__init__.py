@@ -11,6 +11,7 @@ them equal to the commands' own).
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import logging
 import sys
@@ -237,4 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # never a traceback for the user; -v logs it
         logger.debug("unexpected error", exc_info=True)
         fail(f"unexpected {type(exc).__name__}: {exc} (run with -vv for details)")
+    # What is still alive is about to go: spare the exit's last collection a walk over it
+    # (about 8 ms of a short command's run; destructors and atexit handlers still run).
+    gc.freeze()
     sys.exit(status if isinstance(status, int) else 0)

@@ -16,7 +16,7 @@ from monitor.errors import InputError
 from monitor.output.safe import visible
 
 if TYPE_CHECKING:
-    from monitor.models import Capture
+    from monitor.records import Capture
     from monitor.replay import Replayed
 
 __all__ = ["backfill", "import_"]

@@ -41,6 +41,7 @@ from monitor.judge.cues import (
 )
 from monitor.judge.lexicon import DEFINITE, NEGATIONS, NUMBER_WORDS, PERMISSIVE
 from monitor.judge.links import channels, reader_text
+from monitor.memory import per_run
 
 __all__ = [
     "Evidence",
@@ -73,6 +74,7 @@ class Evidence:
         return {cat for cat, _ in self.terms}
 
 
+@per_run
 @lru_cache(maxsize=4096)
 def evidence(text: str) -> Evidence:
     """Read the evidence in one clause text (cached: the same clause is read once).

@@ -9,6 +9,7 @@ block compares each text only with those near its relative position.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 from collections import Counter, defaultdict
@@ -39,7 +40,6 @@ BLOCK_MIN_CELLS = 20_000
 RARE_WORDS = 8
 """How many of a clause's rarest words (over both sides of a block) pick its pairs."""
 
-_HAS_NUMPY = importlib.util.find_spec("numpy") is not None
 _WORD = patterns.compile(r"\w+")
 
 Candidate = tuple[float, int, int]  # (score 0..1, query index, choice index)
@@ -59,7 +59,7 @@ def scores(
         pairs = _sharing_a_rare_word(queries, choices)
         if sum(len(cols) for cols in pairs.values()) <= budget:
             return _pair_scores(queries, choices, pairs, cutoff)
-    if CDIST_MIN_CELLS <= n * m <= budget and _HAS_NUMPY:
+    if CDIST_MIN_CELLS <= n * m <= budget and _has_numpy():
         return _cdist_scores(queries, choices, cutoff)
     half = m
     if n * m > budget:
@@ -75,6 +75,12 @@ def scores(
         ):
             found.append((score / 100.0, r, lo + c))
     return found
+
+
+@functools.cache
+def _has_numpy() -> bool:
+    """Whether rapidfuzz's ``cdist`` can run (asked once, when a block is that large)."""
+    return importlib.util.find_spec("numpy") is not None
 
 
 def _sharing_a_rare_word(queries: list[str], choices: list[str]) -> dict[int, list[int]]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from monitor import patterns
+from monitor.memory import per_run
 from monitor.text.channel_words import is_channel
 
 __all__ = ["channels", "reader_text", "registrable_domain"]
@@ -58,6 +59,7 @@ def _site(match: re.Match[str]) -> str:
     return (host.removeprefix("www.") if host else url) + tail
 
 
+@per_run
 @lru_cache(maxsize=8192)
 def reader_text(text: str) -> str:
     """``text`` as a reader sees it: each ``[label](url)`` its label, each bare URL its site."""
@@ -74,6 +76,7 @@ def _shown_address(link: re.Match[str]) -> str:
     return link.group(0)
 
 
+@per_run
 @lru_cache(maxsize=8192)
 def channels(text: str) -> frozenset[str]:
     """The contact channels the links of ``text`` give: e-mail addresses (``mailto:``

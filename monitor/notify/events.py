@@ -17,18 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.config import Config, PolicyConfig, Target
-from monitor.models import (
-    CheckOutcome,
-    Comparison,
-    NewVersion,
-    ReportFacts,
-    Reports,
-    VersionRecord,
-    now_iso,
-)
+from monitor.models import CheckOutcome, Comparison, now_iso
 from monitor.output.contract import to_dict
 from monitor.output.feed import change_page
 from monitor.output.summary import summarize
+from monitor.records import NewVersion, ReportFacts, Reports, VersionRecord
 
 __all__ = ["Event", "change_events", "check_reports", "report_due", "status_events"]
 

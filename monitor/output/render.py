@@ -12,7 +12,6 @@ characters so a policy can never send escape sequences to a terminal.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -280,7 +279,9 @@ table{border-collapse:collapse}td,th{padding:.1rem .6rem;text-align:left}
 
 
 def _h(value: object) -> str:
-    return html.escape(visible(str(value)), quote=True)
+    from html import escape  # loads html.entities: only for the HTML format
+
+    return escape(visible(str(value)), quote=True)
 
 
 def _pick(value: object, allowed: Sequence[str]) -> str:

@@ -8,8 +8,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from monitor.models import CheckOutcome, CheckResult, VersionRecord
+from monitor.models import CheckOutcome
 from monitor.output.safe import add_row, cell
+from monitor.records import CheckResult, VersionRecord
 
 __all__ = [
     "check_rows",

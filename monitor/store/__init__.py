@@ -16,7 +16,7 @@ policies, renames) and ``queue`` (``monitor worker``'s claims and heartbeats).
 
 from __future__ import annotations
 
-from monitor.models import NewVersion, Reports, VersionRecord
+from monitor.records import NewVersion, Reports, VersionRecord
 from monitor.store.checks import CheckRecord, CheckWriter, Recorded
 from monitor.store.identity import IdentityQueries
 from monitor.store.outbox import Outbox

@@ -9,14 +9,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from monitor.errors import StaleCheckError, StoreError
-from monitor.models import (
-    CheckOutcome,
-    NewVersion,
-    ReportFacts,
-    Reports,
-    Reschedule,
-    now_iso,
-)
+from monitor.models import CheckOutcome, now_iso
+from monitor.records import NewVersion, ReportFacts, Reports, Reschedule
 from monitor.snapshots import StoredSnapshot
 from monitor.store.base import Executor, StoreBase
 from monitor.store.outbox import enqueue

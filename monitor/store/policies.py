@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from monitor.config import PolicyConfig
-from monitor.models import VersionRecord, now_iso
+from monitor.models import now_iso
+from monitor.records import VersionRecord
 from monitor.store.base import StoreBase
 from monitor.store.packing import unpack
 

@@ -11,10 +11,10 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from markupsafe import Markup
 
 from monitor.errors import SnapshotError
-from monitor.models import VersionRecord
 from monitor.output.contract import from_dict
 from monitor.output.feed import atom_feed, change_page
 from monitor.output.summary import summarize
+from monitor.records import VersionRecord
 from monitor.web.room import Room
 from monitor.web.timeline import SEVERITY_COLOURS, timeline_svg
 from monitor.web.views import PAGE_SIZE, SORTS, clause_views, filter_overview, pages, text_clauses

@@ -34,8 +34,9 @@ from werkzeug import Request, Response
 from monitor.bundled import seeds_dir
 from monitor.config import load_config
 from monitor.demo import load_seed_pages
-from monitor.models import CheckOutcome, CheckResult
+from monitor.models import CheckOutcome
 from monitor.pipeline import fetch_options, run_checks
+from monitor.records import CheckResult
 from monitor.store import Store
 from monitor.text.canonical import fold, is_noise_text, visible_text
 from monitor.text.markdown import parse_markdown

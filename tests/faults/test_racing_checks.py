@@ -30,8 +30,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from monitor.config import load_config
-from monitor.models import CheckOutcome, CheckResult
+from monitor.models import CheckOutcome
 from monitor.pipeline import check_policy, open_fetcher
+from monitor.records import CheckResult
 from monitor.snapshots import SnapshotStore
 from monitor.store import Store
 from monitor.store.packing import unpack

@@ -25,10 +25,11 @@ from monitor.config import load_config
 from monitor.demo import DEMO_POLICY, load_seed_pages, material_edit
 from monitor.errors import InputError
 from monitor.inputs import pick_versions
-from monitor.models import CheckOutcome, CheckResult
+from monitor.models import CheckOutcome
 from monitor.notify.formats import render_body
 from monitor.output.tables import history_rows, history_table
 from monitor.pipeline import run_checks
+from monitor.records import CheckResult
 from monitor.store import Store
 
 from ..conftest import WriteConfig

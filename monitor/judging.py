@@ -26,6 +26,7 @@ from dataclasses import replace
 from monitor.config import PolicyConfig
 from monitor.errors import FetchError
 from monitor.fetching import fetch_page
+from monitor.memory import fewer_arenas
 from monitor.models import FetchResult
 from monitor.net.fetch import Fetcher
 from monitor.outcome import History, Processed, confirm, process
@@ -132,6 +133,7 @@ _pool: _Pool | None = None
 def cpu_pool(processes: int) -> Iterator[None]:
     """Judge pages in ``processes`` worker processes while inside (in a thread with 1)."""
     global _pool
+    fewer_arenas()  # before the threads that fetch, store and judge allocate
     if processes <= 1 or _pool is not None:
         yield
         return

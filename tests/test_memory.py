@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -69,3 +70,62 @@ def test_per_run_caches_are_emptied_between_runs() -> None:
         assert memo.cache_info().currsize > 0
     give_back()
     assert [memo.cache_info().currsize for memo in memos] == [0, 0, 0]
+
+
+ARENAS_PROGRAM = textwrap.dedent(
+    """
+    import sys
+    import threading
+    from monitor.memory import fewer_arenas
+
+    took = fewer_arenas() if sys.argv[1] == "limit" else None
+    HEAP = 64 * 1024 * 1024  # glibc reserves each thread heap 64 MB-aligned
+
+    def heaps():
+        with open("/proc/self/maps") as maps:
+            rows = [line.split() for line in maps]
+        return sum(
+            1 for row in rows
+            if len(row) == 5 and row[1] == "rw-p" and int(row[0].split("-")[0], 16) % HEAP == 0
+        )
+
+    barrier = threading.Barrier(8)
+    held = []
+
+    def allocate():
+        barrier.wait()  # all eight allocate at once: each would get a heap of its own
+        held.append([bytearray(2000) for _ in range(2000)])
+        barrier.wait()
+
+    threads = [threading.Thread(target=allocate) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(took, heaps())
+    """
+)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or memory._malloc_trim() is None,
+    reason="reads /proc, needs glibc",
+)
+def test_threads_share_few_heaps() -> None:
+    def run(mode: str, **env: str) -> list[str]:
+        environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+        return subprocess.run(
+            [sys.executable, "-c", ARENAS_PROGRAM, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**environment, **env},
+        ).stdout.split()
+
+    took, limited = run("limit")
+    assert took == "True"
+    assert int(limited) <= memory.ARENAS - 1  # the main heap is not one of these
+    assert int(run("default")[1]) > memory.ARENAS  # what glibc does left alone
+    took, heaps = run("limit", MALLOC_ARENA_MAX="4")  # the user's setting wins
+    assert took == "False"
+    assert int(heaps) <= 3

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
+
+# httpx imports its command-line client at import when click and rich are installed
+# (they are: this package uses both), which loads rich's console, progress, syntax
+# and tables and pygments' lexers: 35-50 ms of every command that fetches or checks
+# a URL, for a client this package never runs. A None entry makes that one import
+# fail, which httpx expects and answers with a stub ``httpx.main``.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:  # the names below load on first use: `monitor --help` needs none of them
     from monitor.config import Config, PolicyConfig, WebhookConfig, load_config

@@ -130,6 +130,10 @@ class Corpus:
         self.port = queue.get(timeout=600)
         return self
 
+    def __getstate__(self) -> dict[str, object]:
+        """What another process needs to reach the pages (not the serving process)."""
+        return {key: value for key, value in self.__dict__.items() if key != "process"}
+
     def url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.port}/p{i}"
 

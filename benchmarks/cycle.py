@@ -12,8 +12,9 @@ wall time, CPU of the whole process tree (worker processes included), cores
 used, peak resident memory (``benchmarks/proctree.py``); for the changed cycle,
 how many changes each tool reported against the true number of material changes.
 
-Then the same three cycles and two more run inside this process with one
-judging process (``processes = 1``), timing every stage of a check by the CPU
+Then the same three cycles and two more run in a fresh process of their own
+(nothing else has run in it, as in a ``monitor check``) with one judging
+process (``processes = 1``), timing every stage of a check by the CPU
 of the thread it runs in (normalise, segment, align, classify, anomaly tests,
 declared dates, snapshot writes, packing, the store) and the resident memory
 after each of the five cycles. ``--profile`` then profiles one more first cycle,
@@ -25,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import cProfile
 import io
 import json
+import multiprocessing
 import os
 import pstats
 import re
@@ -259,6 +262,15 @@ def run_stages(corpus: Corpus, root: Path, *, profile: bool) -> dict[str, Any]:
     return result
 
 
+def run_stages_apart(corpus: Corpus, root: Path, profile: bool) -> dict[str, Any]:
+    """``run_stages`` in a new process: its memory is the checks', not this process's
+    (whose threads have measured the other tools and hold heaps of their own)."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        result: dict[str, Any] = pool.submit(run_stages, corpus, root, profile=profile).result()
+    return result
+
+
 def run_urlwatch(corpus: Corpus, root: Path) -> dict[str, Any]:
     exe = shutil.which("urlwatch") or str(Path(sys.executable).with_name("urlwatch"))
     if not Path(exe).exists():
@@ -317,7 +329,7 @@ def main() -> None:
             (root / folder).mkdir()
         theirs = {} if args.no_urlwatch else run_urlwatch(corpus, root / "urlwatch")
         ours = run_ours(corpus, root / "ours")
-        stages = {} if args.no_stages else run_stages(corpus, root / "stages", profile=args.profile)
+        stages = {} if args.no_stages else run_stages_apart(corpus, root / "stages", args.profile)
         material_true = sum(1 for k in corpus.kinds if k == "material")
         noise_true = sum(1 for k in corpus.kinds if k == "noise")
     labels = [label for label, _ in CYCLES]
@@ -354,7 +366,7 @@ def main() -> None:
     elif theirs:
         print(theirs["error"])
     if stages:
-        print("\nin this process, one judging process: CPU ms per policy by stage")
+        print("\nin a process of their own, one judging process: CPU ms per policy by stage")
         for label, figures in stages.items():
             if label.startswith("profile"):
                 continue

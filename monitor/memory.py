@@ -8,10 +8,14 @@ glibc to return what is free (``malloc_trim``); elsewhere (musl, macOS) that
 second step does nothing.
 
 glibc also gives each thread that allocates its own heap ("arena"), up to eight
-per core; the fetch, store and judging threads each fragmenting one kept a
-cycle benchmark's process 15-20% above its first cycle. ``fewer_arenas()``
-(called where checks start) holds them to two, as ``MALLOC_ARENA_MAX=2`` would;
-a ``MALLOC_ARENA_MAX`` set by the user wins.
+per core, and once a large block is freed it serves blocks up to that size from
+a heap instead of mapping them apart (its mmap threshold rises). Fetch, store
+and judging threads each fragmenting a heap with page bodies kept a cycle
+benchmark's process 15-25% above its first cycle. ``fewer_arenas()`` (called
+where checks start) holds glibc to two heaps and its threshold at 64 KB, so a
+large block the heap has no room for gets pages of its own, which freeing it
+returns, as ``MALLOC_ARENA_MAX=2`` and ``MALLOC_MMAP_THRESHOLD_=65536`` would;
+either variable set by the user wins.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from typing import Any, Protocol, TypeVar
 __all__ = ["fewer_arenas", "give_back", "per_run"]
 
 ARENAS = 2
+MAP_APART = 64 * 1024  # bytes: larger blocks the heap cannot hold get pages of their own
 _M_ARENA_MAX = -8  # glibc malloc.h
+_M_MMAP_THRESHOLD = -3
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +73,16 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 @functools.cache
 def fewer_arenas() -> bool:
-    """Hold glibc to ``ARENAS`` heaps for all threads; True when it took the setting.
-    Once per process; a no-op without glibc or when ``MALLOC_ARENA_MAX`` is set."""
+    """Hold glibc to ``ARENAS`` heaps for all threads and its mmap threshold at
+    ``MAP_APART`` bytes; True when it took the heap setting. Once per process; a
+    no-op without glibc, and each setting left alone when its variable is set."""
     mallopt = getattr(_libc(), "mallopt", None)
-    if mallopt is None or "MALLOC_ARENA_MAX" in os.environ:
+    if mallopt is None:
         return False
     try:
-        return bool(mallopt(_M_ARENA_MAX, ARENAS))
+        if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+            mallopt(_M_MMAP_THRESHOLD, MAP_APART)
+        return "MALLOC_ARENA_MAX" not in os.environ and bool(mallopt(_M_ARENA_MAX, ARENAS))
     except Exception:  # never let housekeeping break a run
         logger.debug("mallopt failed", exc_info=True)
         return False

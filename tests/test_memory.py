@@ -129,3 +129,51 @@ def test_threads_share_few_heaps() -> None:
     took, heaps = run("limit", MALLOC_ARENA_MAX="4")  # the user's setting wins
     assert took == "False"
     assert int(heaps) <= 3
+
+
+MAPPED_PROGRAM = textwrap.dedent(
+    """
+    import ctypes, sys
+    from monitor.memory import fewer_arenas
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd",
+            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    if sys.argv[1] == "limit":
+        fewer_arenas()
+    scratch = bytearray(4_000_000)  # mapped apart, then freed: glibc's threshold would
+    del scratch  # rise to 4 MB
+    before = libc.mallinfo2().hblks
+    block = bytearray(1_000_000)  # under a raised threshold, over ours
+    print(libc.mallinfo2().hblks - before)
+    """
+)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or memory._malloc_trim() is None,
+    reason="needs glibc",
+)
+def test_large_blocks_get_pages_of_their_own() -> None:
+    """After a large block is freed, the next large ones are still mapped apart (glibc
+    would serve them from a heap, where freeing them gives nothing back)."""
+
+    def mapped(mode: str) -> int:
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith("MALLOC_MMAP_THRESHOLD")
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", MAPPED_PROGRAM, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environment,
+        ).stdout
+        return int(out)
+
+    assert mapped("limit") == 1
+    assert mapped("default") == 0

@@ -154,7 +154,7 @@ class _LazyGroup(click.Group):
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file (default: ./config.toml or $MONITOR_CONFIG).",
+    help="Configuration file (default: $MONITOR_CONFIG when set, else ./config.toml).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")

@@ -119,9 +119,13 @@ def test_three_workers_one_killed_lose_and_double_nothing(
 
             wait_for(lambda: versions() >= POLICIES // 3, 180, "a third of the first versions")
             victim = crew.processes[0]
+            # Answers slow down while the worker is killed, so that the fetch seen in
+            # flight is still in flight (nothing of its check stored) when the signal lands.
+            hosts.latency = 2.0
             wait_for(lambda: hosts.serving(victim.pid), 60, "a fetch of that worker in flight")
             victim.send_signal(signal.SIGKILL)  # mid-cycle, mid-check
             victim.wait(timeout=10)
+            hosts.latency = 0.02
             crew.start()
             wait_for(lambda: versions() == POLICIES, 300, "every policy's first version")
 

@@ -25,7 +25,7 @@ from dataclasses import replace
 from monitor.config import PolicyConfig
 from monitor.errors import FetchError
 from monitor.fetching import fetch_page
-from monitor.memory import fewer_arenas
+from monitor.memory import tune_malloc
 from monitor.models import FetchResult
 from monitor.net.fetch import Fetcher
 from monitor.outcome import History, Processed, confirm, process
@@ -127,7 +127,7 @@ _pool: _Pool | None = None
 def cpu_pool(processes: int) -> Iterator[None]:
     """Judge pages in ``processes`` worker processes while inside (in a thread with 1)."""
     global _pool
-    fewer_arenas()  # before the threads that fetch, store and judge allocate
+    tune_malloc()  # before the threads that fetch, store and judge allocate
     if processes <= 1 or _pool is not None:
         yield
         return

@@ -11,7 +11,7 @@ glibc also gives each thread that allocates its own heap ("arena"), up to eight
 per core, and once a large block is freed it serves blocks up to that size from
 a heap instead of mapping them apart (its mmap threshold rises). Fetch, store
 and judging threads each fragmenting a heap with page bodies kept a cycle
-benchmark's process 15-25% above its first cycle. ``fewer_arenas()`` (called
+benchmark's process 15-25% above its first cycle. ``tune_malloc()`` (called
 where checks start) holds glibc to two heaps and its threshold at 64 KB, so a
 large block the heap has no room for gets pages of its own, which freeing it
 returns, as ``MALLOC_ARENA_MAX=2`` and ``MALLOC_MMAP_THRESHOLD_=65536`` would;
@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["fewer_arenas", "give_back", "per_run"]
+__all__ = ["give_back", "per_run", "tune_malloc"]
 
 ARENAS = 2
 MAP_APART = 64 * 1024  # bytes: larger blocks the heap cannot hold get pages of their own
@@ -72,7 +72,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 @functools.cache
-def fewer_arenas() -> bool:
+def tune_malloc() -> bool:
     """Hold glibc to ``ARENAS`` heaps for all threads and its mmap threshold at
     ``MAP_APART`` bytes; True when it took the heap setting. Once per process; a
     no-op without glibc, and each setting left alone when its variable is set."""

@@ -76,9 +76,9 @@ ARENAS_PROGRAM = textwrap.dedent(
     """
     import sys
     import threading
-    from monitor.memory import fewer_arenas
+    from monitor.memory import tune_malloc
 
-    took = fewer_arenas() if sys.argv[1] == "limit" else None
+    took = tune_malloc() if sys.argv[1] == "limit" else None
     HEAP = 64 * 1024 * 1024  # glibc reserves each thread heap 64 MB-aligned
 
     def heaps():
@@ -134,7 +134,7 @@ def test_threads_share_few_heaps() -> None:
 MAPPED_PROGRAM = textwrap.dedent(
     """
     import ctypes, sys
-    from monitor.memory import fewer_arenas
+    from monitor.memory import tune_malloc
 
     class MallInfo2(ctypes.Structure):
         _fields_ = [(name, ctypes.c_size_t) for name in (
@@ -144,7 +144,7 @@ MAPPED_PROGRAM = textwrap.dedent(
     libc = ctypes.CDLL("libc.so.6")
     libc.mallinfo2.restype = MallInfo2
     if sys.argv[1] == "limit":
-        fewer_arenas()
+        tune_malloc()
     scratch = bytearray(4_000_000)  # mapped apart, then freed: glibc's threshold would
     del scratch  # rise to 4 MB
     before = libc.mallinfo2().hblks

@@ -10,12 +10,21 @@ modified clause -- taking the median of several runs.  It prints the time per
 comparison, the growth for four times the clauses (500 to 2,000, 2,000 to 8,000,
 4,000 to 16,000) against the 4.5x target, and,
 as its last line, the numbers as one JSON object.
+
+``--real`` instead aligns the real pairs of ``tests/real/genai-eu`` (each
+recorded change as extracted texts and as raw pages, and the first six texts of
+each document with one another: larger rewrites) twice: with large blocks scored
+through blocking (``monitor.judge.fuzzy``), as the monitor does, and with every
+pair scored.  It counts the alignments that differ, and the old clauses that
+scoring every pair calls modified at a similarity of 0.7, 0.8 and 0.9 or more
+but blocking leaves unpaired.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import platform
 import random
@@ -120,10 +129,89 @@ def measure(size: int, pool: list[str], runs: int | None = None) -> dict[str, An
     }
 
 
+def real_pairs() -> list[tuple[list[Clause], list[Clause]]]:
+    """Clause lists of the real set's pairs (see ``--real``)."""
+    from benchmarks.realset import load
+    from monitor.text.normalize import normalize
+    from monitor.text.segment import segment
+
+    pairs, texts, pages = load()
+    cache: dict[tuple[str, str], list[Clause]] = {}
+
+    def clauses(store: dict[str, bytes], sha: str, suffix: str) -> list[Clause]:
+        if (sha, suffix) not in cache:
+            cache[sha, suffix] = list(segment(normalize(store[sha], filename=f"x{suffix}")))
+        return cache[sha, suffix]
+
+    work = []
+    versions: dict[str, set[str]] = {}
+    for pair in pairs:
+        if pair.old_text:
+            work.append(
+                (clauses(texts, pair.old_text, ".md"), clauses(texts, pair.new_text, ".md"))
+            )
+            versions.setdefault(pair.document, set()).update((pair.old_text, pair.new_text))
+        if pair.old_page:
+            suffix = "." + pair.source.rpartition(".")[2] if "." in pair.source else ".html"
+            work.append(
+                (clauses(pages, pair.old_page, suffix), clauses(pages, pair.new_page, suffix))
+            )
+    for shas in versions.values():
+        for a, b in itertools.combinations(sorted(shas)[:6], 2):
+            work.append((clauses(texts, a, ".md"), clauses(texts, b, ".md")))
+    return work
+
+
+def compare_blocking() -> dict[str, Any]:
+    """Align the real pairs with blocking and with every pair scored (``--real``)."""
+    from monitor.judge import fuzzy
+
+    work = real_pairs()
+    started = time.perf_counter()
+    blocked = [align(old, new, inline=False) for old, new in work]
+    blocked_s = time.perf_counter() - started
+    usual = fuzzy.BLOCK_MIN_CELLS
+    fuzzy.BLOCK_MIN_CELLS = 10**12
+    try:
+        started = time.perf_counter()
+        every = [align(old, new, inline=False) for old, new in work]
+        every_s = time.perf_counter() - started
+    finally:
+        fuzzy.BLOCK_MIN_CELLS = usual
+    lost = dict.fromkeys((0.7, 0.8, 0.9), 0)
+    differ = 0
+    for got, reference in zip(blocked, every, strict=True):
+        if got == reference:
+            continue
+        differ += 1
+        paired = {c.old.position for c in got.changes if c.kind == "modified" and c.old}
+        for change in reference.changes:
+            if change.kind == "modified" and change.old and change.old.position not in paired:
+                for floor in lost:
+                    lost[floor] += change.similarity >= floor
+    print(f"{len(work)} real pairs, up to {max(len(a) + len(b) for a, b in work)} clauses a pair")
+    print(f"blocking: {blocked_s:.2f} s; every pair scored: {every_s:.2f} s")
+    print(f"{differ} alignments differ; old clauses modified when every pair is scored,")
+    print("unpaired with blocking: " + ", ".join(f"{n} at {f} or more" for f, n in lost.items()))
+    return {
+        "pairs": len(work),
+        "differ": differ,
+        "lost_modified": {str(f): n for f, n in lost.items()},
+        "blocking_s": round(blocked_s, 2),
+        "every_pair_s": round(every_s, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="A tiny run in seconds (for CI).")
+    parser.add_argument(
+        "--real", action="store_true", help="Blocking against scoring every pair, on real pairs."
+    )
     args = parser.parse_args()
+    if args.real:
+        print(json.dumps(compare_blocking()))
+        return
     pool = sentences()
     if args.smoke:
         results = [measure(size, pool, runs=3) for size in (50, 200)]

@@ -346,6 +346,33 @@ def test_a_split_with_every_tenth_word_changed_is_still_one_modified() -> None:
     assert alignment.counts["modified"] == 1, alignment.counts
 
 
+def test_blocking_scores_a_few_pairs_per_clause_however_large_the_block() -> None:
+    """Clauses of two unrelated texts share only common words: the pairs to score
+    grow with the clauses (at most ``PARTNERS`` picked by each), not with the area."""
+    sentences = synthetic(800)
+    old, new = sentences[:400], [f"Nieuw: {text}" for text in reversed(sentences[400:])]
+    pairs = fuzzy._sharing_a_rare_word(old, new)
+    total = sum(len(cols) for cols in pairs.values())
+    assert total <= fuzzy.PARTNERS * (len(old) + len(new)) < len(old) * len(new) // 10
+
+
+def test_blocking_pairs_each_edited_row_among_many_alike() -> None:
+    """Sixty near-identical cookie rows, every one edited and the order reversed: each
+    row shares every word but its cookie's name with all the others, and still pairs
+    with its own row, not with the nearest in place."""
+
+    def row(k: int, years: int) -> str:
+        return f"Cookie c{k}x: geplaatst door Analytics, bewaard gedurende {years} jaar."
+
+    old = [row(k, 2) for k in range(60)] + synthetic(60)
+    new = [row(k, 3) for k in reversed(range(60))] + [f"{t} Gewijzigd." for t in synthetic(60)]
+    modified = [c for c in diff(old, new).changes if c.kind == "modified"]
+    assert len(modified) == 120
+    cookies = [(c.old, c.new) for c in modified if c.new and c.new.text.startswith("Cookie")]
+    assert len(cookies) == 60
+    assert all(o and n and o.text.split(":")[0] == n.text.split(":")[0] for o, n in cookies)
+
+
 def test_blocking_picks_the_same_pairs_whichever_side_is_old() -> None:
     old, new = synthetic(200), five_percent(synthetic(200))
     forward = fuzzy._sharing_a_rare_word(old, new)

@@ -1,14 +1,21 @@
 """Fuzzy scoring of one block of unpaired clauses, for ``monitor.judge.align``.
 
 ``scores(queries, choices, threshold, budget)`` gives every pair of texts at or
-above ``threshold`` (``fuzz.ratio``, 0..1). A large block scores only the pairs
-that share one of their rarer words (blocking), so the cost follows the number
-of plausible pairs rather than the block's area; past ``budget`` comparisons a
-block compares each text only with those near its relative position.
+above ``threshold`` (``fuzz.ratio``, 0..1). A large block scores each text
+only with the few texts of the other side that share the most of its rarer
+words (blocking), so the cost follows the number of texts rather than the
+block's area; past ``budget`` comparisons a block compares each text only with
+those near its relative position.
+
+Blocking finds what scoring every pair finds wherever a clause was edited
+rather than replaced; what it leaves out is mostly chance likeness (two
+unrelated clauses of a rewritten policy that share a long link score 0.5-0.7).
+``python -m benchmarks.diff_bench --real`` counts the difference on real pairs.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.util
 import logging
@@ -23,6 +30,7 @@ from monitor import patterns
 __all__ = [
     "BLOCK_MIN_CELLS",
     "CDIST_MIN_CELLS",
+    "PARTNERS",
     "RARE_WORDS",
     "Candidate",
     "rare_overlaps",
@@ -34,11 +42,18 @@ logger = logging.getLogger(__name__)
 CDIST_MIN_CELLS = 200_000
 """Blocks this large use ``process.cdist`` on all cores when numpy is installed."""
 
-BLOCK_MIN_CELLS = 20_000
-"""Blocks this large score only pairs that share a rarer word (``_sharing_a_rare_word``)."""
+BLOCK_MIN_CELLS = 5_000
+"""Blocks this large score only the pairs ``rare_overlaps`` picks."""
 
 RARE_WORDS = 8
 """How many of a clause's rarest words (over both sides of a block) pick its pairs."""
+
+PARTNERS = 16
+"""How many of the best-sharing clauses of the other side each clause is scored with."""
+
+POSTINGS = 64
+"""Past two keys, a clause's rarest keys are read while they hold at most this many
+clauses of the other side together."""
 
 _WORD = patterns.compile(r"\w+")
 
@@ -84,23 +99,26 @@ def _has_numpy() -> bool:
 
 
 def _sharing_a_rare_word(queries: list[str], choices: list[str]) -> dict[int, list[int]]:
-    """For each query, the choices worth scoring: see ``rare_overlaps``. Two clauses at
-    least half alike (``fuzz.ratio`` >= 50) share most of their words, and with them
-    some of the rarer ones, so the pairs left out are almost always pairs the
-    threshold drops anyway."""
+    """For each query, the choices worth scoring: see ``rare_overlaps``. An edited
+    clause shares most of its words with what it was, and with them its rarer
+    ones, so it ranks among the first of the choices that share them."""
     return rare_overlaps([_words(text) for text in queries], [_words(text) for text in choices])
 
 
 def rare_overlaps(
     query_keys: Sequence[Set[str]], choice_keys: Sequence[Set[str]]
 ) -> dict[int, list[int]]:
-    """``{query index: [choice index, ...]}``: the choices holding one of the query's
-    ``RARE_WORDS`` rarest keys, or whose own rarest keys the query holds.
+    """``{query index: [choice index, ...]}``: for each query the ``PARTNERS`` choices
+    that share the most of its ``RARE_WORDS`` rarest keys and of their own, and for
+    each choice the ``PARTNERS`` queries sharing the most; the union of both.
 
     Only keys found on both sides are ranked (a word an edit brought in, found
-    nowhere else, can pair nothing), rarest first. Both the ranking and that
-    filter look at both sides alike, so swapping them gives the same pairs; the
-    cost follows the number of plausible pairs, not the block's area.
+    nowhere else, can pair nothing), rarest first. A pair's weight counts the
+    query's rarest keys the choice holds plus the choice's rarest keys the query
+    holds; ties go to the pair nearer in relative position, then the lower index.
+    Ranking, weight and ties look at both sides alike, so swapping them gives the
+    same pairs; and each clause keeps at most ``2 * PARTNERS`` partners, so the
+    pairs to score grow with the number of clauses, not with the block's area.
     """
     frequency: Counter[str] = Counter()
     by_query: dict[str, list[int]] = defaultdict(list)
@@ -116,18 +134,48 @@ def rare_overlaps(
     shared = by_query.keys() & by_choice.keys()
     rank = {key: n for n, key in enumerate(sorted(shared, key=lambda k: (frequency[k], k)))}
 
-    def rarest(keys: Set[str]) -> list[str]:
-        return sorted(keys & shared, key=rank.__getitem__)[:RARE_WORDS]
+    def rarest(keys: Set[str], other: dict[str, list[int]]) -> list[str]:
+        """The rarest keys, two at least, then while their clauses on the other
+        side number at most ``POSTINGS``: a common word adds work, not a choice."""
+        picked: list[str] = []
+        seen = 0
+        for key in sorted(keys & shared, key=rank.__getitem__)[:RARE_WORDS]:
+            seen += len(other[key])
+            if len(picked) >= 2 and seen > POSTINGS:
+                break
+            picked.append(key)
+        return picked
 
+    n, m = max(len(query_keys), 1), max(len(choice_keys), 1)
     pairs: dict[int, set[int]] = defaultdict(set)
     for r, keys in enumerate(query_keys):
-        for key in rarest(keys):
-            pairs[r].update(by_choice[key])
+        found = Counter(c for key in rarest(keys, by_choice) for c in by_choice[key])
+        pairs[r].update(_best(found, r * m / n))
     for c, keys in enumerate(choice_keys):
-        for key in rarest(keys):
-            for r in by_query[key]:
-                pairs[r].add(c)
+        found = Counter(r for key in rarest(keys, by_query) for r in by_query[key])
+        for r in _best(found, c * n / m):
+            pairs[r].add(c)
     return {r: sorted(cs) for r, cs in pairs.items()}
+
+
+def _best(weight: Counter[int], place: float) -> list[int]:
+    """The ``PARTNERS`` heaviest indices of ``weight``; ties go to the index nearer
+    ``place`` (the clause's relative position, scaled to the other side), then the lower."""
+    if len(weight) <= PARTNERS:
+        return list(weight)
+    floor = sorted(weight.values(), reverse=True)[PARTNERS - 1]
+    best = [k for k, w in weight.items() if w > floor]
+    tied = sorted(k for k, w in weight.items() if w == floor)
+    right = bisect.bisect_left(tied, place)
+    left = right - 1
+    while len(best) < PARTNERS:  # the tied nearest ``place``, outwards from it
+        if right >= len(tied) or (left >= 0 and place - tied[left] <= tied[right] - place):
+            best.append(tied[left])
+            left -= 1
+        else:
+            best.append(tied[right])
+            right += 1
+    return best
 
 
 def _words(text: str) -> set[str]:

@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from monitor.config import PolicyConfig
 from monitor.errors import FetchError
-from monitor.judge.shell import BOT_SHY, shell_reason
 from monitor.models import FetchResult
 from monitor.net.browser import BrowserMissing
 from monitor.net.fetch import Fetcher
@@ -73,6 +72,8 @@ async def _auto(
             verify_tls=policy.verify_tls, headers=own,
         )  # fmt: skip
     except FetchError as exc:
+        from monitor.judge.shell import BOT_SHY
+
         if exc.status not in BOT_SHY:
             raise
         reason: str | None = f"HTTP {exc.status}"
@@ -115,7 +116,10 @@ async def _render(policy: PolicyConfig, fetcher: Fetcher, own: dict[str, str]) -
 
 
 async def _shell(policy: PolicyConfig, fetched: FetchResult) -> str | None:
-    """:func:`shell_reason`, off the event loop (it reads the whole page)."""
+    """:func:`shell_reason`, off the event loop (it reads the whole page); the judging
+    modules load only for policies fetched with ``auto``."""
+    from monitor.judge.shell import shell_reason
+
     return await asyncio.to_thread(
         shell_reason, fetched, select=policy.select, remove=policy.remove,
         language=policy.language,

@@ -3,6 +3,9 @@ with the latest version when there is a new one.
 
 Pure: it reads only what it is given (the body, the policy's settings and
 :class:`History`), so ``pipeline`` runs it in a worker thread.
+
+The judging modules load on first use: a cycle in which no page changed never
+reads a text, and its process need not import them.
 """
 
 from __future__ import annotations
@@ -11,12 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from monitor.config import PolicyConfig
 from monitor.hashing import sha256
-from monitor.judge.anomaly import POLICY_TOPICS, first_version_anomaly, reads_as_policy
-from monitor.judge.compare import compare, declared_date
 from monitor.models import CheckOutcome, Comparison, Document, FetchResult, Severity
 from monitor.records import NewVersion, VersionRecord
-from monitor.text.markdown import parse_markdown
-from monitor.text.normalize import normalize
 
 __all__ = [
     "MAX_VARIANTS",
@@ -104,6 +103,10 @@ class History:
 
 def process(policy: PolicyConfig, fetched: FetchResult, history: History) -> Processed:
     """The CPU part of a check (runs in a worker thread): body → text → comparison → outcome."""
+    from monitor.judge.anomaly import first_version_anomaly
+    from monitor.judge.compare import declared_date
+    from monitor.text.normalize import normalize
+
     previous = history.latest
     content_type = fetched.content_type
     if (
@@ -237,6 +240,8 @@ def _closest(
     """The variant's newest version the text is closest to, and the comparison with it:
     the one touching the fewest clauses among those that are no anomaly (the newest
     version's comparison when all are)."""
+    from monitor.judge.compare import compare
+
     best: tuple[float, VersionRecord, Comparison] | None = None
     first: tuple[VersionRecord, Comparison] | None = None
     for head in lines[:MAX_VARIANTS]:
@@ -290,6 +295,8 @@ def _settled(text_hash: str, history: History, document: Document) -> bool:
     """Whether a text that is an anomaly next to the stored version has been served for
     ``SETTLE_AFTER`` checks in a row (this one included) and reads as a policy on its own:
     never a block or error page, nor a page that speaks of no data practice."""
+    from monitor.judge.anomaly import POLICY_TOPICS, first_version_anomaly, reads_as_policy
+
     before = history.recent[: SETTLE_AFTER - 1]
     return (
         len(before) == SETTLE_AFTER - 1
@@ -324,6 +331,8 @@ def _alternates(text_hash: str, history: History) -> bool:
 
 def stored_document(version: VersionRecord) -> Document:
     """A stored version read back as a document (its text is canonical Markdown)."""
+    from monitor.text.markdown import parse_markdown
+
     return Document(
         text=version.text,
         blocks=parse_markdown(version.text),

@@ -1,5 +1,6 @@
 """What a short command loads: a diff of two files needs neither the network, the store
-nor the HTML parser; fetching does not load httpx's own command-line client."""
+nor the HTML parser; a check in which no page changed reads no text, so loads neither
+the judging modules nor rich; fetching does not load httpx's own command-line client."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+from monitor.demo import SeedServer
+from tests.conftest import WriteConfig
 
 DIFF = """
 import json, sys
@@ -63,3 +67,43 @@ def test_httpx_comes_without_its_command_line_client() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+CHECK = """
+import json, sys
+from monitor.cli import main
+try:
+    main(["--config", sys.argv[1], "-q", "check", "--json"])
+except SystemExit:
+    pass
+sys.stderr.write(json.dumps(sorted(sys.modules)))
+"""
+
+JUDGING = ("monitor.judge.compare", "monitor.judge.anomaly", "monitor.text.normalize", "lxml")
+
+
+def loaded_by_check(config: Path) -> tuple[list[str], set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK, str(config)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=config.parent,
+    )
+    outcomes = [row["outcome"] for row in json.loads(done.stdout)]
+    return outcomes, set(json.loads(done.stderr))
+
+
+def test_a_check_where_nothing_changed_loads_no_judging_module(
+    seed_server: SeedServer, write_config: WriteConfig
+) -> None:
+    name = next(iter(seed_server.pages))
+    config = write_config({name: seed_server.url(name)})
+    outcomes, first = loaded_by_check(config)
+    assert outcomes == ["new_version"]
+    assert set(JUDGING) <= first  # a new page is read
+    outcomes, again = loaded_by_check(config)
+    assert outcomes in (["unchanged"], ["not_modified"])
+    assert {"httpx", "sqlite3", "monitor.pipeline"} <= again
+    for absent in (*JUDGING, "rich"):
+        assert absent not in again, absent

@@ -79,10 +79,13 @@ def progress_bar(
 ) -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
     """A progress bar on stderr when it is a terminal, nothing in a pipe: yields (set the
     total, when it is known only later; advance by one)."""
+    if not enabled:  # e.g. --json: rich need not load at all
+        yield (lambda _total: None), (lambda _done: None)
+        return
     from rich.console import Console
 
     err = Console(stderr=True)
-    if not enabled or not err.is_terminal:
+    if not err.is_terminal:
         yield (lambda _total: None), (lambda _done: None)
         return
     from rich.progress import (

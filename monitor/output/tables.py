@@ -1,16 +1,20 @@
-"""Tables and JSON rows for the CLI's listing commands (one place, so both agree)."""
+"""Tables and JSON rows for the CLI's listing commands (one place, so both agree).
+
+rich loads only when a table is drawn: ``--json`` output needs none of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from monitor.models import CheckOutcome
 from monitor.output.safe import add_row, cell
 from monitor.records import CheckResult, VersionRecord
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
 
 __all__ = [
     "check_rows",
@@ -33,6 +37,8 @@ _OUTCOME_STYLE = {
 
 
 def _outcome(value: str | None) -> Text:
+    from rich.text import Text
+
     if not value:
         return Text("never checked", style="dim")
     return Text(value, style=_OUTCOME_STYLE.get(CheckOutcome(value), ""))
@@ -42,6 +48,8 @@ _SEVERITY_STYLE = {"material": "bold red", "minor": "yellow", "cosmetic": "dim",
 
 
 def _severity(value: str | None) -> Text:
+    from rich.text import Text
+
     return Text(value or "-", style=_SEVERITY_STYLE.get(value or "", "dim"))
 
 
@@ -65,6 +73,8 @@ def check_rows(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
 
 
 def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(title=cell(title) if title else None, title_justify="left")
     for column in ("policy", "outcome", "HTTP", "version", "change", "size", "time", "detail"):
         table.add_column(column, justify="right" if column in ("HTTP", "size", "time") else "left")
@@ -84,6 +94,8 @@ def check_table(results: Sequence[CheckResult], *, title: str | None = None) -> 
 
 
 def policy_table(rows: Sequence[dict[str, Any]]) -> Table:
+    from rich.table import Table
+
     table = Table()
     for column in ("policy", "url", "last check", "outcome", "versions", "detail"):
         table.add_column(column, justify="right" if column == "versions" else "left")
@@ -118,6 +130,8 @@ def history_rows(versions: Iterable[VersionRecord]) -> list[dict[str, Any]]:
 
 
 def history_table(policy: str, rows: Sequence[dict[str, Any]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=cell(f"history of {policy}"), title_justify="left")
     # A URL that serves several documents in turn keeps a line of versions per variant.
     variants = any(row.get("variant", 1) != 1 for row in rows)
@@ -172,6 +186,9 @@ def status_table(
         title = f"daemon not running (last heartbeat {daemon['heartbeat_at']})"
     else:
         title = "daemon not running (never started on this database)"
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=cell(title), title_justify="left")
     for column in ("policy", "last check", "outcome", "next check", "failures", "versions"):
         table.add_column(column, justify="right" if column in ("failures", "versions") else "left")

@@ -94,7 +94,9 @@ class StoreBase:
                 )
             _one_name(path)
             conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
-            db = Database(conn)
+            # No sqlite-utils plugins: they add SQL functions this store never calls, and
+            # looking for them reads every installed package's entry points at each start.
+            db = Database(conn, execute_plugins=False)
             db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
@@ -124,7 +126,7 @@ class StoreBase:
             conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
             conn.execute("PRAGMA query_only = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            db = Database(conn)
+            db = Database(conn, execute_plugins=False)
             pending = [m.name for m in migrations.pending(db)]
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open database {path}: {_reason(exc, path)}") from None
@@ -264,7 +266,7 @@ def _create(path: Path) -> None:
     try:
         conn = sqlite3.connect(tmp)
         try:
-            migrations.apply(Database(conn))
+            migrations.apply(Database(conn, execute_plugins=False))
             conn.commit()
         finally:
             conn.close()

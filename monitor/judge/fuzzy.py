@@ -108,17 +108,16 @@ def _sharing_a_rare_word(queries: list[str], choices: list[str]) -> dict[int, li
 def rare_overlaps(
     query_keys: Sequence[Set[str]], choice_keys: Sequence[Set[str]]
 ) -> dict[int, list[int]]:
-    """``{query index: [choice index, ...]}``: for each query the ``PARTNERS`` choices
-    that share the most of its ``RARE_WORDS`` rarest keys and of their own, and for
-    each choice the ``PARTNERS`` queries sharing the most; the union of both.
+    """``{query index: [choice index, ...]}``: for each query, the ``PARTNERS`` choices
+    that hold the most of its rarest keys; for each choice, the ``PARTNERS`` queries
+    that hold the most of its own; the union of both.
 
     Only keys found on both sides are ranked (a word an edit brought in, found
-    nowhere else, can pair nothing), rarest first. A pair's weight counts the
-    query's rarest keys the choice holds plus the choice's rarest keys the query
-    holds; ties go to the pair nearer in relative position, then the lower index.
-    Ranking, weight and ties look at both sides alike, so swapping them gives the
-    same pairs; and each clause keeps at most ``2 * PARTNERS`` partners, so the
-    pairs to score grow with the number of clauses, not with the block's area.
+    nowhere else, can pair nothing), rarest first; a clause reads up to
+    ``RARE_WORDS`` of them (see ``rarest``). Ties go to the clause nearer in
+    relative position, then the lower index. Both sides are read alike, so
+    swapping them gives the same pairs; and there are at most ``PARTNERS`` times
+    as many pairs as clauses on both sides together, however large the block.
     """
     frequency: Counter[str] = Counter()
     by_query: dict[str, list[int]] = defaultdict(list)

@@ -13,11 +13,12 @@ as its last line, the numbers as one JSON object.
 
 ``--real`` instead aligns the real pairs of ``tests/real/genai-eu`` (each
 recorded change as extracted texts and as raw pages, and the first six texts of
-each document with one another: larger rewrites) twice: with large blocks scored
-through blocking (``monitor.judge.fuzzy``), as the monitor does, and with every
-pair scored.  It counts the alignments that differ, and the old clauses that
-scoring every pair calls modified at a similarity of 0.7, 0.8 and 0.9 or more
-but blocking leaves unpaired.
+each document with one another: larger rewrites) twice: as the monitor does
+(large blocks scored through blocking, ``monitor.judge.fuzzy``, within the
+comparison budget ``MAX_CELLS``), and with every pair scored, no budget.  It
+counts the alignments that differ, and the old clauses that scoring every pair
+calls modified at a similarity of 0.7, 0.8 and 0.9 or more but the monitor
+leaves unpaired.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import random
 import re
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 from monitor.bundled import seeds_dir
@@ -152,7 +154,7 @@ def real_pairs() -> list[tuple[list[Clause], list[Clause]]]:
             )
             versions.setdefault(pair.document, set()).update((pair.old_text, pair.new_text))
         if pair.old_page:
-            suffix = "." + pair.source.rpartition(".")[2] if "." in pair.source else ".html"
+            suffix = Path(pair.source).suffix or ".html"
             work.append(
                 (clauses(pages, pair.old_page, suffix), clauses(pages, pair.new_page, suffix))
             )
@@ -164,20 +166,22 @@ def real_pairs() -> list[tuple[list[Clause], list[Clause]]]:
 
 def compare_blocking() -> dict[str, Any]:
     """Align the real pairs with blocking and with every pair scored (``--real``)."""
+    from monitor.judge import align as align_module
     from monitor.judge import fuzzy
 
     work = real_pairs()
     started = time.perf_counter()
     blocked = [align(old, new, inline=False) for old, new in work]
     blocked_s = time.perf_counter() - started
-    usual = fuzzy.BLOCK_MIN_CELLS
-    fuzzy.BLOCK_MIN_CELLS = 10**12
+    usual = fuzzy.BLOCK_MIN_CELLS, align_module.MAX_CELLS
+    # every pair: no blocking, and no band around each clause's place past the budget
+    fuzzy.BLOCK_MIN_CELLS = align_module.MAX_CELLS = 10**12
     try:
         started = time.perf_counter()
         every = [align(old, new, inline=False) for old, new in work]
         every_s = time.perf_counter() - started
     finally:
-        fuzzy.BLOCK_MIN_CELLS = usual
+        fuzzy.BLOCK_MIN_CELLS, align_module.MAX_CELLS = usual
     lost = dict.fromkeys((0.7, 0.8, 0.9), 0)
     differ = 0
     for got, reference in zip(blocked, every, strict=True):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from typing import Any
 
 from monitor.config import PolicyConfig
 from monitor.errors import FetchError
@@ -17,6 +18,9 @@ from monitor.net.fetch import Fetcher
 __all__ = ["fetch_page"]
 
 logger = logging.getLogger(__name__)
+
+# What sites answer clients they take for robots (a browser may be let through).
+BOT_SHY = frozenset({401, 403, 406, 429, 503})
 
 
 async def fetch_page(
@@ -72,8 +76,6 @@ async def _auto(
             verify_tls=policy.verify_tls, headers=own,
         )  # fmt: skip
     except FetchError as exc:
-        from monitor.judge.shell import BOT_SHY
-
         if exc.status not in BOT_SHY:
             raise
         reason: str | None = f"HTTP {exc.status}"
@@ -116,11 +118,16 @@ async def _render(policy: PolicyConfig, fetcher: Fetcher, own: dict[str, str]) -
 
 
 async def _shell(policy: PolicyConfig, fetched: FetchResult) -> str | None:
-    """:func:`shell_reason`, off the event loop (it reads the whole page); the judging
-    modules load only for policies fetched with ``auto``."""
-    from monitor.judge.shell import shell_reason
-
+    """:func:`shell_reason`, off the event loop (it reads the whole page)."""
     return await asyncio.to_thread(
-        shell_reason, fetched, select=policy.select, remove=policy.remove,
+        _shell_reason, fetched, select=policy.select, remove=policy.remove,
         language=policy.language,
     )  # fmt: skip
+
+
+def _shell_reason(fetched: FetchResult, **settings: Any) -> str | None:
+    """The judging modules load here, in the worker thread, on the first ``auto`` policy:
+    never in a run without one, never on the event loop."""
+    from monitor.judge.shell import shell_reason
+
+    return shell_reason(fetched, **settings)

@@ -34,6 +34,14 @@ __all__ = ["PROCESS_TIMEOUT", "TOO_SLOW", "confirmed", "cpu_pool", "judged"]
 
 logger = logging.getLogger(__name__)
 
+_JUDGING_MODULES = [
+    "monitor.outcome",
+    "monitor.text.normalize",
+    "monitor.text.html",
+    "monitor.text.markdown",
+    "monitor.judge.anomaly",
+    "monitor.judge.compare",
+]
 PROCESS_TIMEOUT = 60.0  # seconds to read and judge one page without a config
 TOO_SLOW = "reading and judging the page took over"
 
@@ -72,7 +80,9 @@ class _Pool:
                 # forkserver: workers forked from a clean server with the stages loaded,
                 # never from this process and its threads.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["monitor.outcome", "monitor.text.html"])
+                # (monitor.outcome imports them on first use: named here, so that no
+                # worker spends its first page's deadline importing them)
+                context.set_forkserver_preload(_JUDGING_MODULES)
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,

@@ -291,15 +291,6 @@ def test_huge_groups_are_compared_in_a_band(monkeypatch: pytest.MonkeyPatch) -> 
     assert all(c.old and c.new and c.old.position == c.new.position for c in alignment.changes)
 
 
-def test_cdist_gives_the_same_result_as_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("numpy")
-    old = synthetic(300)
-    new = five_percent(old)
-    by_rows = diff(old, new)
-    monkeypatch.setattr(fuzzy, "CDIST_MIN_CELLS", 1)
-    assert diff(old, new) == by_rows
-
-
 def test_blocking_pairs_as_scoring_every_pair_does(monkeypatch: pytest.MonkeyPatch) -> None:
     """Large blocks score only pairs sharing a rarer word; on edits like a policy's
     (and a rewrite with every clause touched) that finds what scoring all pairs finds."""

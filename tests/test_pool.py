@@ -151,3 +151,15 @@ def test_workers_that_cannot_start_leave_the_judging_here(
     results = run_checks(_with(seed_config, 2, tmp_path / "two"), options=FAST)
     assert {str(r.outcome) for r in results} == {"new_version"}
     assert sum("cannot start judging processes" in r.message for r in caplog.records) == 1
+
+
+def test_workers_start_with_the_judging_modules_loaded() -> None:
+    """``monitor.outcome`` imports the stages on first use; the fork server loads them
+    beforehand, so that no worker spends its first page's deadline importing them."""
+    pool = judging._Pool(1)
+    try:
+        loaded = pool._ensure().submit(eval, "sorted(__import__('sys').modules)").result(60)
+    finally:
+        pool.close()
+    for module in ("monitor.judge.compare", "monitor.judge.align", "monitor.text.normalize"):
+        assert module in loaded, module

@@ -12,11 +12,10 @@ rather than the size of the policy:
    order: those are *unchanged*, the others *moved*.
 2. **Fuzzy, within a section.** Leftovers are scored with ``fuzz.ratio`` (rapidfuzz,
    0..1) between clauses of the same section path and kind (headings only with
-   headings): ``process.extract`` one row at a time, or ``process.cdist`` on all
-   cores for large blocks when numpy is installed (rapidfuzz needs it for cdist;
-   it is not a dependency).  A block of over 5,000 pairs scores each clause only
-   with the 16 of the other side that share the most of its rarer words, and the
-   16 that share the most of theirs (``monitor.judge.fuzzy``).  Pairs at or
+   headings), ``process.extract`` one row at a time.  A block of 5,000 pairs or
+   more scores each clause only with the 16 of the other side that share the
+   most of its rarer words, and the 16 that share the most of theirs
+   (``monitor.judge.fuzzy``).  Pairs at or
    above ``threshold`` are taken greedily, best first; ties go to the pair nearer
    in relative position, then by text, so that swapping old and new gives the
    mirror result.  A paired clause is

@@ -3,25 +3,25 @@
 ``scores(queries, choices, threshold, budget)`` gives every pair of texts at or
 above ``threshold`` (``fuzz.ratio``, 0..1). A large block scores each text
 only with the few texts of the other side that share the most of its rarer
-words (blocking), so the cost follows the number of texts rather than the
-block's area; past ``budget`` comparisons a block compares each text only with
-those near its relative position.
+words (blocking): the pairs scored grow with the number of texts rather than
+the block's area (choosing them reads, for each text, the texts holding its
+two rarest words, which in a block of look-alike rows can be most of them);
+past ``budget`` comparisons a block compares each text only with those near
+its relative position.
 
-Blocking finds what scoring every pair finds wherever a clause was edited
-rather than replaced; what it leaves out is mostly chance likeness (two
-unrelated clauses of a rewritten policy that share a long link score 0.5-0.7).
-``python -m benchmarks.diff_bench --real`` counts the difference on real pairs.
+Blocking can leave out a pair that scoring every pair would take, when the
+two share few of their rarer words: on real policies that is chance likeness
+(two unrelated clauses of a rewritten policy that share a long link score
+0.5-0.7), though a heavily reworded clause could be one.
+``python -m benchmarks.diff_bench --real`` counts them on real pairs.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
-import importlib.util
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence, Set
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -29,7 +29,6 @@ from monitor import patterns
 
 __all__ = [
     "BLOCK_MIN_CELLS",
-    "CDIST_MIN_CELLS",
     "PARTNERS",
     "RARE_WORDS",
     "Candidate",
@@ -38,9 +37,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-CDIST_MIN_CELLS = 200_000
-"""Blocks this large use ``process.cdist`` on all cores when numpy is installed."""
 
 BLOCK_MIN_CELLS = 5_000
 """Blocks this large score only the pairs ``rare_overlaps`` picks."""
@@ -52,8 +48,8 @@ PARTNERS = 16
 """How many of the best-sharing clauses of the other side each clause is scored with."""
 
 POSTINGS = 64
-"""Past two keys, a clause's rarest keys are read while they hold at most this many
-clauses of the other side together."""
+"""Past two keys, a clause's rarest keys are read while the lengths of their lists of
+clauses on the other side add up to at most this (a clause holding two counts twice)."""
 
 _WORD = patterns.compile(r"\w+")
 
@@ -74,8 +70,6 @@ def scores(
         pairs = _sharing_a_rare_word(queries, choices)
         if sum(len(cols) for cols in pairs.values()) <= budget:
             return _pair_scores(queries, choices, pairs, cutoff)
-    if CDIST_MIN_CELLS <= n * m <= budget and _has_numpy():
-        return _cdist_scores(queries, choices, cutoff)
     half = m
     if n * m > budget:
         half = max(1, budget // (2 * n))
@@ -90,12 +84,6 @@ def scores(
         ):
             found.append((score / 100.0, r, lo + c))
     return found
-
-
-@functools.cache
-def _has_numpy() -> bool:
-    """Whether rapidfuzz's ``cdist`` can run (asked once, when a block is that large)."""
-    return importlib.util.find_spec("numpy") is not None
 
 
 def _sharing_a_rare_word(queries: list[str], choices: list[str]) -> dict[int, list[int]]:
@@ -193,17 +181,3 @@ def _pair_scores(
         ):
             found.append((score / 100.0, r, cols[k]))
     return found
-
-
-def _cdist_scores(queries: list[str], choices: list[str], cutoff: float) -> list[Candidate]:
-    """``scores`` through ``process.cdist`` on all cores (rapidfuzz needs numpy for it)."""
-    from rapidfuzz.process import cdist  # type: ignore[attr-defined, unused-ignore]
-
-    matrix: Any = cdist(
-        queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="float64", workers=-1
-    )
-    rows, cols = matrix.nonzero()
-    return [
-        (float(matrix[r, c]) / 100.0, int(r), int(c))
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-    ]

@@ -11,10 +11,8 @@ from monitor.judge.anomaly import first_version_anomaly, reads_as_policy
 from monitor.models import FetchResult
 from monitor.text.normalize import normalize
 
-__all__ = ["BOT_SHY", "shell_reason"]
+__all__ = ["shell_reason"]
 
-# What sites answer clients they take for robots (a browser may be let through).
-BOT_SHY = frozenset({401, 403, 406, 429, 503})
 SHELL_CHARS = 400  # a page's text shorter than this is a shell, not a policy
 _WALL_CHARS = 3000
 _CONSENT = patterns.compile(

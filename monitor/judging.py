@@ -28,20 +28,12 @@ from monitor.fetching import fetch_page
 from monitor.memory import tune_malloc
 from monitor.models import FetchResult
 from monitor.net.fetch import Fetcher
-from monitor.outcome import History, Processed, confirm, process
+from monitor.outcome import STAGES, History, Processed, confirm, process
 
 __all__ = ["PROCESS_TIMEOUT", "TOO_SLOW", "confirmed", "cpu_pool", "judged"]
 
 logger = logging.getLogger(__name__)
 
-_JUDGING_MODULES = [
-    "monitor.outcome",
-    "monitor.text.normalize",
-    "monitor.text.html",
-    "monitor.text.markdown",
-    "monitor.judge.anomaly",
-    "monitor.judge.compare",
-]
 PROCESS_TIMEOUT = 60.0  # seconds to read and judge one page without a config
 TOO_SLOW = "reading and judging the page took over"
 
@@ -82,7 +74,7 @@ class _Pool:
                 context = multiprocessing.get_context("forkserver")
                 # (monitor.outcome imports them on first use: named here, so that no
                 # worker spends its first page's deadline importing them)
-                context.set_forkserver_preload(_JUDGING_MODULES)
+                context.set_forkserver_preload(["monitor.outcome", *STAGES])
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,

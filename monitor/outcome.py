@@ -17,10 +17,15 @@ from monitor.hashing import sha256
 from monitor.models import CheckOutcome, Comparison, Document, FetchResult, Severity
 from monitor.records import NewVersion, VersionRecord
 
+# The stages ``process`` loads on first use, with what they import (anomaly tests, the
+# Markdown reader): a worker pool preloads them.
+STAGES = ("monitor.text.normalize", "monitor.text.html", "monitor.judge.compare")
+
 __all__ = [
     "MAX_VARIANTS",
     "REVERT_AFTER",
     "SETTLE_AFTER",
+    "STAGES",
     "History",
     "Processed",
     "as_variant",

@@ -79,13 +79,8 @@ def progress_bar(
 ) -> Iterator[tuple[Callable[[int], None], Callable[[object], None]]]:
     """A progress bar on stderr when it is a terminal, nothing in a pipe: yields (set the
     total, when it is known only later; advance by one)."""
-    if not enabled:  # e.g. --json: rich need not load at all
-        yield (lambda _total: None), (lambda _done: None)
-        return
-    from rich.console import Console
-
-    err = Console(stderr=True)
-    if not err.is_terminal:
+    err = _terminal_stderr() if enabled else None  # e.g. --json: rich need not load at all
+    if err is None:
         yield (lambda _total: None), (lambda _done: None)
         return
     from rich.progress import (
@@ -105,6 +100,14 @@ def progress_bar(
             lambda count: progress.update(task, total=count),
             lambda _done: progress.advance(task),
         )
+
+
+def _terminal_stderr() -> Console | None:
+    """A console on stderr when it is a terminal."""
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    return err if err.is_terminal else None
 
 
 PIPE_WIDTH = 160  # a table written to a pipe or file: names not cut at 80 columns

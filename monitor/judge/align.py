@@ -120,8 +120,7 @@ def align(
 
     exact = _exact_pairs(olds, news)
     kept = _increasing(exact)
-    ctx.old_to_new.update(exact)
-    ctx.new_to_old.update((j, i) for i, j in exact)
+    ctx.pair_all(exact)
 
     fuzzy: list[Candidate] = []
     within = ctx.candidates(threshold, _by_section)
@@ -270,6 +269,11 @@ class _Context:
     def pair(self, i: int, j: int) -> None:
         self.old_to_new[i] = j
         self.new_to_old[j] = i
+
+    def pair_all(self, pairs: list[Pair]) -> None:
+        """``pair`` for each of ``pairs``, in one step (the exact pass: most clauses)."""
+        self.old_to_new.update(pairs)
+        self.new_to_old.update((j, i) for i, j in pairs)
 
     def free_old(self) -> list[int]:
         return [i for i in range(len(self.old)) if i not in self.old_to_new]

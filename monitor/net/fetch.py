@@ -1,5 +1,6 @@
-"""The fetch stage: one async httpx client with limits, a deadline, retries, TLS
-settings, bounded decoding (``inflate.py``) and the network policy (``netpolicy.py``).
+"""The fetch stage: one HTTP session with limits (``exchange.py``), a deadline,
+retries, redirects, TLS settings, bounded decoding (``inflate.py``) and the
+network policy (``netpolicy.py``).
 
 Only this module and webhook delivery (``notify.py``, through the same
 :class:`~monitor.netpolicy.AddressGuard`) touch the network.
@@ -27,11 +28,12 @@ from monitor.errors import (
 )
 from monitor.models import FetchResult
 from monitor.net.browser import BrowserFetcher
+from monitor.net.exchange import AiohttpExchange, Exchange, HttpxExchange, Reply, failure
 from monitor.net.gate import Dial
 from monitor.net.inflate import ACCEPT_ENCODING, TooMuchOutput, UnknownEncoding, inflater_for
-from monitor.net.netpolicy import AddressGuard, Resolver
+from monitor.net.netpolicy import Resolver
 from monitor.net.options import FetchOptions
-from monitor.net.tls import certificate_error, parse_retry_after, tls_context
+from monitor.net.tls import parse_retry_after, tls_context
 from monitor.text.charset import charset_from_content_type, detect_encoding, is_textual
 
 __all__ = ["FetchOptions", "Fetcher", "parse_retry_after", "tls_context"]
@@ -58,7 +60,7 @@ class Fetcher:
         self._resolver = resolver
         self._dial = dial  # where the browser's gate connects (tests: a loopback server)
         self._browser: BrowserFetcher | None = None
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._exchanges: dict[bool, Exchange] = {}
         self._sleep = sleep
         self._global = asyncio.Semaphore(options.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -70,9 +72,9 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
-        self._clients.clear()
+        for exchange in self._exchanges.values():
+            await exchange.aclose()
+        self._exchanges.clear()
         if self._browser is not None:
             await self._browser.aclose()
 
@@ -100,38 +102,28 @@ class Fetcher:
                 url, headers=headers, verify_tls=verify_tls, wait_for=wait_for, click=click
             )
 
-    def _client(self, verify_tls: bool) -> httpx.AsyncClient:
-        """One client per TLS mode, made on first use (most runs only ever verify)."""
-        client = self._clients.get(verify_tls)
-        if client is None:
-            opts = self.options
-            inner = self._transport or httpx.AsyncHTTPTransport(
-                verify=tls_context(opts.ca_file) if verify_tls else False,
-                retries=0,
-                limits=httpx.Limits(
-                    max_connections=opts.concurrency,
-                    max_keepalive_connections=opts.concurrency,
-                ),
-            )
-            timeout = httpx.Timeout(
-                opts.timeout, connect=min(10.0, opts.timeout), pool=opts.timeout
-            )
-            client = httpx.AsyncClient(
-                transport=AddressGuard(
-                    inner,
-                    allow_private_networks=opts.allow_private_networks,
+    def _exchange(self, verify_tls: bool) -> Exchange:
+        """One exchange per TLS mode, made on first use (most runs only ever verify)."""
+        exchange = self._exchanges.get(verify_tls)
+        if exchange is None:
+            headers = {
+                "User-Agent": self.options.user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            }
+            if self._transport is not None:
+                exchange = HttpxExchange(
+                    self.options,
+                    transport=self._transport,
+                    headers=headers,
                     resolver=self._resolver,
-                ),
-                timeout=timeout,
-                follow_redirects=False,
-                headers={
-                    "User-Agent": opts.user_agent,
-                    "Accept": _ACCEPT,
-                    "Accept-Encoding": ACCEPT_ENCODING,
-                },
-            )
-            self._clients[verify_tls] = client
-        return client
+                )
+            else:
+                exchange = AiohttpExchange(
+                    self.options, verify_tls=verify_tls, headers=headers, resolver=self._resolver
+                )
+            self._exchanges[verify_tls] = exchange
+        return exchange
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = httpx.URL(url).host
@@ -222,7 +214,7 @@ class Fetcher:
         own: dict[str, str],
     ) -> FetchResult:
         opts = self.options
-        client = self._client(verify_tls)
+        exchange = self._exchange(verify_tls)
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -234,28 +226,15 @@ class Fetcher:
         while True:
             try:
                 home = current.host == hops_origin.host and current.port == hops_origin.port
-                sent = {**own, **headers} if home else headers
-                request = client.build_request("GET", current, headers=sent)
-                response = await client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise FetchError(
-                    url, f"timed out after {opts.timeout:g}s", transient=True
-                ) from None
-            except httpx.TransportError as exc:
-                if certificate_error(exc):
-                    raise FetchError(
-                        url,
-                        f"TLS certificate refused: {certificate_error(exc)} (set ca_file, or "
-                        "verify_tls = false for this policy, only if you accept the risk)",
-                    ) from None
-                raise FetchError(
-                    url, f"connection failed: {_describe(exc)}", transient=True
-                ) from None
-            except httpx.InvalidURL as exc:
-                raise FetchError(url, f"invalid URL: {exc}") from None
+                reply = await exchange.send(current, {**own, **headers} if home else headers)
+            except Exception as exc:
+                error = failure(url, exc, opts.timeout)
+                if error is None:
+                    raise
+                raise error from None
             try:
-                if status_is_redirect(response):
-                    target = current.join(response.headers["location"])
+                if reply.status in (301, 302, 303, 307, 308) and "location" in reply.headers:
+                    target = current.join(reply.headers["location"])
                     if target.scheme not in ("http", "https"):
                         raise FetchError(url, f"redirect to a {target.scheme}: URL refused")
                     if target.userinfo:
@@ -273,14 +252,14 @@ class Fetcher:
                     seen.add(str(target))
                     current = target
                     continue
-                return await self._read(url, current, response, hops)
+                return await self._read(url, current, reply, hops)
             finally:
-                await response.aclose()
+                await reply.aclose()
 
     async def _read(
-        self, url: str, current: httpx.URL, response: httpx.Response, hops: list[str]
+        self, url: str, current: httpx.URL, response: Reply, hops: list[str]
     ) -> FetchResult:
-        status = response.status_code
+        status = response.status
         if status == 429 or status == 408 or status >= 500:
             raise HTTPStatusError(
                 url,
@@ -303,7 +282,7 @@ class Fetcher:
             url=url,
             final_url=str(current),
             status=status,
-            headers=dict(response.headers),
+            headers=response.headers,
             body=raw,
             content_type=content_type,
             encoding=encoding,
@@ -313,7 +292,7 @@ class Fetcher:
             redirects=tuple(hops),
         )
 
-    async def _read_body(self, url: str, response: httpx.Response, status: int) -> bytes:
+    async def _read_body(self, url: str, response: Reply, status: int) -> bytes:
         """The decoded body, abandoned past ``max_bytes`` (see ``inflate.py``)."""
         opts = self.options
         declared = response.headers.get("content-length", "")
@@ -326,8 +305,8 @@ class Fetcher:
         body = bytearray()
         try:
             inflater = inflater_for(response.headers.get("content-encoding", ""))
-            # Raw bytes, decoded here with a ceiling: httpx would inflate a whole read at once.
-            async for chunk in response.aiter_raw():
+            # Raw bytes, decoded here with a ceiling, not a whole read at once.
+            async for chunk in response.raw():
                 body += inflater.feed(chunk, opts.max_bytes - len(body))
             body += inflater.flush(opts.max_bytes - len(body))
         except TooMuchOutput:
@@ -338,10 +317,11 @@ class Fetcher:
             raise FetchError(url, str(exc), status=status) from None
         except (zlib.error, brotli.error) as exc:
             raise FetchError(url, f"cannot decode the response body: {exc}") from None
-        except httpx.TimeoutException:
-            raise FetchError(url, f"timed out after {opts.timeout:g}s", transient=True) from None
-        except httpx.TransportError as exc:
-            raise FetchError(url, f"connection failed: {_describe(exc)}", transient=True) from None
+        except Exception as exc:
+            error = failure(url, exc, opts.timeout)
+            if error is None:
+                raise
+            raise error from None
         return bytes(body)
 
 
@@ -354,15 +334,6 @@ def _checked(url: str) -> None:
         raise FetchError(mask_credentials(url), "refusing a URL with credentials (user:password@)")
     if parsed.scheme not in ("http", "https"):
         raise FetchError(mask_credentials(url), f"refusing to fetch a {parsed.scheme}: URL")
-
-
-def status_is_redirect(response: httpx.Response) -> bool:
-    return response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text or type(exc).__name__
 
 
 def _with(result: FetchResult, *, elapsed: float, attempts: int) -> FetchResult:

@@ -18,7 +18,13 @@ import httpx
 
 from monitor.errors import BlockedAddressError, FetchError
 
-__all__ = ["AddressGuard", "Resolver", "address_allowed", "system_resolver"]
+__all__ = [
+    "AddressGuard",
+    "Resolver",
+    "address_allowed",
+    "refuse_unless_public",
+    "system_resolver",
+]
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use, never global
@@ -49,6 +55,18 @@ def address_allowed(address: str) -> bool:
 
 
 _CARRIERS = (_NAT64, _IPV4_COMPATIBLE, _IPV4_TRANSLATED)
+
+
+def refuse_unless_public(url: str, host: str, addresses: list[str]) -> None:
+    """Raise :class:`BlockedAddressError` when any of ``host``'s addresses is not public."""
+    for address in addresses:
+        if not address_allowed(address):
+            raise BlockedAddressError(
+                url,
+                f"refusing {host!r}: it resolves to the non-public address {address} "
+                "(to permit: allow_private_networks = true in [monitor], or "
+                "monitor diff --allow-private-networks)",
+            )
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -87,14 +105,7 @@ class AddressGuard(httpx.AsyncBaseTransport):
             ) from None
         if not addresses:
             raise FetchError(str(url), f"host {host!r} has no address", transient=True)
-        for address in addresses:
-            if not address_allowed(address):
-                raise BlockedAddressError(
-                    str(url),
-                    f"refusing {host!r}: it resolves to the non-public address {address} "
-                    "(to permit: allow_private_networks = true in [monitor], or "
-                    "monitor diff --allow-private-networks)",
-                )
+        refuse_unless_public(str(url), host, addresses)
         # Pin the connection to the address just checked; keep Host and TLS SNI.
         request.url = url.copy_with(host=addresses[0])
         request.extensions = {**request.extensions, "sni_hostname": host}

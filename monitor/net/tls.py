@@ -50,6 +50,9 @@ def certificate_error(exc: BaseException) -> str | None:
     for _ in range(10):
         if seen is None:
             return None
+        inner = getattr(seen, "certificate_error", None)  # aiohttp keeps ssl's error here
+        if isinstance(inner, BaseException):
+            seen = inner
         if isinstance(seen, ssl.SSLCertVerificationError):
             return str(seen.verify_message or seen.reason or seen)
         seen = seen.__cause__ or seen.__context__

@@ -1,0 +1,240 @@
+"""One HTTP exchange of the plain fetcher: send a GET, hand back the status, the
+headers and the raw body as it arrives. Redirects, retries, the deadline and
+decoding are the fetcher's (``fetch.py``); the network policy is enforced here,
+on every request, before a connection is made.
+
+Two ways to send, behind the same :class:`Exchange`:
+
+- :class:`AiohttpExchange`, the default. aiohttp parses HTTP in C: on the
+  benchmark corpus it spends about a fifth of httpx's CPU per request
+  (``benchmarks/README.md``), and fetching is most of an unchanged check's
+  CPU. Names are resolved by :class:`GuardedResolver`, which refuses non-public
+  addresses; aiohttp connects only to the addresses it returns (a second DNS
+  answer cannot slip past the check), and an address written in the URL is
+  checked here, since aiohttp does not resolve it.
+- :class:`HttpxExchange`, when the fetcher is given an httpx transport: unit
+  tests of the retry and redirect logic (``httpx.MockTransport``), through
+  :class:`~monitor.net.netpolicy.AddressGuard` like webhook delivery.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
+
+from monitor.errors import FetchError
+from monitor.net.netpolicy import AddressGuard, Resolver, refuse_unless_public, system_resolver
+from monitor.net.options import FetchOptions
+from monitor.net.tls import certificate_error, tls_context
+
+__all__ = [
+    "AiohttpExchange",
+    "Exchange",
+    "GuardedResolver",
+    "HttpxExchange",
+    "Reply",
+    "failure",
+]
+
+_FIELD_MAX = 65_536  # a header line aiohttp accepts (its default 8 KB refuses long cookies)
+
+
+@dataclass
+class Reply:
+    """A response whose body is not read yet. ``headers``: lower-case names, repeated
+    fields joined by ", " (as ``dict(httpx.Headers)`` gives them)."""
+
+    status: int
+    headers: dict[str, str]
+    _chunks: AsyncIterator[bytes]
+    _close: Any
+
+    def raw(self) -> AsyncIterator[bytes]:
+        """The body as sent (still compressed), chunk by chunk."""
+        return self._chunks
+
+    async def aclose(self) -> None:
+        await self._close()
+
+
+class Exchange(Protocol):
+    async def send(self, url: httpx.URL, headers: Mapping[str, str]) -> Reply: ...
+
+    async def aclose(self) -> None: ...
+
+
+def failure(url: str, exc: BaseException, timeout: float) -> FetchError | None:
+    """The fetch error a transport's exception means, or None when it is no transport's."""
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return FetchError(url, f"timed out after {timeout:g}s", transient=True)
+    if isinstance(exc, httpx.InvalidURL | aiohttp.InvalidURL):
+        return FetchError(url, f"invalid URL: {exc}")
+    if isinstance(exc, httpx.TransportError | aiohttp.ClientError | OSError):
+        refused = certificate_error(exc)
+        if refused:
+            return FetchError(
+                url,
+                f"TLS certificate refused: {refused} (set ca_file, or "
+                "verify_tls = false for this policy, only if you accept the risk)",
+            )
+        return FetchError(url, f"connection failed: {_describe(exc)}", transient=True)
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        exc = exc.os_error
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves names for aiohttp through ``resolver`` and refuses, before any
+    connection, a name with a non-public address among its answers (unless
+    private networks are allowed)."""
+
+    def __init__(self, resolver: Resolver | None, *, allow_private_networks: bool) -> None:
+        self._resolve = resolver or system_resolver
+        self._allow_private = allow_private_networks
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        try:
+            addresses = await self._resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(host, f"cannot resolve host {host!r}: {exc}", transient=True) from None
+        if not self._allow_private:
+            refuse_unless_public(host, host, addresses)
+        if not addresses:
+            raise FetchError(host, f"host {host!r} has no address", transient=True)
+        return [
+            {
+                "hostname": host,
+                "host": address,
+                "port": port,
+                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+            }
+            for address in addresses
+        ]
+
+    async def close(self) -> None:
+        return None
+
+
+class AiohttpExchange:
+    """Sends through one aiohttp session (one per TLS mode: see the fetcher)."""
+
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        verify_tls: bool,
+        headers: Mapping[str, str],
+        resolver: Resolver | None,
+    ) -> None:
+        self._allow_private = options.allow_private_networks
+        connector = aiohttp.TCPConnector(
+            limit=options.concurrency,
+            limit_per_host=0,  # the fetcher's own per-host limit applies
+            ssl=tls_context(options.ca_file) if verify_tls else False,
+            resolver=GuardedResolver(
+                resolver, allow_private_networks=options.allow_private_networks
+            ),
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            headers=dict(headers),
+            auto_decompress=False,  # decoded by the fetcher, with a ceiling
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # kept for the run, as httpx does
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=min(10.0, options.timeout)
+            ),  # the whole fetch is bounded by the fetcher's deadline
+            max_line_size=_FIELD_MAX,
+            max_field_size=_FIELD_MAX,
+            trust_env=False,  # no proxy from the environment: the policy is checked here
+        )
+
+    async def send(self, url: httpx.URL, headers: Mapping[str, str]) -> Reply:
+        if not self._allow_private:
+            _refuse_private_literal(url)
+        try:
+            response = await self._session.get(
+                URL(str(url), encoded=True), headers=dict(headers), allow_redirects=False
+            )
+        except FetchError as exc:  # from the resolver, which knows the host, not the URL
+            exc.url = str(url)
+            raise
+        fields: dict[str, str] = {}
+        for name in response.headers:
+            key = name.lower()
+            if key not in fields:
+                fields[key] = ", ".join(response.headers.getall(name))
+
+        async def close() -> None:
+            response.release()  # a body not read to its end closes the connection
+
+        return Reply(response.status, fields, response.content.iter_any(), close)
+
+    async def aclose(self) -> None:
+        await self._session.close()
+
+
+def _refuse_private_literal(url: httpx.URL) -> None:
+    """An address written in the URL is not resolved: it is checked as it stands."""
+    host = url.host
+    try:
+        address = str(ipaddress.ip_address(host))
+    except ValueError:
+        try:  # the short, decimal, octal and hex forms of IPv4 ("127.1", "2130706433")
+            address = str(ipaddress.IPv4Address(socket.inet_aton(host)))
+        except OSError:
+            return
+    refuse_unless_public(str(url), host, [address])
+
+
+class HttpxExchange:
+    """Sends through an httpx client over ``transport``, behind the address guard."""
+
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        transport: httpx.AsyncBaseTransport,
+        headers: Mapping[str, str],
+        resolver: Resolver | None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            transport=AddressGuard(
+                transport,
+                allow_private_networks=options.allow_private_networks,
+                resolver=resolver,
+            ),
+            timeout=httpx.Timeout(
+                options.timeout, connect=min(10.0, options.timeout), pool=options.timeout
+            ),
+            follow_redirects=False,
+            headers=dict(headers),
+        )
+
+    async def send(self, url: httpx.URL, headers: Mapping[str, str]) -> Reply:
+        request = self._client.build_request("GET", url, headers=dict(headers))
+        response = await self._client.send(request, stream=True)
+        return Reply(
+            response.status_code, dict(response.headers), response.aiter_raw(), response.aclose
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

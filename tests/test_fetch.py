@@ -373,3 +373,50 @@ def test_bad_or_unknown_encodings_are_clear_errors(
     )
     with pytest.raises(FetchError, match=message):
         fetch(httpserver.url_for("/p"))
+
+
+def test_a_cookie_set_with_a_redirect_is_sent_on_the_next_hop(httpserver: HTTPServer) -> None:
+    """Consent walls set a cookie and redirect back: the cookie goes with the next hop."""
+    httpserver.expect_request("/p").respond_with_data(
+        "", status=302, headers={"Location": "/policy", "Set-Cookie": "consent=yes; Path=/"}
+    )
+    httpserver.expect_request("/policy", headers={"Cookie": "consent=yes"}).respond_with_data(
+        "<p>Privacyverklaring</p>", content_type="text/html"
+    )
+    result = fetch(httpserver.url_for("/p"), retries=0)
+    assert result.body == b"<p>Privacyverklaring</p>"
+    assert result.redirects == (httpserver.url_for("/policy"),)
+
+
+def test_repeated_fields_are_joined_and_long_fields_accepted(httpserver: HTTPServer) -> None:
+    long_cookie = "session=" + "x" * 20_000
+    httpserver.expect_request("/p").respond_with_response(
+        Response(
+            "<p>tekst</p>",
+            content_type="text/html",
+            headers=[("Link", "<a>; rel=a"), ("Link", "<b>; rel=b"), ("Set-Cookie", long_cookie)],
+        )
+    )
+    result = fetch(httpserver.url_for("/p"))
+    assert result.headers["link"] == "<a>; rel=a, <b>; rel=b"
+    assert result.headers["set-cookie"] == long_cookie
+    assert result.headers["content-type"].startswith("text/html")
+
+
+def test_names_are_resolved_by_the_given_resolver(httpserver: HTTPServer) -> None:
+    """The connection goes to the address the resolver answered (the one the network
+    policy checked), and the request still names the host."""
+    httpserver.expect_request("/p").respond_with_data("<p>tekst</p>", content_type="text/html")
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    async def go() -> FetchResult:
+        async with Fetcher(FetchOptions(**FAST), resolver=resolver) as fetcher:  # type: ignore[arg-type]
+            return await fetcher.fetch(f"http://policy.example:{httpserver.port}/p")
+
+    assert asyncio.run(go()).body == b"<p>tekst</p>"
+    assert asked == ["policy.example"]
+    assert httpserver.log[0][0].headers["Host"] == f"policy.example:{httpserver.port}"

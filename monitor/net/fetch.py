@@ -2,8 +2,9 @@
 retries, redirects, TLS settings, bounded decoding (``inflate.py``) and the
 network policy (``netpolicy.py``).
 
-Only this module and webhook delivery (``notify.py``, through the same
-:class:`~monitor.netpolicy.AddressGuard`) touch the network.
+Only this module with ``exchange.py``, the browser (``browser.py``, through its
+gate) and webhook delivery (``notify/delivery.py``, through
+:class:`~monitor.net.netpolicy.AddressGuard`) touch the network.
 """
 
 from __future__ import annotations

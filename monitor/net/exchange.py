@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -146,10 +147,12 @@ class AiohttpExchange:
         resolver: Resolver | None,
     ) -> None:
         self._allow_private = options.allow_private_networks
+        self._verify_tls = verify_tls
+        self._ca_file = options.ca_file
+        self._tls: ssl.SSLContext | None = None  # made on the first https request
         connector = aiohttp.TCPConnector(
             limit=options.concurrency,
             limit_per_host=0,  # the fetcher's own per-host limit applies
-            ssl=tls_context(options.ca_file) if verify_tls else False,
             resolver=GuardedResolver(
                 resolver, allow_private_networks=options.allow_private_networks
             ),
@@ -172,7 +175,10 @@ class AiohttpExchange:
             _refuse_private_literal(url)
         try:
             response = await self._session.get(
-                URL(str(url), encoded=True), headers=dict(headers), allow_redirects=False
+                URL(str(url), encoded=True),
+                headers=dict(headers),
+                allow_redirects=False,
+                ssl=self._tls_for(url),
             )
         except FetchError as exc:  # from the resolver, which knows the host, not the URL
             exc.url = str(url)
@@ -187,6 +193,17 @@ class AiohttpExchange:
             response.release()  # a body not read to its end closes the connection
 
         return Reply(response.status, fields, response.content.iter_any(), close)
+
+    def _tls_for(self, url: httpx.URL) -> ssl.SSLContext | bool:
+        """The certificate authorities to verify against (certifi and ``ca_file``),
+        loaded on the first https request: a run of plain http loads none."""
+        if url.scheme != "https":
+            return True  # no TLS on this connection
+        if not self._verify_tls:
+            return False
+        if self._tls is None:
+            self._tls = tls_context(self._ca_file)
+        return self._tls
 
     async def aclose(self) -> None:
         await self._session.close()

@@ -40,7 +40,7 @@ from monitor.outcome import (
     stored_document,
 )
 from monitor.outcome_reports import flapping_report, variant_report
-from monitor.recording import read_before, read_history, record_now
+from monitor.recording import read_before, read_before_check, read_history, record_now
 from monitor.records import CheckResult, Reschedule
 from monitor.snapshots import SnapshotStore
 from monitor.store import CheckRecord, Store
@@ -112,7 +112,9 @@ async def _check(
     t0 = time.monotonic()
     # Store calls run in worker threads: a write waiting for another process's lock
     # must not stall the other checks' fetches on the event loop.
-    state, stored = await asyncio.to_thread(read_before, store, policy.name)
+    state, stored, shortcuts = await asyncio.to_thread(
+        read_before_check, store, snapshots, policy.name, shortcuts
+    )
     failures = int(state.get("consecutive_failures") or 0)
 
     async def save(record: CheckRecord, **details: Any) -> CheckResult:
@@ -128,10 +130,6 @@ async def _check(
             **details,
         )
 
-    if shortcuts and state.get("last_raw_sha256"):
-        # A conditional request answered 304 would never bring back a snapshot file
-        # that went missing: ask for the whole page then, and write it again below.
-        shortcuts = await asyncio.to_thread(snapshots.present, state["last_raw_sha256"])
     try:
         fetched = await fetch_page(
             policy,
@@ -180,9 +178,10 @@ async def _check(
 
     raw_hash = sha256(fetched.body)
     same = raw_hash == state.get("last_raw_sha256")
-    if shortcuts and stored and same and await asyncio.to_thread(snapshots.present, raw_hash):
-        # Same bytes as the last processed body: nothing to parse or store (unless the
-        # snapshot's file went missing: the full path below writes it again).
+    if shortcuts and stored and same:
+        # Same bytes as the last processed body: nothing to parse or store. Their
+        # snapshot's file was found before the fetch (``shortcuts``, same hash); had it
+        # gone missing, the full path below writes it again.
         record = replace(
             template,
             duration=time.monotonic() - t0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import Config, PolicyConfig
 from monitor.models import Comparison
@@ -15,7 +15,10 @@ from monitor.output.contract import to_dict
 from monitor.records import CheckResult, NewVersion, Reschedule, VersionRecord
 from monitor.store import CheckRecord, Store
 
-__all__ = ["read_before", "read_history", "record_now"]
+if TYPE_CHECKING:
+    from monitor.snapshots import SnapshotStore
+
+__all__ = ["read_before", "read_before_check", "read_history", "record_now"]
 
 
 def read_before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord | None]:
@@ -26,6 +29,21 @@ def read_before(store: Store, name: str) -> tuple[dict[str, Any], VersionRecord 
     last = store.checks(name, limit=1)
     latest = store.latest_version(name, text=False)
     return {**state, "last_check": last[0] if last else None}, latest
+
+
+def read_before_check(
+    store: Store, snapshots: SnapshotStore, name: str, shortcuts: bool
+) -> tuple[dict[str, Any], VersionRecord | None, bool]:
+    """``read_before``, and whether the shortcuts hold (one trip to a worker thread).
+
+    A conditional request answered 304 would never bring back a snapshot file that
+    went missing: without it, no shortcut (the whole page is asked for, and its
+    snapshot written again).
+    """
+    state, stored = read_before(store, name)
+    if shortcuts and state.get("last_raw_sha256"):
+        shortcuts = snapshots.present(state["last_raw_sha256"])
+    return state, stored, shortcuts
 
 
 def read_history(store: Store, name: str, latest: VersionRecord | None) -> History:

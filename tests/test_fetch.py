@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
+import threading
 import time
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -420,3 +423,95 @@ def test_names_are_resolved_by_the_given_resolver(httpserver: HTTPServer) -> Non
     assert asyncio.run(go()).body == b"<p>tekst</p>"
     assert asked == ["policy.example"]
     assert httpserver.log[0][0].headers["Host"] == f"policy.example:{httpserver.port}"
+
+
+def test_header_bytes_that_are_not_utf8_read_as_latin1(httpserver: HTTPServer) -> None:
+    """A server's Latin-1 header bytes read as httpx reads them (no lone surrogates,
+    which the store could not write); a validator that is not ASCII is not sent back."""
+    httpserver.expect_request("/p").respond_with_data(
+        "<p>tekst</p>", content_type="text/html", headers={"X-Owner": "Café", "ETag": '"vé"'}
+    )
+    first = fetch(httpserver.url_for("/p"))
+    assert first.headers["x-owner"] == "Café"
+    assert first.etag == '"vé"'
+    second = fetch(httpserver.url_for("/p"), etag=first.etag)
+    assert second.status == 200
+    assert "If-None-Match" not in httpserver.log[-1][0].headers
+
+
+def test_a_policys_own_cookie_beats_one_a_server_set(httpserver: HTTPServer) -> None:
+    """A consent cookie in a policy's headers is sent as configured, even after a page
+    of the same host set another value during the run."""
+    httpserver.expect_request("/other").respond_with_data(
+        "<p>x</p>", content_type="text/html", headers={"Set-Cookie": "consent=no; Path=/"}
+    )
+    httpserver.expect_request("/p").respond_with_data("<p>tekst</p>", content_type="text/html")
+
+    async def go() -> None:
+        async with Fetcher(FetchOptions(**FAST)) as fetcher:  # type: ignore[arg-type]
+            await fetcher.fetch(httpserver.url_for("/other"))
+            await fetcher.fetch(httpserver.url_for("/p"), headers={"Cookie": "consent=yes"})
+
+    asyncio.run(go())
+    assert httpserver.log[-1][0].headers["Cookie"] == "consent=yes"
+
+
+def test_cookie_values_go_back_as_set(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data(
+        "", status=302, headers={"Location": "/policy", "Set-Cookie": 'prefs={"a":1,"b":2}; Path=/'}
+    )
+    httpserver.expect_request("/policy").respond_with_data("<p>x</p>", content_type="text/html")
+    fetch(httpserver.url_for("/p"))
+    assert httpserver.log[-1][0].headers["Cookie"] == 'prefs={"a":1,"b":2}'
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[bytes], str]]:
+    """A loopback server that answers every request with the given bytes as they are
+    (werkzeug rewrites a Location header it cannot parse)."""
+    answer = [b""]
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer[0])
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    def url_answering(raw: bytes) -> str:
+        answer[0] = raw
+        return f"http://127.0.0.1:{listener.getsockname()[1]}/p"
+
+    yield url_answering
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+@pytest.mark.parametrize("location", [b"http://[::1", b"http://xn--localhost/"])
+def test_a_redirect_to_an_invalid_url_is_a_fetch_error(
+    raw_server: Callable[[bytes], str], location: bytes
+) -> None:
+    url = raw_server(
+        b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n"
+    )
+    with pytest.raises(FetchError, match="redirect to an invalid URL"):
+        fetch(url)
+
+
+def test_address_forms_with_a_trailing_dot_or_out_of_range(httpserver: HTTPServer) -> None:
+    with pytest.raises(BlockedAddressError, match="non-public address 127.0.0.1"):
+        fetch(f"http://127.0.0.1.:{httpserver.port}/p", allow_private_networks=False)
+    for host in ("1.2.3.4.5", "99999999999"):  # a last label that is a number: no address
+        with pytest.raises(FetchError, match="is not an address"):
+            fetch(f"http://{host}:{httpserver.port}/p", allow_private_networks=False)
+    assert len(httpserver.log) == 0

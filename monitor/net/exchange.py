@@ -31,6 +31,7 @@ import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from monitor import patterns
 from monitor.errors import FetchError
 from monitor.net.netpolicy import AddressGuard, Resolver, refuse_unless_public, system_resolver
 from monitor.net.options import FetchOptions
@@ -95,7 +96,7 @@ def failure(url: str, exc: BaseException, timeout: float) -> FetchError | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
         exc = exc.os_error
-    text = str(exc).strip()
+    text = " ".join(str(exc).split())  # aiohttp's parser errors span several lines
     return text or type(exc).__name__
 
 
@@ -161,7 +162,8 @@ class AiohttpExchange:
             connector=connector,
             headers=dict(headers),
             auto_decompress=False,  # decoded by the fetcher, with a ceiling
-            cookie_jar=aiohttp.CookieJar(unsafe=True),  # kept for the run, as httpx does
+            # kept for the run, as httpx does; values sent as the server set them
+            cookie_jar=aiohttp.CookieJar(unsafe=True, quote_cookie=False),
             timeout=aiohttp.ClientTimeout(
                 total=None, sock_connect=min(10.0, options.timeout)
             ),  # the whole fetch is bounded by the fetcher's deadline
@@ -171,23 +173,21 @@ class AiohttpExchange:
         )
 
     async def send(self, url: httpx.URL, headers: Mapping[str, str]) -> Reply:
-        if not self._allow_private:
-            _refuse_private_literal(url)
+        _refuse_literal(url, allow_private=self._allow_private)
+        sent = dict(headers)
+        cookies = _own_cookies(sent)
         try:
             response = await self._session.get(
                 URL(str(url), encoded=True),
-                headers=dict(headers),
+                headers=sent,
+                cookies=cookies,
                 allow_redirects=False,
                 ssl=self._tls_for(url),
             )
         except FetchError as exc:  # from the resolver, which knows the host, not the URL
             exc.url = str(url)
             raise
-        fields: dict[str, str] = {}
-        for name in response.headers:
-            key = name.lower()
-            if key not in fields:
-                fields[key] = ", ".join(response.headers.getall(name))
+        fields = _fields(response.raw_headers)
 
         async def close() -> None:
             response.release()  # a body not read to its end closes the connection
@@ -209,17 +209,65 @@ class AiohttpExchange:
         await self._session.close()
 
 
-def _refuse_private_literal(url: httpx.URL) -> None:
-    """An address written in the URL is not resolved: it is checked as it stands."""
+def _refuse_literal(url: httpx.URL, *, allow_private: bool) -> None:
+    """An address written in the URL is not resolved: it is checked as it stands.
+
+    A host whose last label is a number is an IPv4 address in one of its forms
+    (short, decimal, octal, hex: "127.1", "2130706433"; a trailing dot too), as
+    browsers read it; one that is no address at all is refused.
+    """
     host = url.host
     try:
         address = str(ipaddress.ip_address(host))
     except ValueError:
-        try:  # the short, decimal, octal and hex forms of IPv4 ("127.1", "2130706433")
-            address = str(ipaddress.IPv4Address(socket.inet_aton(host)))
+        bare = host.rstrip(".")
+        if not _NUMBER_LABEL.fullmatch(bare.rsplit(".", 1)[-1]):
+            return  # a name: the resolver checks its addresses
+        try:
+            address = str(ipaddress.IPv4Address(socket.inet_aton(bare)))
         except OSError:
-            return
-    refuse_unless_public(str(url), host, [address])
+            raise FetchError(str(url), f"invalid URL: {host!r} is not an address") from None
+    if not allow_private:
+        refuse_unless_public(str(url), host, [address])
+
+
+_NUMBER_LABEL = patterns.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")
+
+
+def _own_cookies(headers: dict[str, str]) -> dict[str, str] | None:
+    """A policy's own ``Cookie`` header as cookies of the request (taken out of
+    ``headers``): aiohttp lets cookies the run collected override a header's, but not
+    these. A header that is no list of ``name=value`` pairs is sent as it is."""
+    for name in list(headers):
+        if name.lower() != "cookie":
+            continue
+        pairs = [part.strip().partition("=") for part in headers[name].split(";") if part.strip()]
+        if not pairs or any(not key or not sep for key, sep, _ in pairs):
+            return None
+        del headers[name]
+        return {key.strip(): value.strip() for key, _, value in pairs}
+    return None
+
+
+def _fields(raw: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
+    """Header fields as httpx reads them: names in lower case, repeated fields joined by
+    ", ", the bytes decoded as ASCII, else UTF-8, else Latin-1 (never a lone surrogate,
+    which the store could not write)."""
+    encoding = "ascii"
+    for name, value in raw:
+        if not (name + value).isascii():
+            try:
+                b"".join(name + value for name, value in raw).decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                encoding = "latin-1"
+            break
+    fields: dict[str, str] = {}
+    for name, value in raw:
+        key = name.decode(encoding).lower()
+        text = value.decode(encoding)
+        fields[key] = f"{fields[key]}, {text}" if key in fields else text
+    return fields
 
 
 class HttpxExchange:

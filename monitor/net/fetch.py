@@ -97,8 +97,8 @@ class Fetcher:
     ) -> FetchResult:
         """``url`` rendered by the browser (see :class:`BrowserFetcher`), within the
         per-host limit; raise :class:`FetchError` when it cannot be had."""
-        _checked(url)
-        async with self._host_limit(url):
+        parsed = _checked(url)
+        async with self._host_limit(parsed.host):
             return await self.browser.render(
                 url, headers=headers, verify_tls=verify_tls, wait_for=wait_for, click=click
             )
@@ -126,8 +126,7 @@ class Fetcher:
             self._exchanges[verify_tls] = exchange
         return exchange
 
-    def _host_limit(self, url: str) -> asyncio.Semaphore:
-        host = httpx.URL(url).host
+    def _host_limit(self, host: str) -> asyncio.Semaphore:
         if host not in self._hosts:
             self._hosts[host] = asyncio.Semaphore(self.options.per_host_concurrency)
         return self._hosts[host]
@@ -157,18 +156,19 @@ class Fetcher:
         a server that trickles its body, or asks to be retried later than the
         time left, ends the fetch at the deadline.
         """
-        _checked(url)
+        parsed = _checked(url)  # parsed once: the host's limit and the first hop use it
         # The deadline starts once a connection slot is ours: waiting in the queue
         # behind other policies is not this server's fault. Backoff waits keep the
         # slot, which keeps a struggling host from being asked by the next policy.
-        async with self._host_limit(url), self._global:
+        async with self._host_limit(parsed.host), self._global:
             return await self._fetch_until_deadline(
-                url, etag, last_modified, verify_tls, dict(headers or {})
+                url, parsed, etag, last_modified, verify_tls, dict(headers or {})
             )
 
     async def _fetch_until_deadline(
         self,
         url: str,
+        parsed: httpx.URL,
         etag: str | None,
         last_modified: str | None,
         verify_tls: bool,
@@ -182,7 +182,9 @@ class Fetcher:
         while True:
             try:
                 async with asyncio.timeout_at(deadline):
-                    result = await self._fetch_once(url, etag, last_modified, verify_tls, own)
+                    result = await self._fetch_once(
+                        url, parsed, etag, last_modified, verify_tls, own
+                    )
             except TimeoutError:
                 raise FetchError(
                     url, f"timed out after {opts.timeout:g}s", transient=True
@@ -209,6 +211,7 @@ class Fetcher:
     async def _fetch_once(
         self,
         url: str,
+        parsed: httpx.URL,
         etag: str | None,
         last_modified: str | None,
         verify_tls: bool,
@@ -217,13 +220,15 @@ class Fetcher:
         opts = self.options
         exchange = self._exchange(verify_tls)
         headers: dict[str, str] = {}
-        if etag:
+        # A validator that is not ASCII could not be sent back byte for byte: none is sent.
+        if etag and etag.isascii():
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified and last_modified.isascii():
             headers["If-Modified-Since"] = last_modified
-        current = hops_origin = httpx.URL(url)
+        current = hops_origin = parsed
         hops: list[str] = []
-        seen = {str(current)}
+        first = str(current)
+        seen = {first}
         while True:
             try:
                 home = current.host == hops_origin.host and current.port == hops_origin.port
@@ -235,7 +240,11 @@ class Fetcher:
                 raise error from None
             try:
                 if reply.status in (301, 302, 303, 307, 308) and "location" in reply.headers:
-                    target = current.join(reply.headers["location"])
+                    try:
+                        target = current.join(reply.headers["location"])
+                        target.host  # noqa: B018 (an invalid international name raises here)
+                    except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError is one
+                        raise FetchError(url, f"redirect to an invalid URL: {exc}") from None
                     if target.scheme not in ("http", "https"):
                         raise FetchError(url, f"redirect to a {target.scheme}: URL refused")
                     if target.userinfo:
@@ -253,12 +262,12 @@ class Fetcher:
                     seen.add(str(target))
                     current = target
                     continue
-                return await self._read(url, current, reply, hops)
+                return await self._read(url, hops[-1] if hops else first, reply, hops)
             finally:
                 await reply.aclose()
 
     async def _read(
-        self, url: str, current: httpx.URL, response: Reply, hops: list[str]
+        self, url: str, final_url: str, response: Reply, hops: list[str]
     ) -> FetchResult:
         status = response.status
         if status == 429 or status == 408 or status >= 500:
@@ -281,7 +290,7 @@ class Fetcher:
         )
         return FetchResult(
             url=url,
-            final_url=str(current),
+            final_url=final_url,
             status=status,
             headers=response.headers,
             body=raw,
@@ -326,15 +335,18 @@ class Fetcher:
         return bytes(body)
 
 
-def _checked(url: str) -> None:
+def _checked(url: str) -> httpx.URL:
+    """``url`` parsed, or the reason it is not fetched."""
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+        parsed.host  # noqa: B018 (an invalid international name raises here)
+    except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError is a ValueError
         raise FetchError(mask_credentials(url), f"invalid URL: {exc}") from None
     if parsed.userinfo:
         raise FetchError(mask_credentials(url), "refusing a URL with credentials (user:password@)")
     if parsed.scheme not in ("http", "https"):
         raise FetchError(mask_credentials(url), f"refusing to fetch a {parsed.scheme}: URL")
+    return parsed
 
 
 def _with(result: FetchResult, *, elapsed: float, attempts: int) -> FetchResult:

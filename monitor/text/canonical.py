@@ -121,16 +121,25 @@ def clean_url(url: str) -> str:
             parts = urlsplit(target)
     except ValueError:
         return _URL_UNSAFE.sub(_percent, url.strip())
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
-    ]
-    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE)
+    query = ""
+    if parts.query:  # most links have none: parsing and encoding nothing gives ""
+        query = urlencode(
+            [
+                (k, _UUID.sub(NIL_UUID, v))
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not _TRACKING.match(k)
+            ]
+        )
+    path = parts.path
+    if ";" in path:
+        path = re.sub(r";jsessionid=[^/?#]*", "", path, flags=re.IGNORECASE)
     path = _UUID.sub(NIL_UUID, path)
-    query = [(k, _UUID.sub(NIL_UUID, v)) for k, v in query]
     # the host is lower case, its percent escapes upper case (as _percent writes them),
     # so that cleaning a cleaned URL again changes nothing
-    netloc = _ESCAPE.sub(lambda m: m.group(0).upper(), parts.netloc.lower())
-    url = urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+    netloc = parts.netloc.lower()
+    if "%" in netloc:
+        netloc = _ESCAPE.sub(lambda m: m.group(0).upper(), netloc)
+    url = urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
     return _URL_UNSAFE.sub(_percent, url)
 
 

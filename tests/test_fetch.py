@@ -195,7 +195,7 @@ def test_redirect_to_file_scheme_refused(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/p").respond_with_data(
         "", status=302, headers={"Location": "file:///etc/passwd"}
     )
-    with pytest.raises(FetchError, match="redirect to a file: URL refused"):
+    with pytest.raises(FetchError, match="redirect to file:///etc/passwd refused: not http"):
         fetch(httpserver.url_for("/p"))
 
 
@@ -515,3 +515,11 @@ def test_address_forms_with_a_trailing_dot_or_out_of_range(httpserver: HTTPServe
         with pytest.raises(FetchError, match="is not an address"):
             fetch(f"http://{host}:{httpserver.port}/p", allow_private_networks=False)
     assert len(httpserver.log) == 0
+
+
+def test_a_closed_port_says_connection_refused() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago, nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match=r"^connection failed: Connection refused$"):
+        fetch(f"http://127.0.0.1:{port}/p", retries=0)

@@ -20,6 +20,7 @@ Two ways to send, behind the same :class:`Exchange`:
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import ssl
 from collections.abc import AsyncIterator, Mapping
@@ -96,6 +97,8 @@ def failure(url: str, exc: BaseException, timeout: float) -> FetchError | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
         exc = exc.os_error
+        if exc.errno:  # "Connection refused", not asyncio's "Connect call failed (...)"
+            return os.strerror(exc.errno)
     text = " ".join(str(exc).split())  # aiohttp's parser errors span several lines
     return text or type(exc).__name__
 

@@ -246,7 +246,8 @@ class Fetcher:
                     except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError is one
                         raise FetchError(url, f"redirect to an invalid URL: {exc}") from None
                     if target.scheme not in ("http", "https"):
-                        raise FetchError(url, f"redirect to a {target.scheme}: URL refused")
+                        shown = mask_credentials(reply.headers["location"])
+                        raise FetchError(url, f"redirect to {shown} refused: not http or https")
                     if target.userinfo:
                         shown = mask_credentials(str(target))
                         raise FetchError(

@@ -231,7 +231,7 @@ def _refuse_literal(url: httpx.URL, *, allow_private: bool) -> None:
         except OSError:
             raise FetchError(str(url), f"invalid URL: {host!r} is not an address") from None
     if not allow_private:
-        refuse_unless_public(str(url), host, [address])
+        refuse_unless_public(str(url), host, [address], literal=True)
 
 
 _NUMBER_LABEL = patterns.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")

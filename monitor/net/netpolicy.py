@@ -57,13 +57,17 @@ def address_allowed(address: str) -> bool:
 _CARRIERS = (_NAT64, _IPV4_COMPATIBLE, _IPV4_TRANSLATED)
 
 
-def refuse_unless_public(url: str, host: str, addresses: list[str]) -> None:
-    """Raise :class:`BlockedAddressError` when any of ``host``'s addresses is not public."""
+def refuse_unless_public(
+    url: str, host: str, addresses: list[str], *, literal: bool = False
+) -> None:
+    """Raise :class:`BlockedAddressError` when any of ``host``'s addresses is not public
+    (``literal``: the host is an address, written in some form, not a name)."""
     for address in addresses:
         if not address_allowed(address):
+            how = "it is" if literal else "it resolves to"
             raise BlockedAddressError(
                 url,
-                f"refusing {host!r}: it resolves to the non-public address {address} "
+                f"refusing {host!r}: {how} the non-public address {address} "
                 "(to permit: allow_private_networks = true in [monitor], or "
                 "monitor diff --allow-private-networks)",
             )

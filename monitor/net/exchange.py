@@ -23,9 +23,9 @@ import ipaddress
 import os
 import socket
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import aiohttp
 import httpx
@@ -58,7 +58,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     _chunks: AsyncIterator[bytes]
-    _close: Any
+    _close: Callable[[], Awaitable[None]]
 
     def raw(self) -> AsyncIterator[bytes]:
         """The body as sent (still compressed), chunk by chunk."""
